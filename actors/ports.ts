@@ -1,0 +1,43 @@
+// What the actors need from storage, as narrow ports: the Store implements them, tests fake them.
+import type { Assignment, AssignmentState, Interviewer, InterviewerStats, User, Weights } from './model/types.ts'
+import type { DecisionEvent, RouteRequest, RouteResult } from '../client/protocol.ts'
+
+/** A routing decision as stored: the operator event plus the request and the reply sent. */
+export interface DecisionRecord extends DecisionEvent {
+  request: RouteRequest
+  result: RouteResult
+  assignment_id: string | null
+}
+
+export interface AssignmentTransition {
+  id: string
+  state: AssignmentState
+  at: string
+}
+
+/** One group commit: everything in it lands in one transaction or not at all. */
+export interface CommitBatch {
+  assignments: Assignment[]
+  transitions: AssignmentTransition[]
+  decisions: DecisionRecord[]
+}
+
+export interface Directory {
+  getUser(id: number): Promise<User | null>
+  loadInterviewers(): Promise<Interviewer[]>
+  interviewerStats(): Promise<InterviewerStats[]>
+}
+
+export interface AssignmentLog {
+  /** Commits the batch atomically; rejects (and changes nothing) on any database error. */
+  commit(batch: CommitBatch): Promise<void>
+  /** Assignments still holding a slot (offered/accepted/active), oldest first. */
+  openAssignments(): Promise<Assignment[]>
+  /** The stored first outcome for a request_id, if any. */
+  findDecisionByRequestId(requestId: string): Promise<DecisionRecord | null>
+}
+
+export interface WeightsStore {
+  latestWeights(): Promise<Weights | null>
+  saveWeights(weights: Weights, by: string): Promise<void>
+}

@@ -1,0 +1,197 @@
+// The wire protocol, defined once: route requests and outcomes, WebSocket messages, error and close
+// codes, and operator event payloads. No runtime dependencies, so server, actors, SDK, load scripts
+// and k6 scripts all import it. Validators are compiled from schemas in client/schemas.ts.
+import type { Availability, AssignmentState, Bid, Factors, Interviewer, Weights } from '../actors/model/types.ts'
+
+export type { Availability, AssignmentState, Bid, Factors, Weights }
+
+/** Route request: the Terac demo's fields unchanged, plus request_id, wait and priority. */
+export interface RouteRequest {
+  user_id: number
+  topics: string[]
+  language: string
+  budget: number
+  sensitivity: boolean
+  /** Latest acceptable start, in minutes from now. */
+  sla_min: number
+  /** Client idempotency key: a repeated request_id returns the first outcome. */
+  request_id?: string
+  /** Hold the request until capacity frees, up to sla_min. */
+  wait?: boolean
+  /** Higher runs first among held requests; default 0. */
+  priority?: number
+}
+
+export const ROUTE_STATUS = {
+  assigned: 'assigned',
+  queued: 'queued',
+  no_candidates: 'no_candidates',
+  at_capacity: 'at_capacity',
+  user_not_found: 'user_not_found',
+  expired: 'expired',
+} as const
+export type RouteStatus = (typeof ROUTE_STATUS)[keyof typeof ROUTE_STATUS]
+
+export interface RouteResult {
+  status: RouteStatus
+  user_id: number
+  interviewer_id?: number
+  score?: number
+  /** Open assignments (active + waiting) the interviewer holds after this one. */
+  current_queue?: number
+  assignment_id?: string
+  queue_position?: number
+  estimated_start_min?: number
+  decision_id?: string
+  request_id?: string
+  /** Human-readable explanation for anything but `assigned`. */
+  message?: string
+  /** For `queued`: why the request is held and how long it may wait. */
+  pending_reason?: string
+  /** True when this is the stored first outcome of a repeated request_id. */
+  replayed?: boolean
+}
+
+/** Protocol error codes: stable, machine-readable; tests assert on these, never on text. */
+export const ERROR_CODE = {
+  invalid: 'invalid',
+  unauthorized: 'unauthorized',
+  forbidden: 'forbidden',
+  not_found: 'not_found',
+  conflict: 'conflict',
+  rate_limited: 'rate_limited',
+  unavailable: 'unavailable',
+  timeout: 'timeout',
+  too_large: 'too_large',
+  internal: 'internal',
+} as const
+export type ErrorCode = (typeof ERROR_CODE)[keyof typeof ERROR_CODE]
+
+export interface ErrorBody {
+  code: ErrorCode
+  message: string
+  /** For rate_limited / unavailable: when a retry may succeed. */
+  retry_after_ms?: number
+  /** For invalid: the offending field path, when known. */
+  path?: string
+}
+
+/** HTTP status for each protocol error code. */
+export const HTTP_STATUS: Record<ErrorCode, number> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  rate_limited: 429,
+  internal: 500,
+  unavailable: 503,
+  timeout: 504,
+}
+
+/**
+ * WebSocket close codes. 4000–4099: the client may reconnect (with backoff);
+ * 4100–4199: it must not reconnect without changing something (token, code).
+ */
+export const CLOSE_CODE = {
+  going_away: 4000,
+  backpressure: 4001,
+  rate_limited: 4002,
+  server_shutdown: 4003,
+  unauthorized: 4100,
+  forbidden: 4101,
+  protocol_error: 4102,
+} as const
+export type CloseCode = (typeof CLOSE_CODE)[keyof typeof CLOSE_CODE]
+export const mayReconnect = (code: number): boolean => code < 4100 || code >= 4200
+
+export const ROLES = ['client', 'interviewer', 'operator'] as const
+export type Role = (typeof ROLES)[number]
+
+/** State of one interviewer's queue as seen by clients (`/v1/state`, `state` message). */
+export interface InterviewerState {
+  interviewer_id: number
+  name: string
+  type: Interviewer['type']
+  languages: string[]
+  specializations: string[]
+  cost: number
+  rating: number
+  availability: Availability
+  concurrency: number
+  capacity: number
+  current_queue: number
+  active: number
+  waiting: number
+  node_id: string
+}
+
+/** Lifecycle event of one assignment: published on `<prefix>.assignments.<interviewer_id>`. */
+export interface AssignmentEvent {
+  type: 'assignment'
+  assignment_id: string
+  interviewer_id: number
+  user_id: number
+  state: AssignmentState
+  previous: AssignmentState | null
+  current_queue: number
+  at: string
+}
+
+/** A routing decision: published on `<prefix>.decisions` and stored for audit. */
+export interface DecisionEvent {
+  type: 'decision'
+  decision_id: string
+  request_id: string | null
+  user_id: number
+  status: RouteStatus
+  interviewer_id: number | null
+  score: number | null
+  weights_version: number
+  bids: Bid[]
+  /** Shard hosts that did not answer before the deadline. */
+  skipped_hosts: string[]
+  latency_us: number
+  node_id: string
+  at: string
+}
+
+export interface HeartbeatEvent {
+  type: 'heartbeat'
+  node_id: string
+  interviewers: number
+  uptime_s: number
+  at: string
+}
+
+export const STREAMS = ['decisions', 'assignments'] as const
+export type Stream = (typeof STREAMS)[number]
+
+// ---- WebSocket messages: every request has `id` and `type`; its reply has `re` = that id. ----
+
+export type ClientMessage =
+  | ({ id: string | number; type: 'route' } & RouteRequest)
+  | { id: string | number; type: 'cancel'; assignment_id: string }
+  | { id: string | number; type: 'complete'; assignment_id?: string; interviewer_id?: number }
+  | { id: string | number; type: 'state'; interviewer_id?: number }
+  | { id: string | number; type: 'subscribe'; stream: Stream; interviewer_id?: number }
+  | { id: string | number; type: 'unsubscribe'; stream: Stream; interviewer_id?: number }
+  | { id: string | number; type: 'availability'; interviewer_id: number; availability: Availability; remote_bidding?: boolean }
+  | { id: string | number; type: 'accept'; assignment_id: string }
+  | { id: string | number; type: 'reject'; assignment_id: string }
+  | { id: string | number; type: 'bid'; bid_id: string; score: number | null }
+  | { id: string | number; type: 'ping' }
+
+export type ClientMessageType = ClientMessage['type']
+
+/** Pushes carry no `re`. */
+export type ServerPush =
+  | { type: 'offer'; assignment_id: string; user_id: number; interviewer_id: number; score: number; expires_at: string }
+  | { type: 'bid_request'; bid_id: string; interviewer_id: number; request: RouteRequest; local_score: number | null; deadline_ms: number }
+  | { type: 'event'; stream: Stream; event: DecisionEvent | AssignmentEvent }
+  | { type: 'dropped'; count: number }
+
+export type ServerReply =
+  | { re: string | number; ok: true; result: unknown }
+  | { re: string | number | null; ok: false; error: ErrorBody }

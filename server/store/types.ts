@@ -1,0 +1,71 @@
+// The one data-access interface used by everything: implemented on real Postgres (postgres.js) and
+// on embedded PGlite; one contract test suite runs over both.
+import type { Interviewer, InterviewRecord, User } from '../../actors/model/types.ts'
+import type { AssignmentLog, DecisionRecord, Directory, WeightsStore } from '../../actors/ports.ts'
+import type { RouteStatus } from '../../client/protocol.ts'
+
+export type SeedTable = 'users' | 'interviewers' | 'interviews'
+export interface SeedRow {
+  users: User
+  interviewers: Interviewer
+  interviews: InterviewRecord
+}
+
+export interface Counts {
+  users: number
+  interviewers: number
+  interviews: number
+  assignments: number
+  open_assignments: number
+  decisions: number
+}
+
+export interface Page<T> {
+  items: T[]
+  total: number
+  page: number
+  limit: number
+}
+
+export interface DecisionQuery {
+  user_id?: number
+  interviewer_id?: number
+  outcome?: RouteStatus
+  /** ISO timestamps, inclusive from, exclusive to. */
+  from?: string
+  to?: string
+  page?: number
+  limit?: number
+}
+
+export interface AuditEntry {
+  actor: string
+  action: string
+  details: Record<string, unknown>
+}
+
+export interface Store extends Directory, AssignmentLog, WeightsStore {
+  readonly kind: 'postgres' | 'pglite'
+  /** Where the data lives, safe to log (password masked). */
+  readonly location: string
+  /** Applies pending migrations in order, each in its own transaction, under an advisory lock. */
+  migrate(): Promise<{ applied: string[] }>
+  ping(): Promise<void>
+  close(): Promise<void>
+
+  counts(): Promise<Counts>
+  isEmpty(): Promise<boolean>
+  /** Removes all data rows (keeps the schema). */
+  reset(): Promise<void>
+  /** Streams rows into a table in constant memory (COPY on Postgres); returns rows written. */
+  bulkLoad<T extends SeedTable>(table: T, batches: AsyncIterable<SeedRow[T][]> | Iterable<SeedRow[T][]>): Promise<number>
+
+  listUsers(q: { page: number; limit: number; search?: string }): Promise<Page<User>>
+  userHistory(userId: number, limit?: number): Promise<InterviewRecord[]>
+  listDecisions(q: DecisionQuery): Promise<Page<DecisionRecord>>
+  getDecision(id: string): Promise<DecisionRecord | null>
+
+  /** Marks every open assignment cancelled in one transaction with an audit row; returns how many. */
+  cancelOpenAssignments(by: string, reason: string): Promise<number>
+  appendAudit(entry: AuditEntry): Promise<void>
+}
