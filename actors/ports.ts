@@ -22,6 +22,16 @@ export interface CommitBatch {
   decisions: DecisionRecord[]
 }
 
+/**
+ * What a commit did. A decision whose request_id was already stored (another node or an earlier
+ * batch won the race) is not inserted, and neither are the batch's assignments of that decision:
+ * their request_ids come back in `conflicts`, and the caller answers with the stored first outcome
+ * (findDecisionByRequestId). Everything else in the batch is committed.
+ */
+export interface CommitResult {
+  conflicts: string[]
+}
+
 export interface Directory {
   getUser(id: number): Promise<User | null>
   loadInterviewers(): Promise<Interviewer[]>
@@ -29,8 +39,11 @@ export interface Directory {
 }
 
 export interface AssignmentLog {
-  /** Commits the batch atomically; rejects (and changes nothing) on any database error. */
-  commit(batch: CommitBatch): Promise<void>
+  /**
+   * Commits the batch atomically; rejects (and changes nothing) on any database error.
+   * A duplicate request_id is not an error: see CommitResult.
+   */
+  commit(batch: CommitBatch): Promise<CommitResult>
   /** Assignments still holding a slot (offered/accepted/active), oldest first. */
   openAssignments(): Promise<Assignment[]>
   /** The stored first outcome for a request_id, if any. */
