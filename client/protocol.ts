@@ -137,6 +137,8 @@ export interface AssignmentEvent {
   previous: AssignmentState | null
   current_queue: number
   at: string
+  /** Score of the bid that created the assignment, when the engine knows it (offers carry it). */
+  score?: number
 }
 
 /** A routing decision: published on `<prefix>.decisions` and stored for audit. */
@@ -187,7 +189,7 @@ export type ClientMessageType = ClientMessage['type']
 
 /** Pushes carry no `re`. */
 export type ServerPush =
-  | { type: 'offer'; assignment_id: string; user_id: number; interviewer_id: number; score: number; expires_at: string }
+  | { type: 'offer'; assignment_id: string; user_id: number; interviewer_id: number; score: number; expires_at: string | null }
   | { type: 'bid_request'; bid_id: string; interviewer_id: number; request: RouteRequest; local_score: number | null; deadline_ms: number }
   | { type: 'event'; stream: Stream; event: DecisionEvent | AssignmentEvent }
   | { type: 'dropped'; count: number }
@@ -195,3 +197,42 @@ export type ServerPush =
 export type ServerReply =
   | { re: string | number; ok: true; result: unknown }
   | { re: string | number | null; ok: false; error: ErrorBody }
+
+// ---- Additions for the gateway (issue 5) ----
+
+/** Reply of `GET /v1/state` and of the WebSocket `state` message without interviewer_id. */
+export interface StateSnapshot {
+  interviewers: InterviewerState[]
+  totals: { interviewers: number; online: number; current_queue: number; capacity: number }
+}
+
+/** Body of `POST /v1/route/batch`: a bare array of route requests is accepted too. */
+export interface RouteBatchRequest {
+  requests: RouteRequest[]
+}
+export interface RouteBatchResult {
+  results: RouteResult[]
+}
+
+/** Body of `POST /v1/complete`: the interviewer's oldest open assignment, or one by id. */
+export type CompleteRequest = { interviewer_id: number } | { assignment_id: string }
+
+/** Body of `PUT /v1/admin/weights`: any subset of the factor weights. */
+export type WeightsPatch = Partial<Omit<Weights, 'version'>>
+
+/** Reply to a `bid` message: accepted is false when the bid came after the deadline or was unknown. */
+export interface BidAck {
+  accepted: boolean
+  score: number | null
+}
+
+/** Reply to `GET /healthz`. */
+export interface HealthReport {
+  status: 'ok' | 'degraded'
+  node_id: string
+  uptime_s: number
+  uws: 'native' | 'fallback'
+  auth: 'jwt' | 'open'
+  store: { kind: string; ok: boolean; error?: string }
+  bus: { kind: string }
+}

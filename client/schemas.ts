@@ -1,0 +1,147 @@
+// TypeBox schemas for every WebSocket request and HTTP body, compiled once into validators that
+// return a typed `invalid` error with the offending path. protocol.ts stays dependency-free; the
+// compile-time checks at the bottom keep each schema equal to its hand-written type.
+import { Type, type Static, type TSchema } from '@sinclair/typebox'
+import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
+import { AVAILABILITY } from '../actors/model/types.ts'
+import { STREAMS } from './protocol.ts'
+import type { ClientMessage, ClientMessageType, CompleteRequest, ErrorBody, RouteRequest, WeightsPatch } from './protocol.ts'
+
+const Id = Type.Union([Type.String({ maxLength: 128 }), Type.Integer()])
+const Int = (opts: { minimum?: number; maximum?: number } = {}) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...opts })
+const Str = (maxLength = 128) => Type.String({ minLength: 1, maxLength })
+const AssignmentId = Str(128)
+const Availability = Type.Union(AVAILABILITY.map((a) => Type.Literal(a)))
+const Stream = Type.Union(STREAMS.map((s) => Type.Literal(s)))
+
+const routeFields = {
+  user_id: Int(),
+  topics: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 64 }),
+  language: Type.String({ maxLength: 64 }),
+  budget: Type.Number({ minimum: 0 }),
+  sensitivity: Type.Boolean(),
+  sla_min: Type.Number({ minimum: 0 }),
+  request_id: Type.Optional(Str(128)),
+  wait: Type.Optional(Type.Boolean()),
+  priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000 })),
+}
+
+export const RouteRequestSchema = Type.Object(routeFields)
+export const RouteBatchSchema = Type.Union([
+  Type.Object({ requests: Type.Array(RouteRequestSchema, { minItems: 1, maxItems: 1000 }) }),
+  Type.Array(RouteRequestSchema, { minItems: 1, maxItems: 1000 }),
+])
+export const CompleteRequestSchema = Type.Union([
+  Type.Object({ interviewer_id: Int() }),
+  Type.Object({ assignment_id: AssignmentId }),
+])
+const Weight = Type.Number({ minimum: 0, maximum: 100 })
+export const WeightsPatchSchema = Type.Object(
+  {
+    topic: Type.Optional(Weight),
+    experience: Type.Optional(Weight),
+    cost: Type.Optional(Weight),
+    load: Type.Optional(Weight),
+    fairness: Type.Optional(Weight),
+    quality: Type.Optional(Weight),
+  },
+  { additionalProperties: false, minProperties: 1 },
+)
+
+const msg = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) =>
+  Type.Object({ id: Id, type: Type.Literal(type), ...props })
+
+/** One schema per message type; the envelope is checked first so errors name the right problem. */
+export const MessageSchemas = {
+  route: msg('route', routeFields),
+  cancel: msg('cancel', { assignment_id: AssignmentId }),
+  complete: msg('complete', { assignment_id: Type.Optional(AssignmentId), interviewer_id: Type.Optional(Int()) }),
+  state: msg('state', { interviewer_id: Type.Optional(Int()) }),
+  subscribe: msg('subscribe', { stream: Stream, interviewer_id: Type.Optional(Int()) }),
+  unsubscribe: msg('unsubscribe', { stream: Stream, interviewer_id: Type.Optional(Int()) }),
+  availability: msg('availability', { interviewer_id: Int(), availability: Availability, remote_bidding: Type.Optional(Type.Boolean()) }),
+  accept: msg('accept', { assignment_id: AssignmentId }),
+  reject: msg('reject', { assignment_id: AssignmentId }),
+  bid: msg('bid', { bid_id: Str(128), score: Type.Union([Type.Number(), Type.Null()]) }),
+  ping: msg('ping', {}),
+} as const
+
+const Envelope = Type.Object({ id: Id, type: Type.String({ maxLength: 64 }) })
+
+/** A validation failure, shaped as the protocol's error body. */
+export interface Invalid extends ErrorBody {
+  code: 'invalid'
+  path: string
+}
+export type Checked<T> = { ok: true; value: T } | { ok: false; error: Invalid }
+
+function firstError<T>(check: TypeCheck<TSchema>, value: unknown, what: string): Checked<T> {
+  if (check.Check(value)) return { ok: true, value: value as T }
+  const e = check.Errors(value).First()
+  const path = e?.path || '/'
+  return { ok: false, error: { code: 'invalid', path, message: `${what}: ${path} ${e?.message ?? 'is invalid'}` } }
+}
+
+function compile<T>(schema: TSchema, what: string): (value: unknown) => Checked<T> {
+  const check = TypeCompiler.Compile(schema)
+  return (value) => firstError<T>(check, value, what)
+}
+
+const envelopeCheck = TypeCompiler.Compile(Envelope)
+const messageChecks = new Map<string, (v: unknown) => Checked<ClientMessage>>(
+  Object.entries(MessageSchemas).map(([type, schema]) => [type, compile<ClientMessage>(schema, `${type} message`)]),
+)
+
+export const MESSAGE_TYPES = Object.keys(MessageSchemas) as ClientMessageType[]
+
+/**
+ * Validates a decoded WebSocket request. On failure also returns the request id when one could be
+ * read, so the error reply can still carry `re`.
+ */
+export function checkMessage(value: unknown): Checked<ClientMessage> & { id?: string | number } {
+  if (!envelopeCheck.Check(value)) {
+    const id = readId(value)
+    const e = envelopeCheck.Errors(value).First()
+    const path = e?.path || '/'
+    return { ok: false, id, error: { code: 'invalid', path, message: `message: ${path} ${e?.message ?? 'is invalid'} (every request needs an id and a type)` } }
+  }
+  const check = messageChecks.get(value.type)
+  if (!check) {
+    return { ok: false, id: value.id, error: { code: 'invalid', path: '/type', message: `unknown message type ${JSON.stringify(value.type)}; expected one of ${MESSAGE_TYPES.join(', ')}` } }
+  }
+  const r = check(value)
+  return r.ok ? r : { ...r, id: value.id }
+}
+
+function readId(value: unknown): string | number | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const id = (value as { id?: unknown }).id
+  return (typeof id === 'string' && id.length <= 128) || (typeof id === 'number' && Number.isFinite(id)) ? id : undefined
+}
+
+export const checkRouteRequest = compile<RouteRequest>(RouteRequestSchema, 'route request')
+export const checkCompleteRequest = compile<CompleteRequest>(CompleteRequestSchema, 'complete request')
+export const checkWeightsPatch = compile<WeightsPatch>(WeightsPatchSchema, 'weights patch')
+const batchCheck = compile<RouteRequest[] | { requests: RouteRequest[] }>(RouteBatchSchema, 'route batch')
+export function checkRouteBatch(value: unknown): Checked<RouteRequest[]> {
+  const r = batchCheck(value)
+  if (!r.ok) return r
+  return { ok: true, value: Array.isArray(r.value) ? r.value : r.value.requests }
+}
+
+// ---- compile-time: each Static<schema> equals its hand-written protocol type ----
+type Equals<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false
+type MessageOf<K extends ClientMessageType> = Extract<ClientMessage, { type: K }>
+type Flat<T> = { [K in keyof T]: T[K] }
+type SchemaMatches = {
+  [K in keyof typeof MessageSchemas]: Equals<Flat<Static<(typeof MessageSchemas)[K]>>, Flat<MessageOf<K>>>
+}
+const schemaMatches: SchemaMatches = {
+  route: true, cancel: true, complete: true, state: true, subscribe: true, unsubscribe: true,
+  availability: true, accept: true, reject: true, bid: true, ping: true,
+}
+const routeMatches: Equals<Flat<Static<typeof RouteRequestSchema>>, Flat<RouteRequest>> = true
+const weightsMatches: Equals<Flat<Static<typeof WeightsPatchSchema>>, Flat<WeightsPatch>> = true
+void schemaMatches
+void routeMatches
+void weightsMatches

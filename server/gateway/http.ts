@@ -1,0 +1,158 @@
+// HTTP mechanics on uWebSockets.js: a small route table, auth, rate limit, bounded body reading,
+// JSON replies. Request data is copied synchronously and onAborted set before any await, because
+// uWS invalidates the request object after the handler's first tick and the response on abort.
+import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js'
+import { HTTP_STATUS, type ErrorBody } from '../../client/protocol.ts'
+import { bearer, type Authenticator, type Principal } from '../auth/index.ts'
+import type { Logger } from '../log.ts'
+import { GatewayError, toErrorBody } from './errors.ts'
+import type { GatewayMetrics } from './metrics.ts'
+import type { RateLimiter } from './rate-limit.ts'
+
+export interface HttpCtx {
+  principal: Principal
+  params: string[]
+  query: URLSearchParams
+  body: unknown
+}
+
+export interface HttpRoute {
+  method: 'get' | 'post' | 'put'
+  path: string
+  /** false for /healthz and /metrics, which never need a token. */
+  auth: boolean
+  /** Set for non-JSON replies (Prometheus text); the handler then returns a string. */
+  contentType?: string
+  /** HTTP status for a successful reply that is not 200 (e.g. 503 for a degraded /healthz). */
+  status?: (result: unknown) => number
+  handle(ctx: HttpCtx): unknown
+}
+
+export interface HttpDeps {
+  auth: Authenticator
+  limiter: RateLimiter
+  metrics: GatewayMetrics
+  log: Logger
+  maxBodyBytes: number
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: '200 OK', 400: '400 Bad Request', 401: '401 Unauthorized', 403: '403 Forbidden', 404: '404 Not Found',
+  409: '409 Conflict', 413: '413 Payload Too Large', 429: '429 Too Many Requests', 500: '500 Internal Server Error',
+  503: '503 Service Unavailable', 504: '504 Gateway Timeout',
+}
+export const statusLine = (n: number): string => STATUS_TEXT[n] ?? `${n} Status`
+
+export function mountHttp(app: TemplatedApp, routes: HttpRoute[], deps: HttpDeps): void {
+  for (const route of routes) {
+    const paramCount = (route.path.match(/:/g) ?? []).length
+    app[route.method](route.path, (res, req) => serve(route, paramCount, res, req, deps))
+  }
+  app.any('/*', (res, req) => {
+    const where = `${req.getMethod().toUpperCase()} ${req.getUrl()}`
+    deps.metrics.httpRequests++
+    res.cork(() => sendError(res, { code: 'not_found', message: `no endpoint ${where}` }))
+  })
+}
+
+function serve(route: HttpRoute, paramCount: number, res: HttpResponse, req: HttpRequest, deps: HttpDeps): void {
+  deps.metrics.httpRequests++
+  const state = { aborted: false, done: false }
+  res.onAborted(() => { state.aborted = true })
+  // Everything from req is read now: it is invalid after this tick.
+  const params: string[] = []
+  for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i)))
+  const query = new URLSearchParams(req.getQuery() ?? '')
+  const token = bearer(req.getHeader('authorization'))
+  const lengthHeader = req.getHeader('content-length')
+  const peer = Buffer.from(res.getRemoteAddressAsText()).toString()
+  const reply = (status: number, body: string, contentType: string, retryAfterMs?: number) => {
+    if (state.aborted || state.done) return
+    state.done = true
+    res.cork(() => {
+      res.writeStatus(statusLine(status)).writeHeader('content-type', contentType)
+      if (retryAfterMs !== undefined) res.writeHeader('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))))
+      res.end(body)
+    })
+  }
+  const fail = (err: unknown) => {
+    const body = toErrorBody(err, deps.log)
+    if (body.code === 'internal') deps.metrics.errors++
+    reply(HTTP_STATUS[body.code], JSON.stringify({ error: body }), 'application/json', body.retry_after_ms)
+  }
+
+  if (route.auth) {
+    const wait = deps.limiter.take(token ? `t:${token.slice(-24)}` : `ip:${peer}`)
+    if (wait > 0) {
+      deps.metrics.rateLimited++
+      return fail(new GatewayError('rate_limited', `rate limit exceeded; retry in ${wait} ms`, { retry_after_ms: wait }))
+    }
+  }
+  const wantsBody = route.method !== 'get'
+  const declared = lengthHeader ? Number(lengthHeader) : 0
+  if (wantsBody && declared > deps.maxBodyBytes) {
+    // Close the connection: the client may still be streaming a body we refuse to read.
+    state.done = true
+    res.cork(() => {
+      res.writeStatus(statusLine(413)).writeHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ error: { code: 'too_large', message: `body exceeds ${deps.maxBodyBytes} bytes` } }), true)
+    })
+    return
+  }
+  const bodyPromise = wantsBody ? readBody(res, deps.maxBodyBytes, state) : Promise.resolve(null)
+  void (async () => {
+    try {
+      const principal = route.auth ? await deps.auth.authenticate(token, peer) : { sub: 'anonymous', role: 'client' as const, exp: Infinity, key: `ip:${peer}` }
+      const raw = await bodyPromise
+      const body = raw === null || raw.length === 0 ? (wantsBody ? {} : null) : parseJson(raw)
+      const result = await route.handle({ principal, params, query, body })
+      const status = route.status ? route.status(result) : 200
+      if (route.contentType) reply(status, String(result), route.contentType)
+      else reply(status, JSON.stringify(result), 'application/json')
+    } catch (err) {
+      if (err instanceof BodyTooLarge) {
+        if (state.aborted || state.done) return
+        state.done = true
+        res.cork(() => {
+          res.writeStatus(statusLine(413)).writeHeader('content-type', 'application/json')
+          res.end(JSON.stringify({ error: { code: 'too_large', message: err.message } }), true)
+        })
+        return
+      }
+      fail(err)
+    }
+  })()
+}
+
+class BodyTooLarge extends Error {}
+
+function readBody(res: HttpResponse, max: number, state: { aborted: boolean }): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    let over = false
+    res.onData((chunk, isLast) => {
+      if (over || state.aborted) return
+      size += chunk.byteLength
+      if (size > max) {
+        over = true
+        return reject(new BodyTooLarge(`body exceeds ${max} bytes`))
+      }
+      // uWS reuses the chunk's memory after this callback returns: copy it.
+      chunks.push(Buffer.from(new Uint8Array(chunk)))
+      if (isLast) resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks))
+    })
+  })
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString('utf8'))
+  } catch (err) {
+    throw new GatewayError('invalid', `body is not valid JSON: ${(err as Error).message}`, { cause: err })
+  }
+}
+
+function sendError(res: HttpResponse, body: ErrorBody): void {
+  res.writeStatus(statusLine(HTTP_STATUS[body.code])).writeHeader('content-type', 'application/json').end(JSON.stringify({ error: body }))
+}

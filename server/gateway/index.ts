@@ -1,0 +1,103 @@
+// The gateway: one uWebSockets.js app serving the HTTP API and `/v1/ws` over the routing engine.
+import uWS from 'uWebSockets.js'
+import type { RoutingEngine } from '../../actors/engine.ts'
+import { CLOSE_CODE, type HealthReport } from '../../client/protocol.ts'
+import type { Config } from '../config.ts'
+import type { Logger } from '../log.ts'
+import { Authenticator } from '../auth/index.ts'
+import { Writer, type Conn } from './conn.ts'
+import { mountHttp } from './http.ts'
+import { httpRoutes } from './http-routes.ts'
+import { GatewayMetrics } from './metrics.ts'
+import { PushHub } from './pushes.ts'
+import { RateLimiter } from './rate-limit.ts'
+import { Service, type GatewayStore } from './service.ts'
+import { Dispatcher } from './ws-dispatch.ts'
+import { mountWs } from './ws.ts'
+
+export { GatewayError } from './errors.ts'
+export { GatewayMetrics } from './metrics.ts'
+export { RateLimiter } from './rate-limit.ts'
+export type { GatewayStore } from './service.ts'
+
+/** Which uWS build is loaded: the native addon exports getParts, the JS fallback does not. */
+export const UWS_BUILD: 'native' | 'fallback' = typeof (uWS as { getParts?: unknown }).getParts === 'function' ? 'native' : 'fallback'
+
+export interface GatewayOptions {
+  config: Config
+  engine: RoutingEngine
+  store: GatewayStore
+  busKind: string
+  log: Logger
+}
+
+export interface Gateway {
+  readonly metrics: GatewayMetrics
+  /** Listens on HOST:PORT (PORT 0 picks a free port); resolves the bound port. */
+  listen(): Promise<number>
+  /** Stops accepting connections, drains in-flight requests (up to timeoutMs), closes sockets. */
+  stop(timeoutMs?: number): Promise<void>
+}
+
+export function createGateway(opts: GatewayOptions): Gateway {
+  const { config, engine, store, log } = opts
+  const started = Date.now()
+  const metrics = new GatewayMetrics()
+  const auth = new Authenticator(config.JWT_SECRET)
+  const limiter = new RateLimiter(config.RATE_LIMIT_RPS, config.RATE_LIMIT_BURST)
+  const svc = new Service({ engine, store, metrics, log, maxInflight: config.MAX_INFLIGHT })
+  const writer = new Writer(metrics, config.MAX_BACKPRESSURE_BYTES)
+  const hub = new PushHub(engine, svc, writer, config.OFFER_TIMEOUT_S)
+  const dispatcher = new Dispatcher(svc, hub, writer, metrics, log)
+  const conns = new Set<Conn>()
+  const app = uWS.App()
+
+  const health = async (): Promise<HealthReport> => {
+    let storeOk = true
+    let error: string | undefined
+    try {
+      await store.ping()
+    } catch (err) {
+      storeOk = false
+      error = (err as Error).message
+    }
+    return {
+      status: storeOk ? 'ok' : 'degraded',
+      node_id: config.NODE_ID,
+      uptime_s: Math.round((Date.now() - started) / 1000),
+      uws: UWS_BUILD,
+      auth: auth.open ? 'open' : 'jwt',
+      store: { kind: store.kind, ok: storeOk, ...(error ? { error } : {}) },
+      bus: { kind: opts.busKind },
+    }
+  }
+
+  mountWs(app, { auth, limiter, metrics, writer, dispatcher, log, maxPayload: config.MAX_PAYLOAD_BYTES, maxBackpressure: config.MAX_BACKPRESSURE_BYTES, conns })
+  mountHttp(app, httpRoutes(svc, health), { auth, limiter, metrics, log, maxBodyBytes: config.MAX_PAYLOAD_BYTES })
+  const sweeper = setInterval(() => limiter.sweep(), 10_000)
+  sweeper.unref()
+  let listenSocket: uWS.us_listen_socket | null = null
+
+  return {
+    metrics,
+    listen: () =>
+      new Promise((resolve, reject) => {
+        app.listen(config.HOST, config.PORT, (socket) => {
+          if (!socket) return reject(new Error(`cannot listen on ${config.HOST}:${config.PORT} (port in use or host not local?)`))
+          listenSocket = socket
+          resolve(uWS.us_socket_local_port(socket as unknown as uWS.us_socket))
+        })
+      }),
+    async stop(timeoutMs = 10_000) {
+      if (listenSocket) {
+        uWS.us_listen_socket_close(listenSocket)
+        listenSocket = null
+      }
+      await svc.drain(timeoutMs)
+      for (const conn of conns) writer.close(conn, CLOSE_CODE.server_shutdown, 'server shutting down')
+      clearInterval(sweeper)
+      hub.dispose()
+      svc.dispose()
+    },
+  }
+}

@@ -1,0 +1,106 @@
+// Fan-out of engine events to WebSocket subscribers: decision and assignment streams, and offers to
+// the connections that speak for an interviewer. Each event is encoded once per encoding.
+import type { AssignmentEvent, DecisionEvent, Stream } from '../../client/protocol.ts'
+import type { RoutingEngine } from '../../actors/engine.ts'
+import { Frames, type Conn, type Writer } from './conn.ts'
+import type { Service } from './service.ts'
+
+export class PushHub {
+  readonly #writer: Writer
+  readonly #svc: Service
+  readonly #decisions = new Set<Conn>()
+  readonly #assignments = new Set<Conn>()
+  readonly #claims = new Map<number, Set<Conn>>()
+  readonly #offerTimeoutS: number
+  readonly #unlisten: (() => void)[]
+
+  constructor(engine: RoutingEngine, svc: Service, writer: Writer, offerTimeoutS: number) {
+    this.#writer = writer
+    this.#svc = svc
+    this.#offerTimeoutS = offerTimeoutS
+    this.#unlisten = [engine.onDecision((e) => this.#decision(e)), engine.onAssignment((e) => this.#assignment(e))]
+  }
+
+  subscribe(conn: Conn, stream: Stream, interviewerId: number | undefined): void {
+    conn.streams.add(stream)
+    if (stream === 'decisions') {
+      this.#decisions.add(conn)
+      return
+    }
+    if (conn.principal.role === 'interviewer' || interviewerId !== undefined) {
+      // A filtered subscription adds to the filter; an unfiltered one (operator) clears it.
+      const had = this.#assignments.has(conn)
+      if (!had || conn.assignmentFilter) (conn.assignmentFilter ??= new Set()).add(interviewerId ?? Number(conn.principal.sub))
+    } else conn.assignmentFilter = null
+    this.#assignments.add(conn)
+  }
+
+  unsubscribe(conn: Conn, stream: Stream, interviewerId: number | undefined): void {
+    if (stream === 'decisions') {
+      conn.streams.delete(stream)
+      this.#decisions.delete(conn)
+      return
+    }
+    if (interviewerId !== undefined && conn.assignmentFilter) {
+      conn.assignmentFilter.delete(interviewerId)
+      if (conn.assignmentFilter.size > 0) return
+    }
+    conn.assignmentFilter = null
+    conn.streams.delete(stream)
+    this.#assignments.delete(conn)
+  }
+
+  /** This connection now receives offers for the interviewer. */
+  claim(conn: Conn, interviewerId: number): void {
+    conn.claims.add(interviewerId)
+    let set = this.#claims.get(interviewerId)
+    if (!set) this.#claims.set(interviewerId, (set = new Set()))
+    set.add(conn)
+  }
+
+  drop(conn: Conn): void {
+    this.#decisions.delete(conn)
+    this.#assignments.delete(conn)
+    for (const id of conn.claims) {
+      const set = this.#claims.get(id)
+      set?.delete(conn)
+      if (set?.size === 0) this.#claims.delete(id)
+    }
+  }
+
+  #decision(e: DecisionEvent): void {
+    if (this.#decisions.size === 0) return
+    const frames = new Frames({ type: 'event', stream: 'decisions', event: e })
+    for (const conn of this.#decisions) this.#writer.push(conn, frames)
+  }
+
+  #assignment(e: AssignmentEvent): void {
+    if (e.state === 'offered') {
+      const claimed = this.#claims.get(e.interviewer_id)
+      if (claimed) {
+        const expires = this.#offerTimeoutS > 0 ? new Date(Date.parse(e.at) + this.#offerTimeoutS * 1000).toISOString() : null
+        const offer = new Frames({ type: 'offer', assignment_id: e.assignment_id, user_id: e.user_id, interviewer_id: e.interviewer_id, score: e.score ?? 0, expires_at: expires })
+        for (const conn of claimed) this.#writer.push(conn, offer)
+      }
+    }
+    if (this.#assignments.size === 0) return
+    let frames: Frames | null = null
+    let owner: string | undefined
+    let ownerRead = false
+    for (const conn of this.#assignments) {
+      if (conn.principal.role === 'client') {
+        // A client sees only assignments its own routes created.
+        if (!ownerRead) {
+          owner = this.#svc.ownerKey(e.assignment_id)
+          ownerRead = true
+        }
+        if (owner !== conn.principal.key) continue
+      } else if (conn.assignmentFilter && !conn.assignmentFilter.has(e.interviewer_id)) continue
+      this.#writer.push(conn, (frames ??= new Frames({ type: 'event', stream: 'assignments', event: e })))
+    }
+  }
+
+  dispose(): void {
+    for (const off of this.#unlisten) off()
+  }
+}

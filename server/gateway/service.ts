@@ -1,0 +1,191 @@
+// The gateway's verbs, independent of transport: authorize, bound in-flight work, call the engine.
+// HTTP and WebSocket handlers both call this, so the role rules and limits are enforced once.
+import type { RoutingEngine, CancelResult, CompleteResult } from '../../actors/engine.ts'
+import type { Availability, InterviewerState, RouteRequest, RouteResult, StateSnapshot, WeightsPatch, CompleteRequest } from '../../client/protocol.ts'
+import type { Weights } from '../../actors/model/types.ts'
+import type { Store } from '../store/types.ts'
+import type { Logger } from '../log.ts'
+import { authorize, interviewerOf, type Principal, type Verb } from '../auth/index.ts'
+import { GatewayError } from './errors.ts'
+import type { GatewayMetrics } from './metrics.ts'
+
+/** The part of the Store the gateway reads directly (listings, health). */
+export type GatewayStore = Pick<Store, 'kind' | 'location' | 'ping' | 'listUsers' | 'getUser' | 'userHistory' | 'listDecisions'>
+
+const TERMINAL = new Set(['completed', 'cancelled', 'expired'])
+
+export class Service {
+  readonly engine: RoutingEngine
+  readonly store: GatewayStore
+  readonly metrics: GatewayMetrics
+  readonly #log: Logger
+  readonly #maxInflight: number
+  /** Concurrent routes with the same request_id share one engine call. */
+  readonly #routing = new Map<string, Promise<RouteResult>>()
+  /** Which client principal created each open assignment, for "cancel its own". */
+  readonly #owners = new Map<string, string>()
+  #idle: (() => void) | null = null
+  #closing = false
+  readonly #unlisten: () => void
+
+  constructor(opts: { engine: RoutingEngine; store: GatewayStore; metrics: GatewayMetrics; log: Logger; maxInflight: number }) {
+    this.engine = opts.engine
+    this.store = opts.store
+    this.metrics = opts.metrics
+    this.#log = opts.log
+    this.#maxInflight = opts.maxInflight
+    this.#unlisten = this.engine.onAssignment((e) => {
+      // Deferred so push fan-out of this same event still sees the owner.
+      if (TERMINAL.has(e.state)) queueMicrotask(() => this.#owners.delete(e.assignment_id))
+    })
+  }
+
+  /** Runs one unit of engine work under the global in-flight bound. */
+  async #run<T>(work: () => Promise<T>): Promise<T> {
+    if (this.#closing) throw new GatewayError('unavailable', 'server is shutting down', { retry_after_ms: 1000 })
+    if (this.metrics.inflight >= this.#maxInflight) {
+      throw new GatewayError('unavailable', `server busy: ${this.#maxInflight} requests in flight`, { retry_after_ms: 50 })
+    }
+    this.metrics.inflight++
+    try {
+      return await work()
+    } finally {
+      if (--this.metrics.inflight === 0 && this.#idle) this.#idle()
+    }
+  }
+
+  check(p: Principal, verb: Verb, interviewerId?: number | null): void {
+    const denied = authorize(p, verb, interviewerId)
+    if (denied) throw GatewayError.from(denied)
+  }
+
+  route(p: Principal, req: RouteRequest): Promise<RouteResult> {
+    this.check(p, 'route')
+    const key = req.request_id
+    if (key !== undefined) {
+      const pending = this.#routing.get(key)
+      if (pending) return pending
+    }
+    const promise = this.#run(() => this.engine.route(req)).then((result) => {
+      this.metrics.outcome(result.status)
+      if (p.role === 'client' && result.assignment_id) this.#owners.set(result.assignment_id, p.key)
+      return result
+    })
+    if (key !== undefined) {
+      this.#routing.set(key, promise)
+      const clear = () => this.#routing.delete(key)
+      promise.then(clear, clear)
+    }
+    return promise
+  }
+
+  routeBatch(p: Principal, reqs: RouteRequest[]): Promise<RouteResult[]> {
+    this.check(p, 'route')
+    return Promise.all(reqs.map((r) => this.route(p, r)))
+  }
+
+  async complete(p: Principal, by: CompleteRequest): Promise<CompleteResult> {
+    const owner = 'interviewer_id' in by ? by.interviewer_id : await this.#ownerOf(p, by.assignment_id)
+    this.check(p, 'complete', owner)
+    return this.#run(() => this.engine.complete(by))
+  }
+
+  async cancel(p: Principal, assignmentId: string): Promise<CancelResult> {
+    this.check(p, 'cancel')
+    if (p.role === 'client' && this.#owners.get(assignmentId) !== p.key) {
+      throw new GatewayError('forbidden', `assignment ${assignmentId} was not created by this client`)
+    }
+    return this.#run(() => this.engine.cancel(assignmentId))
+  }
+
+  async accept(p: Principal, assignmentId: string): Promise<{ status: 'accepted'; assignment_id: string }> {
+    this.check(p, 'accept', await this.#ownerOf(p, assignmentId))
+    return this.#run(() => this.engine.accept(assignmentId))
+  }
+
+  async reject(p: Principal, assignmentId: string): Promise<RouteResult> {
+    this.check(p, 'reject', await this.#ownerOf(p, assignmentId))
+    return this.#run(() => this.engine.reject(assignmentId))
+  }
+
+  availability(p: Principal, interviewerId: number, availability: Availability): Promise<InterviewerState> {
+    this.check(p, 'availability', interviewerId)
+    return this.#run(() => this.engine.setAvailability(interviewerId, availability))
+  }
+
+  async state(p: Principal): Promise<StateSnapshot> {
+    this.check(p, 'state')
+    const interviewers = await this.#run(() => this.engine.state())
+    const totals = { interviewers: interviewers.length, online: 0, current_queue: 0, capacity: 0 }
+    for (const s of interviewers) {
+      if (s.availability === 'online') totals.online++
+      totals.current_queue += s.current_queue
+      totals.capacity += s.capacity
+    }
+    return { interviewers, totals }
+  }
+
+  async stateOf(p: Principal, interviewerId: number): Promise<InterviewerState> {
+    this.check(p, 'state')
+    const s = await this.#run(() => this.engine.stateOf(interviewerId))
+    if (!s) throw new GatewayError('not_found', `interviewer ${interviewerId} not found`)
+    return s
+  }
+
+  weights(p: Principal): Weights {
+    this.check(p, 'admin')
+    return this.engine.weights()
+  }
+
+  setWeights(p: Principal, patch: WeightsPatch): Promise<Weights> {
+    this.check(p, 'admin')
+    return this.#run(() => this.engine.setWeights(patch, p.sub))
+  }
+
+  resetQueues(p: Principal): Promise<{ cleared: number }> {
+    this.check(p, 'admin')
+    return this.#run(() => this.engine.resetQueues(p.sub))
+  }
+
+  reload(p: Principal): Promise<{ users: number; interviewers: number }> {
+    this.check(p, 'admin')
+    return this.#run(() => this.engine.reload(p.sub))
+  }
+
+  /** The interviewer an assignment belongs to; not_found when unknown. */
+  async #ownerOf(p: Principal, assignmentId: string): Promise<number> {
+    // Operators skip nothing here: the owner check is cheap and a missing assignment is an error anyway.
+    const owner = await this.#run(() => this.engine.assignmentOwner(assignmentId))
+    if (owner === null) {
+      // An interviewer must not learn whether other interviewers' assignment ids exist.
+      if (p.role === 'interviewer') throw new GatewayError('forbidden', `assignment ${assignmentId} is not one of interviewer ${interviewerOf(p) ?? '?'}'s`)
+      throw new GatewayError('not_found', `assignment ${assignmentId} not found`)
+    }
+    return owner
+  }
+
+  /** Client ownership of an assignment, for filtering its assignment stream. */
+  ownerKey(assignmentId: string): string | undefined {
+    return this.#owners.get(assignmentId)
+  }
+
+  /** Refuses new work from now on and resolves once in-flight work has finished (or after timeoutMs). */
+  drain(timeoutMs: number): Promise<void> {
+    this.#closing = true
+    if (this.metrics.inflight === 0) return Promise.resolve()
+    return new Promise((resolve) => {
+      const t = setTimeout(() => {
+        this.#log.warn({ inflight: this.metrics.inflight }, 'drain timed out with requests still in flight')
+        resolve()
+      }, timeoutMs)
+      this.#idle = () => {
+        clearTimeout(t)
+        resolve()
+      }
+    })
+  }
+
+  dispose(): void {
+    this.#unlisten()
+  }
+}

@@ -1,0 +1,109 @@
+// One validated WebSocket request → the Service (or the push hub / bidding), → one reply with `re`.
+import type { ClientMessage, RouteRequest } from '../../client/protocol.ts'
+import type { Encoding } from '../../client/codec.ts'
+import { interviewerOf } from '../auth/index.ts'
+import type { Logger } from '../log.ts'
+import type { Conn, Writer } from './conn.ts'
+import { GatewayError, toErrorBody } from './errors.ts'
+import type { GatewayMetrics } from './metrics.ts'
+import type { PushHub } from './pushes.ts'
+import { disposeBidders, makeBidder, settleBid } from './remote-bid.ts'
+import type { Service } from './service.ts'
+
+export class Dispatcher {
+  readonly #svc: Service
+  readonly #hub: PushHub
+  readonly #writer: Writer
+  readonly #metrics: GatewayMetrics
+  readonly #log: Logger
+
+  constructor(svc: Service, hub: PushHub, writer: Writer, metrics: GatewayMetrics, log: Logger) {
+    this.#svc = svc
+    this.#hub = hub
+    this.#writer = writer
+    this.#metrics = metrics
+    this.#log = log
+  }
+
+  dispatch(conn: Conn, msg: ClientMessage, encoding: Encoding): void {
+    let out: unknown
+    try {
+      out = this.#handle(conn, msg)
+    } catch (err) {
+      return this.#fail(conn, msg.id, err, encoding)
+    }
+    if (out instanceof Promise) {
+      out.then((result) => this.#writer.reply(conn, msg.id, result, encoding), (err: unknown) => this.#fail(conn, msg.id, err, encoding))
+    } else this.#writer.reply(conn, msg.id, out, encoding)
+  }
+
+  #fail(conn: Conn, re: string | number, err: unknown, encoding: Encoding): void {
+    const body = toErrorBody(err, this.#log)
+    if (body.code === 'internal') this.#metrics.errors++
+    this.#writer.error(conn, re, body, encoding)
+  }
+
+  #handle(conn: Conn, msg: ClientMessage): unknown {
+    const p = conn.principal
+    const svc = this.#svc
+    switch (msg.type) {
+      case 'route': {
+        const { id: _id, type: _type, ...req } = msg
+        return svc.route(p, req satisfies RouteRequest)
+      }
+      case 'cancel':
+        return svc.cancel(p, msg.assignment_id)
+      case 'complete': {
+        if (msg.assignment_id !== undefined) return svc.complete(p, { assignment_id: msg.assignment_id })
+        const interviewer = msg.interviewer_id ?? interviewerOf(p)
+        if (interviewer === null) throw new GatewayError('invalid', 'complete needs assignment_id or interviewer_id', { path: '/assignment_id' })
+        return svc.complete(p, { interviewer_id: interviewer })
+      }
+      case 'state':
+        return msg.interviewer_id === undefined ? svc.state(p) : svc.stateOf(p, msg.interviewer_id)
+      case 'subscribe': {
+        if (msg.stream === 'decisions') svc.check(p, 'subscribe_decisions')
+        else if (p.role === 'interviewer') svc.check(p, 'subscribe_assignments', msg.interviewer_id ?? interviewerOf(p))
+        else svc.check(p, 'subscribe_assignments')
+        this.#hub.subscribe(conn, msg.stream, msg.interviewer_id)
+        return { subscribed: msg.stream, interviewer_id: msg.interviewer_id ?? null }
+      }
+      case 'unsubscribe':
+        this.#hub.unsubscribe(conn, msg.stream, msg.interviewer_id)
+        return { unsubscribed: msg.stream, interviewer_id: msg.interviewer_id ?? null }
+      case 'availability':
+        return this.#availability(conn, msg)
+      case 'accept':
+        return svc.accept(p, msg.assignment_id)
+      case 'reject':
+        return svc.reject(p, msg.assignment_id)
+      case 'bid':
+        svc.check(p, 'bid')
+        return settleBid(conn, svc.engine, msg.bid_id, msg.score)
+      case 'ping':
+        return { pong: true, at: new Date().toISOString() }
+    }
+  }
+
+  async #availability(conn: Conn, msg: Extract<ClientMessage, { type: 'availability' }>): Promise<unknown> {
+    const id = msg.interviewer_id
+    const state = await this.#svc.availability(conn.principal, id, msg.availability)
+    if (conn.closed) return state
+    this.#hub.claim(conn, id)
+    const existing = conn.bidders.get(id)
+    const wants = msg.remote_bidding === true && msg.availability === 'online'
+    if (wants && !existing) {
+      conn.bidders.set(id, this.#svc.engine.setRemoteBidder(id, makeBidder(conn, this.#writer, this.#metrics)))
+    } else if (!wants && existing && msg.remote_bidding !== undefined) {
+      existing()
+      conn.bidders.delete(id)
+    }
+    return { ...state, remote_bidding: conn.bidders.has(id) }
+  }
+
+  /** A closed connection: stop its pushes and bids. */
+  closed(conn: Conn): void {
+    this.#hub.drop(conn)
+    disposeBidders(conn)
+  }
+}

@@ -1,0 +1,125 @@
+// The `/v1/ws` endpoint: authenticate during upgrade, rate-limit each frame before decoding it,
+// decode (JSON text / MessagePack binary), validate, dispatch; explicit payload and backpressure limits.
+import type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, us_socket_context_t } from 'uWebSockets.js'
+import { CLOSE_CODE, HTTP_STATUS } from '../../client/protocol.ts'
+import { decodeFrame, type Encoding } from '../../client/codec.ts'
+import { checkMessage } from '../../client/schemas.ts'
+import { bearer, type Authenticator } from '../auth/index.ts'
+import type { Logger } from '../log.ts'
+import { statusLine } from './http.ts'
+import { newConn, type Conn, type Writer } from './conn.ts'
+import { toErrorBody } from './errors.ts'
+import type { GatewayMetrics } from './metrics.ts'
+import type { RateLimiter } from './rate-limit.ts'
+import type { Dispatcher } from './ws-dispatch.ts'
+
+/** Consecutive rate-limited frames after which the flood is cut off with CLOSE_CODE.rate_limited. */
+const FLOOD_CLOSE_AFTER = 200
+
+export interface WsDeps {
+  auth: Authenticator
+  limiter: RateLimiter
+  metrics: GatewayMetrics
+  writer: Writer
+  dispatcher: Dispatcher
+  log: Logger
+  maxPayload: number
+  maxBackpressure: number
+  /** Every open connection, so shutdown can close them with CLOSE_CODE.server_shutdown. */
+  conns: Set<Conn>
+}
+
+export function mountWs(app: TemplatedApp, deps: WsDeps): void {
+  const { metrics, writer, limiter } = deps
+  app.ws<Conn>('/v1/ws', {
+    maxPayloadLength: deps.maxPayload,
+    maxBackpressure: deps.maxBackpressure,
+    // Replies past maxBackpressure are refused by send(), and Writer closes such a socket itself
+    // with CLOSE_CODE.backpressure, so uWS's silent close is off.
+    closeOnBackpressureLimit: 0,
+    idleTimeout: 120,
+    sendPingsAutomatically: true,
+    compression: 0,
+    upgrade: (res, req, context) => upgrade(res, req, context, deps),
+    open: (ws) => {
+      const conn = ws.getUserData()
+      conn.ws = ws
+      deps.conns.add(conn)
+      metrics.wsConnections++
+      metrics.wsOpen++
+    },
+    message: (ws, data, isBinary) => {
+      const conn = ws.getUserData()
+      metrics.wsMessages++
+      if (conn.closed) return
+      if (conn.principal.exp * 1000 < Date.now()) return writer.close(conn, CLOSE_CODE.unauthorized, 'token expired')
+      // Rate limit before decoding: a flood costs a map lookup per frame, not a parse.
+      const wait = limiter.take(conn.principal.key)
+      if (wait > 0) {
+        metrics.rateLimited++
+        if (++conn.limited > FLOOD_CLOSE_AFTER) return writer.close(conn, CLOSE_CODE.rate_limited, 'rate limit flood')
+        return writer.error(conn, null, { code: 'rate_limited', message: `rate limit exceeded; retry in ${wait} ms`, retry_after_ms: wait }, isBinary ? 'msgpack' : 'json')
+      }
+      conn.limited = 0
+      const encoding: Encoding = isBinary ? 'msgpack' : 'json'
+      let value: unknown
+      try {
+        value = decodeFrame(new Uint8Array(data), isBinary)
+      } catch (err) {
+        metrics.badFrames++
+        return writer.error(conn, null, toErrorBody(err, deps.log), encoding)
+      }
+      const checked = checkMessage(value)
+      if (!checked.ok) {
+        metrics.badFrames++
+        return writer.error(conn, checked.id ?? null, checked.error, encoding)
+      }
+      conn.encoding = encoding
+      deps.dispatcher.dispatch(conn, checked.value, encoding)
+    },
+    drain: (ws) => writer.drained(ws.getUserData()),
+    close: (ws: WebSocket<Conn>) => {
+      const conn = ws.getUserData()
+      conn.closed = true
+      conn.ws = null
+      metrics.wsOpen--
+      deps.conns.delete(conn)
+      deps.dispatcher.closed(conn)
+    },
+  })
+}
+
+function upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t, deps: WsDeps): void {
+  // Copy everything now: req is invalid after this tick, res after an abort.
+  const key = req.getHeader('sec-websocket-key')
+  const protocol = req.getHeader('sec-websocket-protocol')
+  const extensions = req.getHeader('sec-websocket-extensions')
+  const query = new URLSearchParams(req.getQuery() ?? '')
+  const token = query.get('token') || bearer(req.getHeader('authorization'))
+  const encoding: Encoding = query.get('encoding') === 'msgpack' ? 'msgpack' : 'json'
+  const peer = Buffer.from(res.getRemoteAddressAsText()).toString()
+  let aborted = false
+  res.onAborted(() => { aborted = true })
+  const refuse = (status: number, code: string, message: string) => {
+    if (aborted) return
+    res.cork(() => {
+      res.writeStatus(statusLine(status)).writeHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ error: { code, message } }))
+    })
+  }
+  const wait = deps.limiter.take(token ? `t:${token.slice(-24)}` : `ip:${peer}`)
+  if (wait > 0) {
+    deps.metrics.rateLimited++
+    return refuse(HTTP_STATUS.rate_limited, 'rate_limited', `rate limit exceeded; retry in ${wait} ms`)
+  }
+  void (async () => {
+    try {
+      const principal = await deps.auth.authenticate(token, peer)
+      if (aborted) return
+      res.cork(() => res.upgrade<Conn>(newConn(principal, peer, encoding), key, protocol, extensions, context))
+    } catch (err) {
+      const body = toErrorBody(err, deps.log)
+      refuse(HTTP_STATUS[body.code], body.code, body.message)
+    }
+  })()
+}
