@@ -1,0 +1,72 @@
+// The synthetic data generator (pure, no I/O): users, interviewers and interview history as batches,
+// deterministic for (seed, sizes) and independent of batch size, in constant memory per batch.
+import type { Interviewer, InterviewRecord, User } from '../../../actors/model/types.ts'
+import { InterviewerIndex, historyCount, makeHistory } from './history.ts'
+import { makeInterviewer, makeUser } from './people.ts'
+
+export { makeInterviewer, makeUser } from './people.ts'
+export { historyCount, InterviewerIndex } from './history.ts'
+export { DEMO_TOPICS } from './vocab.ts'
+
+export interface Sizes {
+  users: number
+  interviewers: number
+  /** Average interviews per user (each user has 0..2K). */
+  historyPerUser: number
+}
+
+export const LIMITS = {
+  users: [100, 1_000_000],
+  interviewers: [10, 100_000],
+  historyPerUser: [0, 50],
+} as const satisfies Record<keyof Sizes, readonly [number, number]>
+
+export const DEFAULT_BATCH = 5_000
+
+function* ranged<T>(n: number, make: (id: number) => T, batch: number): Generator<T[]> {
+  for (let lo = 1; lo <= n; lo += batch) {
+    const hi = Math.min(n, lo + batch - 1)
+    const out: T[] = new Array(hi - lo + 1)
+    for (let id = lo; id <= hi; id++) out[id - lo] = make(id)
+    yield out
+  }
+}
+
+export function userBatches(seed: number, sizes: Sizes, batch = DEFAULT_BATCH): Generator<User[]> {
+  return ranged(sizes.users, (id) => makeUser(seed, id), batch)
+}
+
+export function interviewerBatches(seed: number, sizes: Sizes, batch = DEFAULT_BATCH): Generator<Interviewer[]> {
+  return ranged(sizes.interviewers, (id) => makeInterviewer(seed, id), batch)
+}
+
+export function generateInterviewers(seed: number, n: number): Interviewer[] {
+  const out: Interviewer[] = new Array(n)
+  for (let id = 1; id <= n; id++) out[id - 1] = makeInterviewer(seed, id)
+  return out
+}
+
+/** Exact number of history rows for these sizes (cheap: one hash per user). */
+export function totalHistory(seed: number, sizes: Sizes): number {
+  let n = 0
+  for (let id = 1; id <= sizes.users; id++) n += historyCount(seed, id, sizes.historyPerUser)
+  return n
+}
+
+/** History for users 1..N in order, ids 1.. consecutive; holds all interviewers (≤ 100k) in memory. */
+export function* historyBatches(seed: number, sizes: Sizes, batch = DEFAULT_BATCH, interviewers?: Interviewer[]): Generator<InterviewRecord[]> {
+  const index = new InterviewerIndex(interviewers ?? generateInterviewers(seed, sizes.interviewers))
+  let nextId = 1
+  let out: InterviewRecord[] = []
+  for (let uid = 1; uid <= sizes.users; uid++) {
+    const count = historyCount(seed, uid, sizes.historyPerUser)
+    if (count === 0) continue
+    for (const rec of makeHistory(seed, makeUser(seed, uid), count, nextId, index)) out.push(rec)
+    nextId += count
+    if (out.length >= batch) {
+      yield out
+      out = []
+    }
+  }
+  if (out.length) yield out
+}

@@ -1,0 +1,52 @@
+// The hidden ground truth: each user–interviewer pair's true probability that an interview succeeds.
+// For the generator (history outcomes are sampled from it) and for evaluation code only: routing and
+// the model never import this module; they must learn the signal from the history.
+import type { Interviewer, Seniority, User, UserLevel } from '../../../actors/model/types.ts'
+import { STREAM, hash32, unit } from './rng.ts'
+
+const LEVEL: Record<UserLevel, number> = { entry: 0, mid: 1, senior: 2, executive: 3 }
+const SENIORITY: Record<Seniority, number> = { junior: 0, mid: 1, senior: 2, principal: 3 }
+
+/** The observable features the truth is built from, each roughly in [-1, 1]. */
+export interface TruthFeatures {
+  language: number
+  topic: number
+  experience: number
+  rating: number
+  type_fit: number
+}
+
+export function truthFeatures(user: User, interviewer: Interviewer): TruthFeatures {
+  let language = 0
+  for (const l of user.languages) if (interviewer.languages.includes(l)) language = 1
+  let overlap = 0
+  for (const t of user.topics) if (interviewer.specializations.includes(t)) overlap++
+  const gap = SENIORITY[interviewer.seniority] - LEVEL[user.level]
+  // An interviewer a level above fits as well as an equal one; below the user fits worst.
+  const experience = 1 - (gap >= 0 ? Math.max(0, gap - 1) : -gap * 1.5) / 3
+  return {
+    language,
+    topic: user.topics.length ? overlap / user.topics.length : 0,
+    experience: Math.max(0, experience),
+    rating: interviewer.rating - 4,
+    type_fit: user.preferred_type === null ? 0 : user.preferred_type === interviewer.type ? 1 : -1,
+  }
+}
+
+export const TRUTH_WEIGHTS = { bias: -1.9, language: 1.8, topic: 1.6, experience: 1.2, rating: 0.9, type_fit: 0.5, noise: 0.5 }
+
+/** Deterministic per-pair noise, approximately standard normal. */
+function pairNoise(seed: number, userId: number, interviewerId: number): number {
+  let s = 0
+  for (let k = 0; k < 4; k++) s += unit(hash32(seed, STREAM.truth, userId * 4 + k, interviewerId))
+  return (s - 2) * 1.7320508
+}
+
+/** The true success probability of this pair (sigmoid of weighted features plus pair noise). */
+export function trueSuccessProbability(user: User, interviewer: Interviewer, seed: number): number {
+  const f = truthFeatures(user, interviewer)
+  const w = TRUTH_WEIGHTS
+  const z = w.bias + w.language * f.language + w.topic * f.topic + w.experience * (f.experience - 0.5) +
+    w.rating * f.rating + w.type_fit * f.type_fit + w.noise * pairNoise(seed, user.id, interviewer.id)
+  return 1 / (1 + Math.exp(-z))
+}

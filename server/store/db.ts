@@ -1,0 +1,16 @@
+// The narrow SQL seam both backends implement, so one SqlStore holds every query for both.
+
+export type Row = Record<string, unknown>
+
+export interface Queryer {
+  /** One statement with $n parameters; pass strings/numbers/booleans/null only (cast in SQL). */
+  query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>
+  /** Several statements, no parameters. */
+  exec(text: string): Promise<void>
+}
+
+export interface Db extends Queryer {
+  /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
+  transaction<R>(fn: (tx: Queryer) => Promise<R>): Promise<R>
+  close(): Promise<void>
+}

@@ -1,0 +1,91 @@
+// Runs PGlite on a worker thread: PGlite executes each statement synchronously in WebAssembly, which
+// would stall the server's event loop. The main thread talks to it through pglite.ts's small RPC.
+import { PGlite, type Transaction } from '@electric-sql/pglite'
+import { parentPort, workerData } from 'node:worker_threads'
+
+export type WorkerRequest =
+  | { id: number; op: 'query'; text: string; params: unknown[]; tx?: number }
+  | { id: number; op: 'exec'; text: string; tx?: number }
+  | { id: number; op: 'copy'; text: string; data: string; tx?: number }
+  | { id: number; op: 'begin' }
+  | { id: number; op: 'end'; tx: number; commit: boolean }
+  | { id: number; op: 'close' }
+
+export type WorkerReply =
+  | { id: number; ok: true; rows?: Record<string, unknown>[]; tx?: number }
+  | { id: number; ok: false; error: { message: string; code?: string } }
+
+const port = parentPort!
+const { dataDir } = workerData as { dataDir: string }
+const db = dataDir === 'memory://' ? new PGlite() : new PGlite(dataDir)
+const txs = new Map<number, Transaction>()
+const ends = new Map<number, (commit: boolean) => void>()
+/** The request id of each transaction's `end`, answered once COMMIT or ROLLBACK has run. */
+const pendingEnd = new Map<number, number>()
+let nextTx = 0
+
+const reply = (r: WorkerReply): void => port.postMessage(r)
+function fail(id: number, err: unknown): void {
+  const code = err && typeof err === 'object' && 'code' in err ? String((err as { code: unknown }).code) : undefined
+  reply({ id, ok: false, error: { message: err instanceof Error ? err.message : String(err), code } })
+}
+
+function target(tx: number | undefined): PGlite | Transaction {
+  if (tx === undefined) return db
+  const t = txs.get(tx)
+  if (!t) throw Object.assign(new Error(`transaction ${tx} is not open`), { code: '25P01' })
+  return t
+}
+
+function begin(id: number): void {
+  const txId = ++nextTx
+  let endId = 0
+  const ended = new Promise<boolean>((resolve) => ends.set(txId, resolve))
+  db.transaction(async (tx) => {
+    txs.set(txId, tx)
+    reply({ id, ok: true, tx: txId })
+    const commit = await ended
+    endId = pendingEnd.get(txId) ?? 0
+    if (!commit) await tx.rollback()
+  }).then(
+    () => reply({ id: endId, ok: true }),
+    (err: unknown) => (endId ? fail(endId, err) : fail(id, err)),
+  ).finally(() => {
+    txs.delete(txId)
+    pendingEnd.delete(txId)
+  })
+}
+async function handle(m: WorkerRequest): Promise<void> {
+  switch (m.op) {
+    case 'query': {
+      const res = await target(m.tx).query<Record<string, unknown>>(m.text, m.params)
+      return reply({ id: m.id, ok: true, rows: res.rows })
+    }
+    case 'exec':
+      await target(m.tx).exec(m.text)
+      return reply({ id: m.id, ok: true })
+    case 'copy':
+      await target(m.tx).query(m.text, [], { blob: new Blob([m.data]) })
+      return reply({ id: m.id, ok: true })
+    case 'begin':
+      return begin(m.id)
+    case 'end': {
+      const release = ends.get(m.tx)
+      if (!release) throw Object.assign(new Error(`transaction ${m.tx} is not open`), { code: '25P01' })
+      ends.delete(m.tx)
+      pendingEnd.set(m.tx, m.id)
+      return release(m.commit)
+    }
+    case 'close':
+      await db.close()
+      return reply({ id: m.id, ok: true })
+  }
+}
+
+port.on('message', (m: WorkerRequest) => {
+  handle(m).catch((err: unknown) => fail(m.id, err))
+})
+db.waitReady.then(
+  () => reply({ id: 0, ok: true }),
+  (err: unknown) => fail(0, err),
+)

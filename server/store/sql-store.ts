@@ -1,0 +1,219 @@
+// Every query of the Store, written once over the Db seam; the Postgres and PGlite backends differ
+// only in their driver and in how bulkLoad streams rows (COPY from stdin vs COPY from a blob).
+import type { Assignment, Interviewer, InterviewerStats, InterviewRecord, User, Weights } from '../../actors/model/types.ts'
+import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord } from '../../actors/ports.ts'
+import type { Db, Row } from './db.ts'
+import { migrate } from './migrate.ts'
+import { decisionInput, toAssignment, toDecision, toInterview, toInterviewer, toUser } from './rows.ts'
+import type { AuditEntry, Counts, DecisionQuery, Page, SeedRow, SeedTable, Store } from './types.ts'
+
+export type BulkLoader = <T extends SeedTable>(table: T, batches: AsyncIterable<SeedRow[T][]> | Iterable<SeedRow[T][]>) => Promise<number>
+
+const OPEN = `('offered', 'accepted', 'active')`
+const json = (v: unknown): string => JSON.stringify(v)
+const clampLimit = (n: number | undefined, dflt: number): number => Math.min(1000, Math.max(1, Math.floor(n ?? dflt)))
+const clampPage = (n: number | undefined): number => Math.max(1, Math.floor(n ?? 1))
+
+export class SqlStore implements Store {
+  readonly kind: 'postgres' | 'pglite'
+  readonly location: string
+  readonly #db: Db
+  readonly #bulk: BulkLoader
+
+  constructor(kind: 'postgres' | 'pglite', location: string, db: Db, bulk: BulkLoader) {
+    this.kind = kind
+    this.location = location
+    this.#db = db
+    this.#bulk = bulk
+  }
+
+  migrate(): Promise<{ applied: string[] }> {
+    return migrate(this.#db)
+  }
+  async ping(): Promise<void> {
+    await this.#db.query('select 1')
+  }
+  close(): Promise<void> {
+    return this.#db.close()
+  }
+
+  async counts(): Promise<Counts> {
+    const [r] = await this.#db.query(`select
+      (select count(*)::int from users) as users,
+      (select count(*)::int from interviewers) as interviewers,
+      (select count(*)::int from interviews) as interviews,
+      (select count(*)::int from assignments) as assignments,
+      (select count(*)::int from assignments where state in ${OPEN}) as open_assignments,
+      (select count(*)::int from decisions) as decisions`)
+    return r as unknown as Counts
+  }
+
+  async isEmpty(): Promise<boolean> {
+    const [r] = await this.#db.query<{ empty: boolean }>(
+      'select not exists (select 1 from users) and not exists (select 1 from interviewers) and not exists (select 1 from interviews) as empty')
+    return r.empty
+  }
+
+  async reset(): Promise<void> {
+    await this.#db.exec('truncate users, interviewers, interviews, assignments, decisions, weight_versions, audit_log, interviewer_snapshots restart identity')
+  }
+
+  bulkLoad<T extends SeedTable>(table: T, batches: AsyncIterable<SeedRow[T][]> | Iterable<SeedRow[T][]>): Promise<number> {
+    return this.#bulk(table, batches)
+  }
+
+  // ---- Directory ----
+
+  async getUser(id: number): Promise<User | null> {
+    if (!Number.isSafeInteger(id) || id < -2147483648 || id > 2147483647) return null
+    const [r] = await this.#db.query('select * from users where id = $1::int', [id])
+    return r ? toUser(r) : null
+  }
+  async loadInterviewers(): Promise<Interviewer[]> {
+    return (await this.#db.query('select * from interviewers order by id')).map(toInterviewer)
+  }
+  async interviewerStats(): Promise<InterviewerStats[]> {
+    const rows = await this.#db.query(`select interviewer_id, count(*)::int as interviews,
+        (count(*) filter (where outcome = 'completed'))::int as completed, avg(rating)::float8 as avg_rating
+      from interviews group by interviewer_id order by interviewer_id`)
+    return rows.map((r) => ({
+      interviewer_id: Number(r.interviewer_id),
+      interviews: Number(r.interviews),
+      completed: Number(r.completed),
+      avg_rating: r.avg_rating === null ? null : Number(r.avg_rating),
+    }))
+  }
+
+  async listUsers(q: { page: number; limit: number; search?: string }): Promise<Page<User>> {
+    const page = clampPage(q.page)
+    const limit = clampLimit(q.limit, 50)
+    const params: unknown[] = []
+    let where = ''
+    const s = q.search?.trim().toLowerCase()
+    if (s) {
+      params.push(s.replace(/[\\%_]/g, (c) => '\\' + c) + '%')
+      where = `where lower(name) like $1 or lower(regexp_replace(name, '^.* ', '')) like $1 or lower(email) like $1`
+      if (/^\d{1,9}$/.test(s)) {
+        params.push(Number(s))
+        where += ' or id = $2::int'
+      }
+    }
+    const [{ total }] = await this.#db.query<{ total: number }>(`select count(*)::int as total from users ${where}`, params)
+    const rows = await this.#db.query(`select * from users ${where} order by id limit ${limit} offset ${(page - 1) * limit}`, params)
+    return { items: rows.map(toUser), total, page, limit }
+  }
+
+  async userHistory(userId: number, limit = 50): Promise<InterviewRecord[]> {
+    const rows = await this.#db.query(
+      `select * from interviews where user_id = $1::int order by started_at desc, id desc limit ${clampLimit(limit, 50)}`, [userId])
+    return rows.map(toInterview)
+  }
+
+  // ---- AssignmentLog ----
+
+  async commit(batch: CommitBatch): Promise<CommitResult> {
+    if (!batch.assignments.length && !batch.transitions.length && !batch.decisions.length) return { conflicts: [] }
+    return this.#db.transaction(async (tx) => {
+      const conflicts: string[] = []
+      const lost = new Set<string>()
+      if (batch.decisions.length) {
+        const inserted = await tx.query<{ id: string }>(`insert into decisions
+            (id, request_id, user_id, status, interviewer_id, score, weights_version, bids, skipped_hosts, latency_us, node_id, at, request, result, assignment_id)
+          select * from jsonb_to_recordset($1::text::jsonb) as x(id text, request_id text, user_id int, status text,
+            interviewer_id int, score float8, weights_version int, bids jsonb, skipped_hosts jsonb, latency_us int, node_id text,
+            at timestamptz, request jsonb, result jsonb, assignment_id text)
+          on conflict (request_id) do nothing returning id`, [json(batch.decisions.map(decisionInput))])
+        const ok = new Set(inserted.map((r) => r.id))
+        for (const d of batch.decisions) {
+          if (ok.has(d.decision_id)) continue
+          lost.add(d.decision_id)
+          if (d.request_id !== null) conflicts.push(d.request_id)
+        }
+      }
+      const assignments = batch.assignments.filter((a) => !lost.has(a.decision_id))
+      if (assignments.length) {
+        await tx.query(`insert into assignments (id, request_id, decision_id, user_id, interviewer_id, score, state, created_at, updated_at)
+          select * from jsonb_to_recordset($1::text::jsonb) as x(id text, request_id text, decision_id text, user_id int,
+            interviewer_id int, score float8, state text, created_at timestamptz, updated_at timestamptz)`, [json(assignments)])
+      }
+      if (batch.transitions.length) {
+        await tx.query(`update assignments a set state = x.state, updated_at = x.at
+          from jsonb_to_recordset($1::text::jsonb) as x(id text, state text, at timestamptz) where a.id = x.id`,
+        [json(lastPerId(batch.transitions))])
+      }
+      return { conflicts }
+    })
+  }
+
+  async openAssignments(): Promise<Assignment[]> {
+    return (await this.#db.query(`select * from assignments where state in ${OPEN} order by created_at, id`)).map(toAssignment)
+  }
+
+  async findDecisionByRequestId(requestId: string): Promise<DecisionRecord | null> {
+    const [r] = await this.#db.query('select * from decisions where request_id = $1::text', [requestId])
+    return r ? toDecision(r) : null
+  }
+
+  async listDecisions(q: DecisionQuery): Promise<Page<DecisionRecord>> {
+    const page = clampPage(q.page)
+    const limit = clampLimit(q.limit, 50)
+    const params: unknown[] = []
+    const conds: string[] = []
+    const add = (cond: string, v: unknown): void => {
+      params.push(v)
+      conds.push(cond.replace('?', `$${params.length}`))
+    }
+    if (q.user_id !== undefined) add('user_id = ?::int', q.user_id)
+    if (q.interviewer_id !== undefined) add('interviewer_id = ?::int', q.interviewer_id)
+    if (q.outcome !== undefined) add('status = ?::text', q.outcome)
+    if (q.from !== undefined) add('at >= ?::timestamptz', q.from)
+    if (q.to !== undefined) add('at < ?::timestamptz', q.to)
+    const where = conds.length ? `where ${conds.join(' and ')}` : ''
+    const [{ total }] = await this.#db.query<{ total: number }>(`select count(*)::int as total from decisions ${where}`, params)
+    const rows = await this.#db.query(`select * from decisions ${where} order by at desc, id desc limit ${limit} offset ${(page - 1) * limit}`, params)
+    return { items: rows.map(toDecision), total, page, limit }
+  }
+
+  async getDecision(id: string): Promise<DecisionRecord | null> {
+    const [r] = await this.#db.query('select * from decisions where id = $1::text', [id])
+    return r ? toDecision(r) : null
+  }
+
+  // ---- Weights and audit ----
+
+  async latestWeights(): Promise<Weights | null> {
+    const [r] = await this.#db.query<{ version: number; weights: Row }>('select version, weights from weight_versions order by version desc limit 1')
+    return r ? ({ ...r.weights, version: Number(r.version) } as unknown as Weights) : null
+  }
+
+  /** A version already saved is a StoreError('conflict'): versions are never overwritten. */
+  async saveWeights(weights: Weights, by: string): Promise<void> {
+    await this.#db.transaction(async (tx) => {
+      await tx.query('insert into weight_versions (version, weights, created_by) values ($1::int, $2::text::jsonb, $3::text)',
+        [weights.version, json(weights), by])
+      await tx.query('insert into audit_log (actor, action, details) values ($1::text, $2::text, $3::text::jsonb)',
+        [by, 'weights_saved', json({ version: weights.version })])
+    })
+  }
+
+  async cancelOpenAssignments(by: string, reason: string): Promise<number> {
+    return this.#db.transaction(async (tx) => {
+      const rows = await tx.query(`update assignments set state = 'cancelled', updated_at = now() where state in ${OPEN} returning id`)
+      await tx.query('insert into audit_log (actor, action, details) values ($1::text, $2::text, $3::text::jsonb)',
+        [by, 'cancel_open_assignments', json({ reason, count: rows.length })])
+      return rows.length
+    })
+  }
+
+  async appendAudit(entry: AuditEntry): Promise<void> {
+    await this.#db.query('insert into audit_log (actor, action, details) values ($1::text, $2::text, $3::text::jsonb)',
+      [entry.actor, entry.action, json(entry.details)])
+  }
+}
+
+/** An update joins each id once, so only the last transition of an id in a batch may be applied. */
+function lastPerId(ts: AssignmentTransition[]): AssignmentTransition[] {
+  const m = new Map<string, AssignmentTransition>()
+  for (const t of ts) m.set(t.id, t)
+  return [...m.values()]
+}
