@@ -1,0 +1,86 @@
+// The load driver against a local stand-in server: counts, outcomes, and that the invariant
+// checks catch over-booking, forgotten request_ids and refuse non-loopback targets.
+import { afterEach, describe, expect, it } from 'vitest'
+import { parseArgs, UsageError } from './args.ts'
+import { capacityViolations, replayViolation, spread, stateRows } from './invariants.ts'
+import { runLoad } from './run.ts'
+import { coefficientOfVariation } from './stats.ts'
+import { startStub, type Stub } from './stub-server.ts'
+
+let stub: Stub | undefined
+afterEach(async () => { await stub?.close(); stub = undefined })
+
+const opts = (url: string, extra: string[]) => parseArgs(['--url', url, '--duration', '1s', '--workers', '2', ...extra], 2)
+
+describe('load driver', () => {
+  it('ws-burst (open loop, msgpack): every request answered, outcomes counted, invariants hold', async () => {
+    stub = await startStub({ interviewers: 10, capacity: 1000 })
+    const r = await runLoad(opts(stub.url, ['--scenario', 'ws-burst', '--rate', '400', '--conns', '4']))
+    expect(r.sent).toBe(400)
+    expect(r.done).toBe(400)
+    expect(r.outcomes).toEqual({ assigned: 400 })
+    expect(r.errors).toEqual({})
+    expect(r.latency_ms.max).toBeGreaterThan(0)
+    expect(r.invariants.checked).toBe(true)
+    expect(r.invariants.replayed).toBeGreaterThanOrEqual(200)
+    expect(r.invariants.violations).toEqual([])
+    expect(r.invariants.cv).toBeLessThan(0.5)
+  })
+
+  it('http-burst closed loop (pipelined) answers every request it sends', async () => {
+    stub = await startStub({ interviewers: 5, capacity: 1_000_000 })
+    const r = await runLoad(opts(stub.url, ['--scenario', 'http-burst', '--rate', 'max', '--conns', '4', '--pipeline', '4', '--no-check']))
+    expect(r.sent).toBeGreaterThan(0)
+    expect(r.done).toBe(r.sent)
+    expect(Object.keys(r.outcomes)).toEqual(['assigned'])
+  })
+
+  it('interviewers scenario completes its assignments so queues drain', async () => {
+    stub = await startStub({ interviewers: 4, capacity: 2 })
+    const r = await runLoad(opts(stub.url, ['--scenario', 'interviewers', '--rate', '200', '--conns', '2', '--service-ms', '100', '--encoding', 'json', '--interviewers', '4']))
+    expect(r.outcomes.assigned ?? 0).toBeGreaterThan(8)
+    expect(r.side['complete:ok'] ?? 0).toBeGreaterThan(0)
+    expect(r.side['availability:ok']).toBe(4)
+    expect(r.invariants.violations).toEqual([])
+  })
+
+  it('detects over-booking and forgotten request_ids', async () => {
+    stub = await startStub({ interviewers: 2, capacity: 3, overbook: true, forget: true })
+    const r = await runLoad(opts(stub.url, ['--scenario', 'ws-burst', '--rate', '100', '--conns', '2']))
+    const checks = new Set(r.invariants.violations.map((v) => v.check))
+    expect(checks).toContain('capacity')
+    expect(checks).toContain('replay')
+  })
+
+  it('refuses non-loopback targets and bad flags', () => {
+    expect(() => parseArgs(['--url', 'http://example.com:8000'], 2)).toThrow(UsageError)
+    expect(() => parseArgs(['--url', 'http://10.0.0.1'], 2)).toThrow(UsageError)
+    expect(() => parseArgs(['--scenario', 'nope'], 2)).toThrow(UsageError)
+    expect(() => parseArgs(['--duration', 'forever'], 2)).toThrow(UsageError)
+    expect(parseArgs(['--url', 'http://localhost:9/'], 4)).toMatchObject({ url: 'http://localhost:9', workers: 3 })
+    expect(parseArgs(['--rate', 'max', '--duration', '2m'], 1)).toMatchObject({ rate: null, duration_ms: 120_000, workers: 1 })
+  })
+})
+
+describe('invariant checks (pure)', () => {
+  it('flags interviewers over capacity', () => {
+    const rows = stateRows({ interviewers: [{ interviewer_id: 1, capacity: 2, current_queue: 3 }, { interviewer_id: 2, capacity: 2, current_queue: 2 }] })
+    expect(rows).not.toBeNull()
+    expect(capacityViolations(rows!).map((v) => v.check)).toEqual(['capacity'])
+    expect(stateRows({ nope: 1 })).toBeNull()
+  })
+
+  it('flags a replay that answers another interviewer', () => {
+    const ack = { request: { user_id: 1, topics: [], language: 'English', budget: 1, sensitivity: false, sla_min: 1, request_id: 'r' }, interviewer_id: 3, assignment_id: 'a' }
+    expect(replayViolation(ack, { status: 'assigned', interviewer_id: 3, assignment_id: 'a' })).toBeNull()
+    expect(replayViolation(ack, { status: 'assigned', interviewer_id: 4 })?.check).toBe('replay')
+    expect(replayViolation(ack, { status: 'assigned', interviewer_id: 3, assignment_id: 'b' })?.check).toBe('replay')
+  })
+
+  it('computes the spread over online interviewers, zeros included', () => {
+    expect(coefficientOfVariation([5, 5, 5])).toBe(0)
+    expect(coefficientOfVariation([1])).toBeNull()
+    const rows = [1, 2, 3, 4].map((i) => ({ interviewer_id: i, capacity: 1, current_queue: 0, availability: i === 4 ? 'offline' : 'online' }))
+    expect(spread(rows, { 1: 10, 2: 10 })).toEqual({ cv: expect.closeTo(Math.SQRT2 / 2, 5), n: 3 })
+  })
+})

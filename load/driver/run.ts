@@ -1,0 +1,124 @@
+// The load driver's coordinator: spreads connections and arrival rate over worker threads, merges
+// their histograms, samples CPU of server and driver, and checks invariants after the run.
+import { Worker } from 'node:worker_threads'
+import { cpus } from 'node:os'
+import type { Histogram } from 'hdr-histogram-js'
+import type { DriverOptions } from './args.ts'
+import { findPidByPort, machineBusyPct, processCpu, sampleMachine, sampleProcess } from './cpu.ts'
+import { checkInvariants } from './invariants.ts'
+import { latencyOf, mergeInto, newHistogram, percentileCurve } from './stats.ts'
+import type { CpuFigures, LoadReport, WorkerMessage, WorkerResult, WorkerTask } from './types.ts'
+
+export interface Progress { t_s: number; sent: number; done: number; rps: number; p99_ms: number }
+
+const SAMPLE_ACKS = 400
+const MAX_IN_FLIGHT = 2048
+const SATURATED_PCT = 85
+
+function split(total: number, parts: number, i: number): number {
+  return Math.floor(total / parts) + (i < total % parts ? 1 : 0)
+}
+
+export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => void = () => {}): Promise<LoadReport> {
+  const workers = Math.max(1, Math.min(o.workers, o.conns))
+  const port = Number(new URL(o.url).port || 80)
+  const serverPid = o.server_pid ?? findPidByPort(port)
+  const run_id = `ld${Date.now().toString(36)}`
+  const tasks: WorkerTask[] = Array.from({ length: workers }, (_, index) => {
+    const conns = split(o.conns, workers, index)
+    return {
+      index, scenario: o.scenario, url: o.url, token: o.token, encoding: o.encoding,
+      rate: o.rate === null ? null : (o.rate * conns) / o.conns,
+      duration_ms: o.duration_ms, conns, pipeline: o.pipeline, max_in_flight: o.rate === null ? o.pipeline : MAX_IN_FLIGHT,
+      users: o.users, service_ms: o.scenario === 'interviewers' || o.scenario === 'soak' ? o.service_ms : 0,
+      consoles: o.scenario === 'interviewers' || o.scenario === 'soak'
+        ? Array.from({ length: o.interviewers }, (_, k) => k + 1).filter((id) => id % workers === index) : [],
+      seed: o.seed, run_id, sample: Math.ceil(SAMPLE_ACKS / workers),
+    }
+  })
+
+  const total = newHistogram()
+  const buckets: Histogram[] = []
+  const ticksSeen = new Array<number>(workers).fill(0)
+  const sent = new Array<number>(workers).fill(0)
+  const done = new Array<number>(workers).fill(0)
+  const results: WorkerResult[] = []
+  const serverA = serverPid === null ? null : sampleProcess(serverPid)
+  const selfA = sampleProcess(process.pid)
+  const machineA = sampleMachine()
+  const cpuA = process.cpuUsage()
+  const t0 = performance.now()
+  let emitted = 0
+
+  await Promise.all(tasks.map((task) => new Promise<void>((resolve, reject) => {
+    const w = new Worker(new URL('./boot.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href, task } })
+    w.on('message', (m: WorkerMessage) => {
+      if (m.kind === 'result') { results.push(m); return }
+      const n = ticksSeen[m.index]!++
+      sent[m.index] = m.sent
+      done[m.index] = m.done
+      const bucket = (buckets[n] ??= newHistogram())
+      mergeInto(bucket, m.interval)
+      // Emit second n once every worker reported it.
+      while (emitted < buckets.length && ticksSeen.every((c) => c > emitted)) {
+        const b = buckets[emitted] as Histogram
+        onProgress({ t_s: emitted + 1, sent: sum(sent), done: sum(done), rps: b.totalCount, p99_ms: b.totalCount ? b.getValueAtPercentile(99) / 1000 : 0 })
+        emitted++
+      }
+    })
+    w.on('error', reject)
+    w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load worker ${task.index} exited with ${code}`))))
+  })))
+
+  const elapsed_s = (performance.now() - t0) / 1000
+  const cpuB = process.cpuUsage(cpuA)
+  const serverB = serverPid === null ? null : sampleProcess(serverPid)
+  const selfB = sampleProcess(process.pid)
+  const machineB = sampleMachine()
+  const serverCpu = serverA && serverB ? processCpu(serverA, serverB) : null
+  const selfCpu = selfA && selfB ? processCpu(selfA, selfB) : null
+  const cpu: CpuFigures = {
+    server_pct: serverCpu?.pct ?? null,
+    server_main_thread_pct: serverCpu?.busiest_thread_pct ?? null,
+    driver_pct: ((cpuB.user + cpuB.system) / 1e6 / elapsed_s) * 100,
+    cores: cpus().length,
+    machine_pct: machineA && machineB ? machineBusyPct(machineA, machineB) : null,
+  }
+
+  const outcomes: Record<string, number> = {}
+  const errors: Record<string, number> = {}
+  const side: Record<string, number> = {}
+  const by: Record<string, number> = {}
+  for (const r of results) {
+    mergeInto(total, r.histogram)
+    addAll(outcomes, r.outcomes)
+    addAll(errors, r.errors)
+    addAll(side, r.side)
+    addAll(by, r.assignments_by_interviewer)
+  }
+  const sendSeconds = Math.max(...results.map((r) => r.elapsed_ms), 1) / 1000
+  const answered = sum(results.map((r) => r.done))
+  const invariants = o.check
+    ? { checked: true, ...(await checkInvariants({ url: o.url, token: o.token, acks: results.flatMap((r) => r.acks), by_interviewer: by, max_cv: o.max_cv })) }
+    : { checked: false, replayed: 0, cv: null, interviewers_seen: 0, violations: [] }
+  const driverBusiest = selfCpu?.busiest_thread_pct ?? 0
+  const serverBusiest = cpu.server_main_thread_pct
+  const saturated: LoadReport['saturated'] = serverBusiest === null ? 'unknown'
+    : serverBusiest >= SATURATED_PCT && serverBusiest >= driverBusiest ? 'server'
+    : driverBusiest >= SATURATED_PCT ? 'driver' : 'neither'
+
+  return {
+    scenario: o.scenario, rate: o.rate, duration_ms: o.duration_ms, conns: o.conns, workers,
+    sent: sum(results.map((r) => r.sent)), done: answered, outcomes, errors, side,
+    throughput: answered / sendSeconds,
+    latency_ms: latencyOf(total),
+    timeline: buckets.map((b, i) => ({ t_s: i + 1, rps: b.totalCount, p99_ms: b.totalCount ? b.getValueAtPercentile(99) / 1000 : 0 })),
+    percentiles: percentileCurve(total),
+    cpu, invariants, saturated,
+  }
+}
+
+const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0)
+function addAll(into: Record<string, number>, from: Record<string, number>): void {
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v
+}
