@@ -1,0 +1,239 @@
+// One contract suite over every Store: PGlite in a temp folder and real Postgres in a temp database.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import type { Assignment, InterviewRecord } from '../../actors/model/types.ts'
+import type { DecisionRecord } from '../../actors/ports.ts'
+import { createTempDatabase, hasPostgres } from '../../test/helpers/services.ts'
+import { generateInterviewers, historyBatches, interviewerBatches, makeUser, userBatches, type Sizes } from '../seed/generate/index.ts'
+import { createStore, StoreError, type Store } from './index.ts'
+
+const SEED = 11
+const SIZES: Sizes = { users: 200, interviewers: 20, historyPerUser: 2 }
+
+interface Backend {
+  name: string
+  open(): Promise<{ store: Store; dispose(): Promise<void> }>
+}
+
+const backends: Backend[] = [
+  {
+    name: 'pglite',
+    async open() {
+      const dir = mkdtempSync(join(tmpdir(), 'store-contract-'))
+      const store = await createStore({ dataDir: dir })
+      return { store, dispose: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }) } }
+    },
+  },
+]
+if (await hasPostgres()) {
+  backends.push({
+    name: 'postgres',
+    async open() {
+      const db = await createTempDatabase('store')
+      const store = await createStore({ databaseUrl: db.url, dataDir: 'unused' })
+      return { store, dispose: async () => { await store.close(); await db.drop() } }
+    },
+  })
+}
+
+let seq = 0
+function decision(over: Partial<DecisionRecord> = {}): DecisionRecord {
+  const n = ++seq
+  const id = over.decision_id ?? `d${n}`
+  return {
+    type: 'decision', decision_id: id, request_id: null, user_id: 1, status: 'assigned', interviewer_id: 3, score: 1.5,
+    weights_version: 1, bids: [], skipped_hosts: [], latency_us: 120, node_id: 'n1', at: new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString(),
+    request: { user_id: 1, topics: ['FinTech'], language: 'English', budget: 75, sensitivity: false, sla_min: 30 },
+    result: { status: 'assigned', user_id: 1, interviewer_id: 3 }, assignment_id: null, ...over,
+  }
+}
+function assignment(d: DecisionRecord, over: Partial<Assignment> = {}): Assignment {
+  return {
+    id: `a-${d.decision_id}`, request_id: d.request_id, decision_id: d.decision_id, user_id: d.user_id, interviewer_id: d.interviewer_id ?? 3,
+    score: 1.5, state: 'offered', created_at: d.at, updated_at: d.at, ...over,
+  }
+}
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p
+    return 'resolved'
+  } catch (err) {
+    expect(err).toBeInstanceOf(StoreError)
+    return (err as StoreError).code
+  }
+}
+
+for (const backend of backends) {
+  describe(`Store contract: ${backend.name}`, () => {
+    let store: Store
+    let dispose: () => Promise<void>
+    beforeAll(async () => {
+      ;({ store, dispose } = await backend.open())
+      expect((await store.migrate()).applied).toEqual(['001_init'])
+    })
+    afterAll(async () => dispose?.())
+    beforeEach(async () => {
+      await store.reset()
+      await store.bulkLoad('users', userBatches(SEED, SIZES, 64))
+      await store.bulkLoad('interviewers', interviewerBatches(SEED, SIZES, 7))
+      await store.bulkLoad('interviews', historyBatches(SEED, SIZES, 100))
+    })
+
+    it('migrate is idempotent', async () => {
+      expect(await store.migrate()).toEqual({ applied: [] })
+      await store.ping()
+    })
+
+    it('bulkLoad streams every row and counts them', async () => {
+      const history = [...historyBatches(SEED, SIZES)].flat()
+      expect(await store.counts()).toEqual({
+        users: 200, interviewers: 20, interviews: history.length, assignments: 0, open_assignments: 0, decisions: 0,
+      })
+      expect(await store.isEmpty()).toBe(false)
+    })
+
+    it('round-trips users and interviewers exactly', async () => {
+      expect(await store.getUser(42)).toEqual(makeUser(SEED, 42))
+      expect(await store.getUser(100_000)).toBeNull()
+      expect(await store.getUser(2 ** 40)).toBeNull()
+      expect(await store.loadInterviewers()).toEqual(generateInterviewers(SEED, 20))
+    })
+
+    it('pages and searches users', async () => {
+      const p2 = await store.listUsers({ page: 2, limit: 10 })
+      expect(p2.items.map((u) => u.id)).toEqual([11, 12, 13, 14, 15, 16, 17, 18, 19, 20])
+      expect(p2).toMatchObject({ total: 200, page: 2, limit: 10 })
+      const u = makeUser(SEED, 77)
+      const last = u.name.split(' ').at(-1)!
+      const byLast = await store.listUsers({ page: 1, limit: 200, search: last.slice(0, 4).toUpperCase() })
+      expect(byLast.items.map((x) => x.id)).toContain(77)
+      expect(byLast.total).toBe(byLast.items.length)
+      expect((await store.listUsers({ page: 1, limit: 5, search: u.email })).items.map((x) => x.id)).toEqual([77])
+      expect((await store.listUsers({ page: 1, limit: 5, search: '77' })).items.map((x) => x.id)).toContain(77)
+      expect((await store.listUsers({ page: 1, limit: 5, search: '%' })).total).toBe(0)
+    })
+
+    it('aggregates interviewer stats and returns user history newest first', async () => {
+      const history: InterviewRecord[] = [...historyBatches(SEED, SIZES)].flat()
+      const stats = await store.interviewerStats()
+      for (const s of stats) {
+        const mine = history.filter((h) => h.interviewer_id === s.interviewer_id)
+        const rated = mine.filter((h) => h.rating !== null)
+        expect(s.interviews).toBe(mine.length)
+        expect(s.completed).toBe(mine.filter((h) => h.outcome === 'completed').length)
+        if (rated.length) expect(s.avg_rating).toBeCloseTo(rated.reduce((a, h) => a + h.rating!, 0) / rated.length, 9)
+        else expect(s.avg_rating).toBeNull()
+      }
+      expect(stats.reduce((a, s) => a + s.interviews, 0)).toBe(history.length)
+      const uid = history[0].user_id
+      const mine = await store.userHistory(uid)
+      expect(mine.length).toBe(history.filter((h) => h.user_id === uid).length)
+      expect(mine).toEqual([...mine].sort((a, b) => b.started_at.localeCompare(a.started_at) || b.id - a.id))
+    })
+
+    it('commits assignments, transitions and decisions in one batch', async () => {
+      const d1 = decision({ request_id: 'r-1' })
+      const d2 = decision({ status: 'no_candidates', interviewer_id: null, score: null })
+      const a1 = assignment(d1)
+      const t = new Date(Date.parse(d1.at) + 1000).toISOString()
+      const res = await store.commit({ assignments: [a1], decisions: [d1, d2], transitions: [
+        { id: a1.id, state: 'accepted', at: t }, { id: a1.id, state: 'active', at: t },
+      ] })
+      expect(res).toEqual({ conflicts: [] })
+      expect(await store.openAssignments()).toEqual([{ ...a1, state: 'active', updated_at: t }])
+      expect(await store.findDecisionByRequestId('r-1')).toEqual(d1)
+      expect(await store.getDecision(d2.decision_id)).toEqual(d2)
+      expect(await store.findDecisionByRequestId('nope')).toBeNull()
+      await store.commit({ assignments: [], decisions: [], transitions: [{ id: a1.id, state: 'completed', at: t }] })
+      expect(await store.openAssignments()).toEqual([])
+      expect((await store.counts()).assignments).toBe(1)
+    })
+
+    it('a batch with a bad row changes nothing', async () => {
+      const d = decision()
+      const bad = assignment(d, { state: 'bogus' as Assignment['state'] })
+      expect(await codeOf(store.commit({ assignments: [bad], decisions: [d], transitions: [] }))).toBe('invalid')
+      expect(await store.getDecision(d.decision_id)).toBeNull()
+      const dup = decision()
+      await store.commit({ assignments: [assignment(dup)], decisions: [dup], transitions: [] })
+      const again = decision()
+      // A repeated primary key is a database error too: the whole batch rolls back.
+      expect(await codeOf(store.commit({ assignments: [assignment(dup)], decisions: [again], transitions: [] }))).toBe('conflict')
+      expect(await store.getDecision(again.decision_id)).toBeNull()
+    })
+
+    it('never books a request_id twice: conflicts are reported and skipped', async () => {
+      const first = decision({ request_id: 'same' })
+      await store.commit({ assignments: [assignment(first)], decisions: [first], transitions: [] })
+      const racer = decision({ request_id: 'same', interviewer_id: 9 })
+      const other = decision({ request_id: 'other' })
+      const twin = decision({ request_id: 'other' })
+      const res = await store.commit({
+        assignments: [assignment(racer), assignment(other), assignment(twin)], decisions: [racer, other, twin], transitions: [],
+      })
+      expect(res.conflicts.sort()).toEqual(['other', 'same'])
+      expect((await store.findDecisionByRequestId('same'))?.decision_id).toBe(first.decision_id)
+      expect((await store.findDecisionByRequestId('other'))?.decision_id).toBe(other.decision_id)
+      expect((await store.openAssignments()).map((a) => a.decision_id).sort()).toEqual([first.decision_id, other.decision_id].sort())
+    })
+
+    it('lists decisions with filters and paging', async () => {
+      const ds = [
+        decision({ user_id: 5, interviewer_id: 1 }), decision({ user_id: 5, interviewer_id: 2 }),
+        decision({ user_id: 6, interviewer_id: 1, status: 'at_capacity', score: null }), decision({ user_id: 7, interviewer_id: null, status: 'no_candidates' }),
+      ]
+      await store.commit({ assignments: [], decisions: ds, transitions: [] })
+      const all = await store.listDecisions({})
+      expect(all.total).toBe(4)
+      expect(all.items.map((d) => d.decision_id)).toEqual(ds.map((d) => d.decision_id).reverse())
+      expect((await store.listDecisions({ user_id: 5 })).items.map((d) => d.decision_id)).toEqual([ds[1].decision_id, ds[0].decision_id])
+      expect((await store.listDecisions({ interviewer_id: 1, user_id: 6 })).items).toEqual([ds[2]])
+      expect((await store.listDecisions({ outcome: 'no_candidates' })).items).toEqual([ds[3]])
+      expect((await store.listDecisions({ from: ds[1].at, to: ds[3].at })).items.map((d) => d.decision_id)).toEqual([ds[2].decision_id, ds[1].decision_id])
+      const p2 = await store.listDecisions({ page: 2, limit: 3 })
+      expect(p2).toMatchObject({ total: 4, page: 2, limit: 3 })
+      expect(p2.items.map((d) => d.decision_id)).toEqual([ds[0].decision_id])
+    })
+
+    it('saves weight versions, reads the latest, refuses a repeated version', async () => {
+      expect(await store.latestWeights()).toBeNull()
+      const w = { version: 2, topic: 1, experience: 0.5, cost: 0.4, load: 0.6, fairness: 0.2, quality: 0.5 }
+      await store.saveWeights(w, 'op')
+      await store.saveWeights({ ...w, version: 3, topic: 2 }, 'op')
+      expect(await store.latestWeights()).toEqual({ ...w, version: 3, topic: 2 })
+      expect(await codeOf(store.saveWeights(w, 'op'))).toBe('conflict')
+    })
+
+    it('cancels every open assignment at once', async () => {
+      const ds = [decision(), decision(), decision()]
+      const as = ds.map((d) => assignment(d))
+      await store.commit({ assignments: as, decisions: ds, transitions: [{ id: as[2].id, state: 'completed', at: ds[2].at }] })
+      await store.appendAudit({ actor: 'test', action: 'noop', details: { a: 1 } })
+      expect(await store.cancelOpenAssignments('op', 'reset_queues')).toBe(2)
+      expect(await store.openAssignments()).toEqual([])
+      expect(await store.cancelOpenAssignments('op', 'again')).toBe(0)
+    })
+
+    it('reset empties every table and keeps the schema', async () => {
+      const d = decision()
+      await store.commit({ assignments: [assignment(d)], decisions: [d], transitions: [] })
+      await store.reset()
+      expect(await store.isEmpty()).toBe(true)
+      expect(await store.counts()).toEqual({ users: 0, interviewers: 0, interviews: 0, assignments: 0, open_assignments: 0, decisions: 0 })
+      expect(await store.migrate()).toEqual({ applied: [] })
+    })
+  })
+}
+
+describe('createStore on an unreachable Postgres', () => {
+  it('fails with code unavailable, naming host:port and never the password', async () => {
+    const err = await createStore({ databaseUrl: 'postgres://admin:s3cr3t-pw@127.0.0.1:1/db', dataDir: 'unused' }).then(
+      () => null, (e: unknown) => e)
+    expect(err).toBeInstanceOf(StoreError)
+    expect((err as StoreError).code).toBe('unavailable')
+    expect((err as StoreError).message).toContain('127.0.0.1:1')
+    expect((err as StoreError).message).not.toContain('s3cr3t-pw')
+  })
+})
