@@ -1,0 +1,3 @@
+// The Node client SDK.
+export { RouterClient, connect, type ConnectOptions, type RouterClientEvents } from './client.ts'
+export { Backoff, type ReconnectOptions } from './backoff.ts'
