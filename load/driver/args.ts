@@ -19,6 +19,8 @@ export interface DriverOptions {
   users: number
   /** interviewers / soak: an assignment is completed this long after it was acknowledged. */
   service_ms: number
+  /** Complete assignments after service_ms (default for interviewers / soak; `--complete` for the others). */
+  complete: boolean
   /** interviewers / soak: consoles that go online and accept offers (ids 1..n). */
   interviewers: number
   server_pid: number | null
@@ -45,6 +47,7 @@ const DEFAULTS: Omit<DriverOptions, 'workers'> = {
   encoding: 'msgpack',
   users: 1000,
   service_ms: 200,
+  complete: false,
   interviewers: 100,
   server_pid: null,
   check: true,
@@ -91,6 +94,7 @@ export function parseArgs(argv: readonly string[], cores: number): DriverOptions
     const flag = argv[i] as string
     if (flag === '--no-check') { o.check = false; continue }
     if (flag === '--json') { o.json = true; continue }
+    if (flag === '--complete') { o.complete = true; continue }
     const value = argv[++i]
     if (!flag.startsWith('--') || value === undefined) throw new UsageError(`expected --flag value, got ${JSON.stringify(flag)}`)
     switch (flag.slice(2)) {
@@ -118,6 +122,7 @@ export function parseArgs(argv: readonly string[], cores: number): DriverOptions
       default: throw new UsageError(`unknown flag ${flag}`)
     }
   }
+  if (o.scenario === 'interviewers' || o.scenario === 'soak') o.complete = true
   o.url = assertLoopback(o.url)
   if (!Number.isFinite(o.max_cv) || o.max_cv <= 0) throw new UsageError('--max-cv must be a positive number')
   o.workers = Math.min(o.workers, o.conns)
@@ -126,4 +131,4 @@ export function parseArgs(argv: readonly string[], cores: number): DriverOptions
 
 export const USAGE = `npm run load -- --scenario ${SCENARIOS.join('|')} --rate R|max --duration D --conns C
   [--url http://127.0.0.1:8000] [--token T] [--workers N] [--pipeline P] [--encoding msgpack|json]
-  [--users U] [--service-ms MS] [--interviewers N] [--server-pid PID] [--max-cv X] [--seed S] [--no-check] [--json]`
+  [--users U] [--complete] [--service-ms MS] [--interviewers N] [--server-pid PID] [--max-cv X] [--seed S] [--no-check] [--json]`

@@ -35,6 +35,14 @@ describe('load driver', () => {
     expect(Object.keys(r.outcomes)).toEqual(['assigned'])
   })
 
+  it('http-burst --complete drains queues over HTTP', async () => {
+    stub = await startStub({ interviewers: 2, capacity: 2 })
+    const r = await runLoad(opts(stub.url, ['--scenario', 'http-burst', '--rate', '200', '--conns', '2', '--complete', '--service-ms', '50']))
+    expect(r.outcomes.assigned ?? 0).toBeGreaterThan(20)
+    expect(r.side['complete:ok'] ?? 0).toBeGreaterThan(20)
+    expect(r.invariants.violations).toEqual([])
+  })
+
   it('interviewers scenario completes its assignments so queues drain', async () => {
     stub = await startStub({ interviewers: 4, capacity: 2 })
     const r = await runLoad(opts(stub.url, ['--scenario', 'interviewers', '--rate', '200', '--conns', '2', '--service-ms', '100', '--encoding', 'json', '--interviewers', '4']))

@@ -52,7 +52,9 @@ export async function startStub(o: StubOptions): Promise<Stub> {
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const body: unknown = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : null
-      const out = req.url === '/v1/route' && req.method === 'POST' ? route(body as Record<string, unknown>)
+      const b = body as Record<string, unknown>
+      const out = req.url === '/v1/route' && req.method === 'POST' ? route(b)
+        : req.url === '/v1/complete' && req.method === 'POST' ? (complete(b.assignment_id) ? { status: 'completed' } : null)
         : req.url === '/v1/state' ? state() : null
       res.writeHead(out === null ? 404 : 200, { 'content-type': 'application/json' })
       res.end(JSON.stringify(out ?? { code: 'not_found', message: 'no such route' }))

@@ -17,6 +17,8 @@ export interface WorkerTask {
   max_in_flight: number
   users: number
   service_ms: number
+  /** Complete every acknowledged assignment service_ms later, so queues drain (steady state). */
+  complete: boolean
   /** Interviewer ids this worker runs consoles for (interviewers / soak). */
   consoles: number[]
   seed: number

@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
 import * as hdr from 'hdr-histogram-js'
 import type { RouteRequest } from '../../client/protocol.ts'
-import { buildRouteRequest, classify, DEFAULT_MIX, makeRng, requestId, wsAccept, wsAvailability, wsComplete, wsRoute, wsSubscribeAssignments, wsUrl, httpRouteBody } from '../k6/lib/builders.ts'
+import { buildRouteRequest, classify, type ParsedReply, DEFAULT_MIX, makeRng, requestId, wsAccept, wsAvailability, wsComplete, wsRoute, wsSubscribeAssignments, wsUrl, httpCompleteBody, httpRouteBody } from '../k6/lib/builders.ts'
 import { HttpConn, type HttpResponse } from './http-conn.ts'
 import { newHistogram } from './stats.ts'
 import type { Ack, WorkerResult, WorkerTask, WorkerTick } from './types.ts'
@@ -13,7 +13,8 @@ import { WsConn } from './ws-conn.ts'
 const CONNECT_TIMEOUT_MS = 10_000
 const DRAIN_MS = 5_000
 
-interface Pending { t0: number; req: RouteRequest | null }
+/** An outstanding request: a route (req set) or a side message such as a complete (side set). */
+interface Pending { t0: number; req: RouteRequest | null; side?: string }
 
 type Conn = { kind: 'ws'; c: WsConn } | { kind: 'http'; c: HttpConn; fifo: Pending[]; head: number }
 
@@ -177,9 +178,10 @@ class LoadWorker {
 
   #onWs(c: WsConn, msg: unknown): void {
     const parsed = classify(msg)
-    if (parsed === null || !('reply' in parsed) || typeof parsed.reply.re !== 'number') return
-    const r = parsed.reply
-    const re = r.re as number
+    if (parsed === null) return
+    const r = 'reply' in parsed ? parsed.reply : echoReply(msg)
+    if (r === null || typeof r.re !== 'number') return
+    const re = r.re
     const side = this.#side.get(re)
     if (side !== undefined) {
       this.#side.delete(re)
@@ -192,10 +194,9 @@ class LoadWorker {
     c.inFlight--
     const outcome = r.ok ? r.status ?? 'ok' : `error:${r.error_code ?? 'unknown'}`
     this.#finish(p, outcome, r.interviewer_id, r.assignment_id)
-    if (outcome === 'assigned' && r.assignment_id !== undefined && this.#t.service_ms > 0 && this.#completes()) {
+    if (outcome === 'assigned' && r.assignment_id !== undefined && this.#completes()) {
       const assignment_id = r.assignment_id
-      const timer = setTimeout(() => { this.#timers.delete(timer); this.#sideSend(c, 'complete', (id) => wsComplete(id, assignment_id)) }, this.#t.service_ms)
-      this.#timers.add(timer)
+      this.#later(() => this.#sideSend(c, 'complete', (id) => wsComplete(id, assignment_id)))
     }
     if (this.#t.rate === null && this.#sending && performance.now() < this.#end) this.#sendRoute({ kind: 'ws', c }, performance.now())
   }
@@ -204,6 +205,7 @@ class LoadWorker {
     const p = conn.fifo[conn.head++]
     if (conn.head > 1024 && conn.head * 2 > conn.fifo.length) { conn.fifo = conn.fifo.slice(conn.head); conn.head = 0 }
     if (p === undefined) return
+    if (p.side !== undefined) { bump(this.#sideOut, `${p.side}:${res.status === 200 ? 'ok' : `http_${res.status}`}`); return }
     let outcome = `http:${res.status}`
     let interviewer_id: number | undefined
     let assignment_id: string | undefined
@@ -221,11 +223,21 @@ class LoadWorker {
       // Non-JSON body: the outcome stays `http:<status>`.
     }
     this.#finish(p, outcome, interviewer_id, assignment_id)
+    if (outcome === 'assigned' && assignment_id !== undefined && this.#completes()) {
+      const body = httpCompleteBody({ assignment_id })
+      this.#later(() => { if (conn.c.request('POST', '/v1/complete', body)) conn.fifo.push({ t0: 0, req: null, side: 'complete' }) })
+    }
     if (this.#t.rate === null && this.#sending && performance.now() < this.#end) this.#sendRoute(conn, performance.now())
   }
 
+  /** Runs fn after the service time; pending timers are cleared at the end of the run. */
+  #later(fn: () => void): void {
+    const timer = setTimeout(() => { this.#timers.delete(timer); fn() }, this.#t.service_ms)
+    this.#timers.add(timer)
+  }
+
   #completes(): boolean {
-    return (this.#t.scenario === 'interviewers' || this.#t.scenario === 'soak') && this.#sending
+    return this.#t.complete && this.#sending
   }
 
   #finish(p: Pending, outcome: string, interviewer_id: number | undefined, assignment_id: string | undefined): void {
@@ -251,6 +263,13 @@ class LoadWorker {
     this.#interval.reset()
     parentPort?.postMessage(tick)
   }
+}
+
+/** The raw echo baseline sends our request back unchanged: count it as an answered route. */
+function echoReply(msg: unknown): ParsedReply | null {
+  if (typeof msg !== 'object' || msg === null) return null
+  const m = msg as { id?: unknown; type?: unknown }
+  return m.type === 'route' && typeof m.id === 'number' ? { re: m.id, ok: true, status: 'echo' } : null
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))

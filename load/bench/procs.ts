@@ -1,0 +1,84 @@
+// Child processes the benchmarks start and stop themselves: the real server (PGlite in a temp
+// DATA_DIR, on a free loopback port) and the raw echo server. Never a server someone else started.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const READY_TIMEOUT_MS = 180_000
+
+export interface Proc { url: string; port: number; pid: number; stop(): Promise<void> }
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const addr = s.address()
+      const port = typeof addr === 'object' && addr !== null ? addr.port : 0
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+async function waitReady(url: string, child: ChildProcess, tail: () => string): Promise<void> {
+  const until = Date.now() + READY_TIMEOUT_MS
+  while (Date.now() < until) {
+    if (child.exitCode !== null) throw new Error(`process exited with ${child.exitCode} before it was ready:\n${tail()}`)
+    try {
+      const res = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })
+      if (res.ok) return
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`not ready after ${READY_TIMEOUT_MS / 1000}s:\n${tail()}`)
+}
+
+async function start(args: string[], env: Record<string, string>, port: number): Promise<Proc> {
+  // node --import tsx directly (not npm / the tsx wrapper) so the pid is the process that serves.
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let log = ''
+  const keep = (b: Buffer): void => { log = (log + b.toString()).slice(-4000) }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  const url = `http://127.0.0.1:${port}`
+  try {
+    await waitReady(url, child, () => log)
+  } catch (err) {
+    child.kill('SIGKILL')
+    throw err
+  }
+  return {
+    url,
+    port,
+    pid: child.pid as number,
+    stop: () => new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve()
+      const force = setTimeout(() => child.kill('SIGKILL'), 10_000)
+      child.once('exit', () => { clearTimeout(force); resolve() })
+      child.kill('SIGTERM')
+    }),
+  }
+}
+
+export async function startEcho(): Promise<Proc> {
+  const port = await freePort()
+  return start([join(ROOT, 'load/bench/echo-server.ts'), String(port)], {}, port)
+}
+
+/**
+ * The real server on embedded PGlite and the in-process bus. A minimal environment on purpose:
+ * an inherited DATABASE_URL / NATS_URL / JWT_SECRET must not change what is measured. The per-peer
+ * rate limit is lifted because every benchmark client shares one loopback address.
+ */
+export async function startServer(tmpDir: string, extra: Record<string, string> = {}): Promise<Proc> {
+  const port = await freePort()
+  const dataDir = join(tmpDir, `data-${port}`)
+  mkdirSync(dataDir, { recursive: true })
+  const env = { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '100000000', RATE_LIMIT_BURST: '100000000', ...extra }
+  return start([join(ROOT, 'server/main.ts')], env, port)
+}

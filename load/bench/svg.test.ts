@@ -1,0 +1,50 @@
+// The SVG renderer produces well-formed SVG with axes, ticks, legend and escaped labels.
+import { describe, expect, it } from 'vitest'
+import { escapeXml, formatTick, niceTicks, renderSvg } from './svg.ts'
+
+/** A minimal well-formedness check: every opened element is closed in order. */
+function wellFormed(svg: string): boolean {
+  const stack: string[] = []
+  for (const m of svg.matchAll(/<(\/?)([a-zA-Z]+)[^>]*?(\/?)>/g)) {
+    if (m[3] === '/') continue
+    if (m[1] === '/') { if (stack.pop() !== m[2]) return false } else stack.push(m[2] as string)
+  }
+  return stack.length === 0
+}
+
+describe('svg renderer', () => {
+  it('renders a line chart with ticks, legend and escaped text', () => {
+    const svg = renderSvg({ id: 'x', title: 'p99 <ms> & rate', x_label: 's', y_label: 'req/s', kind: 'line', series: [
+      { name: 'ws', points: [[1, 10], [2, 30], [3, 20]] }, { name: 'http', points: [[1, 5], [3, 15]] },
+    ] })
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true)
+    expect(wellFormed(svg)).toBe(true)
+    expect(svg).toContain('p99 &lt;ms&gt; &amp; rate')
+    expect(svg.match(/<path /g)).toHaveLength(2)
+    expect(svg).toContain('>ws</text>')
+    expect(svg).not.toMatch(/NaN|Infinity/)
+  })
+
+  it('renders log-x and bar charts without NaN', () => {
+    const log = renderSvg({ id: 'l', title: 't', x_label: 'interviewers', y_label: 'µs', kind: 'line', log_x: true, series: [{ name: 'p99', points: [[1000, 5], [10000, 9], [100000, 30]] }] })
+    expect(wellFormed(log)).toBe(true)
+    expect(log).toContain('(log scale)')
+    for (const t of ['>1000<', '>10k<', '>100k<']) expect(log).toContain(t)
+    const bar = renderSvg({ id: 'b', title: 't', x_label: 'conns', y_label: 'msgs/s', kind: 'bar', series: [{ name: 'echo', points: [[1, 100], [64, 900]] }, { name: 'route', points: [[1, 50], [64, 300]] }] })
+    expect(wellFormed(bar)).toBe(true)
+    expect(bar.match(/<rect [^>]*><title>/g)).toHaveLength(4)
+    expect(bar).not.toMatch(/NaN|Infinity/)
+  })
+
+  it('renders an empty plot', () => {
+    expect(wellFormed(renderSvg({ id: 'e', title: 't', x_label: 'x', y_label: 'y', kind: 'line', series: [] }))).toBe(true)
+  })
+
+  it('picks nice ticks and short labels', () => {
+    expect(niceTicks(0, 10)).toEqual([0, 2, 4, 6, 8, 10])
+    expect(niceTicks(0, 0.9, 4)).toEqual([0, 0.5])
+    expect(formatTick(1_500_000)).toBe('1.5M')
+    expect(formatTick(25_000)).toBe('25k')
+    expect(escapeXml('"a"')).toBe('&quot;a&quot;')
+  })
+})
