@@ -1,0 +1,399 @@
+// The routing engine of one process: the router actor, this node's shard host, the group
+// committer and the bus, behind the RoutingEngine interface the gateway calls.
+import type { Config } from '../../server/config.ts'
+import type { Logger } from '../../server/log.ts'
+import type { Availability, Weights } from '../model/types.ts'
+import type { AssignmentLog, Directory, WeightsStore } from '../ports.ts'
+import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
+import type { Bus, BusSubscription } from '../bus/types.ts'
+import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../engine.ts'
+import { GroupCommitter } from '../commit/committer.ts'
+import { Requester } from '../runtime/requester.ts'
+import { WeightsBook, WeightsError } from '../scoring/weights.ts'
+import { ShardHost } from '../shard/host.ts'
+import { pack, subjects, unpack, type CtlReply, type CtlReq, type RemoteBidReq, type Subjects, type TransitionResult } from '../shard/messages.ts'
+import { Router } from '../router/router.ts'
+import { UserCache } from '../router/users.ts'
+import { validateRoute } from '../router/validate.ts'
+import { EventHub } from './events.ts'
+import { HeldRequests } from './held.ts'
+
+export interface EngineOptions {
+  config: Config
+  bus: Bus
+  store: Directory & AssignmentLog & WeightsStore
+  log: Logger
+  /** Most candidates a shard host scores per request (see CandidateIndex). */
+  scanLimit?: number
+  /** Timeout of control requests (complete, cancel, state) across nodes. */
+  ctlTimeoutMs?: number
+  heartbeatMs?: number
+}
+
+const RECENT_MAX = 100_000
+
+export class Engine implements RoutingEngine {
+  #o: EngineOptions
+  #c: Config
+  #s: Subjects
+  #weights = new WeightsBook()
+  #requester: Requester
+  #committer: GroupCommitter
+  #host: ShardHost
+  #router: Router
+  #users: UserCache
+  #events: EventHub
+  #held: HeldRequests
+  #subs: BusSubscription[] = []
+  #bidders = new Map<number, { bidder: RemoteBidder; sub: BusSubscription }>()
+  #inflight = new Map<string, Promise<RouteResult>>()
+  #recent = new Map<string, RouteResult>()
+  #routing = 0
+  #running = false
+  #startedAt = Date.now()
+  #heartbeat: NodeJS.Timeout | null = null
+  #decisions = 0
+  #outcomes: Record<string, number> = {}
+
+  constructor(o: EngineOptions) {
+    this.#o = o
+    const c = (this.#c = o.config)
+    this.#s = subjects(c.SUBJECT_PREFIX)
+    this.#requester = new Requester(o.bus)
+    this.#committer = new GroupCommitter({ log: o.store, maxBatch: c.COMMIT_MAX_BATCH, maxDelayMs: c.COMMIT_MAX_DELAY_MS })
+    this.#events = new EventHub(o.bus, this.#s, c.NODE_ID, (iv) => iv % c.SHARD_COUNT === c.SHARD_INDEX)
+    this.#host = new ShardHost({
+      bus: o.bus,
+      subjects: this.#s,
+      shardIndex: c.SHARD_INDEX,
+      shardCount: c.SHARD_COUNT,
+      nodeId: c.NODE_ID,
+      committer: this.#committer,
+      store: o.store,
+      weights: this.#weights,
+      requester: this.#requester,
+      mailboxLimit: c.MAILBOX_LIMIT,
+      offerTimeoutMs: c.OFFER_TIMEOUT_S * 1000,
+      log: o.log,
+      scanLimit: o.scanLimit,
+      onAssignment: (e) => this.#events.assignment(e),
+    })
+    this.#users = new UserCache(o.store)
+    this.#router = new Router({
+      bus: o.bus,
+      subjects: this.#s,
+      requester: this.#requester,
+      shardCount: c.SHARD_COUNT,
+      gatherDeadlineMs: c.GATHER_DEADLINE_MS,
+      nodeId: c.NODE_ID,
+      users: this.#users,
+      log: o.log,
+      committer: this.#committer,
+      store: o.store,
+      weights: this.#weights,
+      onDecision: (e) => this.#events.decision(e),
+    })
+    this.#held = new HeldRequests({
+      attempt: async (h) => {
+        const d = await this.#router.decide(h.req, h.user, performance.now())
+        if (d.result.status !== 'assigned') return false
+        this.#finish(d.record, d.result)
+        return true
+      },
+      expire: (h) => void this.#expire(h.req),
+    })
+  }
+
+  async start(): Promise<void> {
+    const w = await this.#o.store.latestWeights()
+    if (w) this.#weights.adopt(w)
+    await this.#host.load()
+    this.#host.start()
+    this.#events.start()
+    const { bus } = this.#o
+    this.#subs.push(
+      bus.subscribe(this.#s.freed, () => this.#held.freed()),
+      bus.subscribe(this.#s.weights, (m) => this.#weights.adopt(unpack<Weights>(m.data))),
+    )
+    this.#running = true
+    this.#startedAt = Date.now()
+    const every = this.#o.heartbeatMs ?? 5_000
+    this.#heartbeat = setInterval(() => this.#beat(), every)
+    this.#heartbeat.unref?.()
+    this.#beat()
+  }
+
+  async stop(): Promise<void> {
+    this.#running = false
+    if (this.#heartbeat) clearInterval(this.#heartbeat)
+    this.#heartbeat = null
+    this.#held.clear()
+    const until = Date.now() + 5_000
+    while (this.#routing > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5))
+    await this.#committer.drain()
+    for (const b of this.#bidders.values()) b.sub.unsubscribe()
+    this.#bidders.clear()
+    for (const s of this.#subs.splice(0)) s.unsubscribe()
+    this.#events.stop()
+    this.#host.stop()
+    this.#requester.close()
+  }
+
+  async route(input: RouteRequest): Promise<RouteResult> {
+    if (!this.#running) throw new EngineError('unavailable', 'engine is not running')
+    const req = validateRoute(input)
+    if (this.#routing >= this.#c.MAX_INFLIGHT) throw new EngineError('unavailable', 'too many routes in flight')
+    const rid = req.request_id
+    if (rid === undefined) return this.#counted(this.#routeOnce(req, false))
+    const inflight = this.#inflight.get(rid)
+    if (inflight) return inflight.then((r) => ({ ...r, replayed: true }))
+    const recent = this.#recent.get(rid)
+    if (recent) return { ...recent, replayed: true }
+    const p = this.#counted(this.#routeOnce(req, true))
+    this.#inflight.set(rid, p)
+    try {
+      const r = await p
+      this.#remember(rid, r)
+      return r
+    } finally {
+      this.#inflight.delete(rid)
+    }
+  }
+
+  async #counted(p: Promise<RouteResult>): Promise<RouteResult> {
+    this.#routing++
+    try {
+      return await p
+    } finally {
+      this.#routing--
+    }
+  }
+
+  async #routeOnce(req: RouteRequest, checkStore: boolean): Promise<RouteResult> {
+    const t0 = performance.now()
+    if (checkStore && req.request_id) {
+      const stored = await this.#o.store.findDecisionByRequestId(req.request_id).catch((err: unknown) => {
+        throw new EngineError('unavailable', 'idempotency lookup failed', { cause: err })
+      })
+      if (stored) return { ...stored.result, replayed: true }
+    }
+    const user = await this.#router.user(req.user_id)
+    if (!user) {
+      const result: RouteResult = { status: 'user_not_found', user_id: req.user_id, message: `user ${req.user_id} not found` }
+      if (req.request_id) result.request_id = req.request_id
+      this.#count('user_not_found')
+      return result
+    }
+    const d = await this.#router.decide(req, user, t0)
+    if (d.result.status === 'at_capacity' && req.wait && req.sla_min > 0) {
+      this.#held.add(req, user)
+      const result: RouteResult = {
+        status: 'queued',
+        user_id: req.user_id,
+        decision_id: d.record.decision_id,
+        pending_reason: 'every eligible interviewer is at capacity; held until a slot frees',
+        message: `held for up to ${req.sla_min} min`,
+      }
+      if (req.request_id) result.request_id = req.request_id
+      this.#router.announce({ ...d.record, status: 'queued' })
+      this.#count('queued')
+      return result
+    }
+    const done = await this.#router.persist(d)
+    if (!done.result.replayed) this.#finish(done.record, done.result)
+    return done.result
+  }
+
+  #finish(record: DecisionEvent, result: RouteResult): void {
+    this.#count(record.status)
+    this.#router.announce(record)
+    if (record.request_id) this.#remember(record.request_id, result)
+  }
+
+  async #expire(req: RouteRequest): Promise<void> {
+    const user = await this.#router.user(req.user_id).catch(() => null)
+    if (!user) return
+    const result: RouteResult = { status: 'expired', user_id: req.user_id, message: `no slot within sla_min=${req.sla_min}` }
+    if (req.request_id) result.request_id = req.request_id
+    const d = await this.#router.decide({ ...req, wait: false }, user, performance.now()).catch(() => null)
+    if (d?.result.status === 'assigned') return this.#finish(d.record, d.result)
+    if (!d) return
+    const record = { ...d.record, status: 'expired' as const, result: { ...result, decision_id: d.record.decision_id } }
+    await this.#router.persist({ result: record.result, record, persisted: false }).catch((err: unknown) => this.#o.log.warn({ err }, 'expired decision not recorded'))
+    this.#finish(record, record.result)
+  }
+
+  #remember(rid: string, r: RouteResult): void {
+    if (this.#recent.size >= RECENT_MAX) this.#recent.delete(this.#recent.keys().next().value as string)
+    this.#recent.set(rid, r)
+  }
+
+  #count(status: string): void {
+    this.#decisions++
+    this.#outcomes[status] = (this.#outcomes[status] ?? 0) + 1
+  }
+
+  // ---- control: complete / cancel / offers / availability / state, addressed over the bus ----
+
+  async #ctl<T>(req: CtlReq, shards: number[] | 'all'): Promise<T> {
+    const targets = shards === 'all' ? Array.from({ length: this.#c.SHARD_COUNT }, (_, i) => i) : shards
+    const g = await this.#requester.gather(targets.map((i) => this.#s.ctl(i)), pack(req), this.#o.ctlTimeoutMs ?? 5_000)
+    let failure: { code: string; msg: string } | null = null
+    for (const data of g.replies) {
+      const r = unpack<CtlReply>(data)
+      if (r.ok) return r.r as T
+      if (!failure || failure.code === 'not_found') failure = r
+    }
+    if (g.replies.length < targets.length && (!failure || failure.code === 'not_found')) throw new EngineError('unavailable', `no answer from ${targets.length - g.replies.length} shard host(s)`)
+    const code = failure?.code ?? 'not_found'
+    throw new EngineError(code === 'conflict' || code === 'unavailable' || code === 'invalid' ? code : 'not_found', failure?.msg ?? 'not found')
+  }
+
+  /** Gathers a control answer from every host and returns each successful one. */
+  async #ctlAll<T>(req: CtlReq): Promise<T[]> {
+    const g = await this.#requester.gather(Array.from({ length: this.#c.SHARD_COUNT }, (_, i) => this.#s.ctl(i)), pack(req), this.#o.ctlTimeoutMs ?? 5_000)
+    const out: T[] = []
+    for (const data of g.replies) {
+      const r = unpack<CtlReply>(data)
+      if (r.ok) out.push(r.r as T)
+    }
+    return out
+  }
+
+  #shardOf(iv: number): number[] {
+    return [iv % this.#c.SHARD_COUNT]
+  }
+
+  async complete(by: { interviewer_id: number } | { assignment_id: string }): Promise<CompleteResult> {
+    const r =
+      'interviewer_id' in by
+        ? await this.#ctl<TransitionResult>({ op: 'complete', iv: by.interviewer_id }, this.#shardOf(by.interviewer_id))
+        : await this.#ctl<TransitionResult>({ op: 'complete', aid: by.assignment_id }, 'all')
+    return { status: 'completed', assignment_id: r.assignment.id, interviewer_id: r.interviewer_id, current_queue: r.current_queue }
+  }
+
+  async cancel(assignmentId: string): Promise<CancelResult> {
+    const r = await this.#ctl<TransitionResult>({ op: 'cancel', aid: assignmentId }, 'all')
+    return { status: 'cancelled', assignment_id: r.assignment.id, interviewer_id: r.interviewer_id, current_queue: r.current_queue }
+  }
+
+  async accept(assignmentId: string): Promise<{ status: 'accepted'; assignment_id: string }> {
+    await this.#ctl<TransitionResult>({ op: 'accept', aid: assignmentId }, 'all')
+    return { status: 'accepted', assignment_id: assignmentId }
+  }
+
+  /** Rejecting an offer frees it and routes the request again, never to the same interviewer. */
+  async reject(assignmentId: string): Promise<RouteResult> {
+    const r = await this.#ctl<TransitionResult>({ op: 'reject', aid: assignmentId }, 'all')
+    const req: RouteRequest = { ...(r.request ?? { topics: [], language: '', budget: 0, sensitivity: false, sla_min: 0 }), user_id: r.assignment.user_id }
+    delete req.request_id
+    const user = await this.#router.user(req.user_id)
+    if (!user || !req.language) throw new EngineError('not_found', 'the rejected offer cannot be routed again')
+    const d = await this.#router.decide(req, user, performance.now(), [r.interviewer_id])
+    const done = await this.#router.persist(d)
+    this.#finish(done.record, done.result)
+    return done.result
+  }
+
+  async setAvailability(interviewerId: number, availability: Availability): Promise<InterviewerState> {
+    return this.#ctl<InterviewerState>({ op: 'availability', iv: interviewerId, av: availability }, this.#shardOf(interviewerId))
+  }
+
+  async state(): Promise<InterviewerState[]> {
+    const parts = await this.#ctlAll<InterviewerState[]>({ op: 'state' })
+    return parts.flat().sort((a, b) => a.interviewer_id - b.interviewer_id)
+  }
+
+  async stateOf(interviewerId: number): Promise<InterviewerState | null> {
+    const parts = await this.#ctlAll<InterviewerState[]>({ op: 'state', iv: interviewerId })
+    return parts.flat()[0] ?? null
+  }
+
+  async assignmentOwner(assignmentId: string): Promise<number | null> {
+    const parts = await this.#ctlAll<number>({ op: 'owner', aid: assignmentId })
+    return parts[0] ?? null
+  }
+
+  weights(): Weights {
+    return { ...this.#weights.current }
+  }
+
+  async setWeights(patch: Partial<Omit<Weights, 'version'>>, by: string): Promise<Weights> {
+    let next: Weights
+    try {
+      const stored = await this.#o.store.latestWeights()
+      next = this.#weights.next(patch, stored?.version ?? 0)
+    } catch (err) {
+      if (err instanceof WeightsError) throw new EngineError('invalid', err.message, { cause: err })
+      throw new EngineError('unavailable', 'weights could not be read', { cause: err })
+    }
+    try {
+      await this.#o.store.saveWeights(next, by)
+    } catch (err) {
+      throw new EngineError('unavailable', 'weights could not be saved', { cause: err })
+    }
+    this.#weights.adopt(next)
+    this.#o.bus.publish(this.#s.weights, pack(next))
+    return { ...next }
+  }
+
+  async resetQueues(_by: string): Promise<{ cleared: number }> {
+    const parts = await this.#ctlAll<number>({ op: 'reset', by: _by })
+    return { cleared: parts.reduce((a, b) => a + b, 0) }
+  }
+
+  async reload(_by: string): Promise<{ users: number; interviewers: number }> {
+    this.#users.clear()
+    const parts = await this.#ctlAll<{ interviewers: number }>({ op: 'reload' })
+    return { users: 0, interviewers: parts.reduce((a, b) => a + b.interviewers, 0) }
+  }
+
+  async stats(): Promise<EngineStats> {
+    return {
+      node_id: this.#c.NODE_ID,
+      interviewers: this.#host.size,
+      decisions: this.#decisions,
+      outcomes: { ...this.#outcomes },
+      open_assignments: this.#host.openAssignments,
+      weights_version: this.#weights.version,
+    }
+  }
+
+  setRemoteBidder(interviewerId: number, bidder: RemoteBidder): () => void {
+    this.#bidders.get(interviewerId)?.sub.unsubscribe()
+    const sub = this.#o.bus.subscribe(this.#s.bidder(interviewerId), (m) => {
+      if (!m.reply) return
+      const reply = m.reply
+      const r = unpack<RemoteBidReq>(m.data)
+      const answer = (score: number | null): void => this.#o.bus.publish(reply, pack({ score }))
+      bidder({ bid_id: r.bid_id, interviewer_id: r.iv, request: r.req, local_score: r.local, deadline_ms: r.ms }).then(
+        (s) => answer(typeof s === 'number' && Number.isFinite(s) ? s : s === null ? null : r.local),
+        () => answer(r.local),
+      )
+    })
+    const entry = { bidder, sub }
+    this.#bidders.set(interviewerId, entry)
+    this.#o.bus.publish(this.#s.bidders, pack({ iv: interviewerId, on: true }))
+    return () => {
+      if (this.#bidders.get(interviewerId) !== entry) return
+      sub.unsubscribe()
+      this.#bidders.delete(interviewerId)
+      this.#o.bus.publish(this.#s.bidders, pack({ iv: interviewerId, on: false }))
+    }
+  }
+
+  onDecision(listener: (e: DecisionEvent) => void): () => void {
+    return this.#events.onDecision(listener)
+  }
+
+  onAssignment(listener: (e: AssignmentEvent) => void): () => void {
+    return this.#events.onAssignment(listener)
+  }
+
+  #beat(): void {
+    this.#events.heartbeat({ type: 'heartbeat', node_id: this.#c.NODE_ID, interviewers: this.#host.size, uptime_s: Math.round((Date.now() - this.#startedAt) / 1000), at: new Date().toISOString() })
+    // Re-announce remote bidders so a host that started after the announcement learns of them.
+    for (const iv of this.#bidders.keys()) this.#o.bus.publish(this.#s.bidders, pack({ iv, on: true }))
+  }
+}
+

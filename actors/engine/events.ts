@@ -1,0 +1,85 @@
+// Operator events: decisions and assignment lifecycle go to local listeners directly and to the bus
+// as JSON (so `nats sub` prints them); events from other nodes come back from the bus.
+import type { Bus, BusSubscription } from '../bus/types.ts'
+import { LocalBus } from '../bus/local.ts'
+import type { AssignmentEvent, DecisionEvent, HeartbeatEvent } from '../../client/protocol.ts'
+import type { Subjects } from '../shard/messages.ts'
+
+const enc = new TextEncoder()
+const dec = new TextDecoder()
+
+export class EventHub {
+  #bus: Bus
+  #s: Subjects
+  #nodeId: string
+  #hostsLocally: (iv: number) => boolean
+  #decision = new Set<(e: DecisionEvent) => void>()
+  #assignment = new Set<(e: AssignmentEvent) => void>()
+  #subs: BusSubscription[] = []
+
+  constructor(bus: Bus, s: Subjects, nodeId: string, hostsLocally: (iv: number) => boolean) {
+    this.#bus = bus
+    this.#s = s
+    this.#nodeId = nodeId
+    this.#hostsLocally = hostsLocally
+  }
+
+  /** Subscribes to other nodes' events (only a NATS bus can carry them). */
+  start(): void {
+    if (this.#bus.kind !== 'nats') return
+    this.#subs.push(
+      this.#bus.subscribe(this.#s.decisions, (m) => {
+        if (this.#decision.size === 0) return
+        const e = JSON.parse(dec.decode(m.data)) as DecisionEvent
+        if (e.node_id !== this.#nodeId) for (const l of this.#decision) l(e)
+      }),
+      this.#bus.subscribe(this.#s.assignments('*'), (m) => {
+        if (this.#assignment.size === 0) return
+        const e = JSON.parse(dec.decode(m.data)) as AssignmentEvent
+        if (!this.#hostsLocally(e.interviewer_id)) for (const l of this.#assignment) l(e)
+      }),
+    )
+  }
+
+  stop(): void {
+    for (const s of this.#subs.splice(0)) s.unsubscribe()
+  }
+
+  decision(e: DecisionEvent): void {
+    for (const l of this.#decision) safe(l, e)
+    if (this.#wanted(this.#s.decisions)) this.#bus.publish(this.#s.decisions, enc.encode(JSON.stringify(e)))
+  }
+
+  assignment(e: AssignmentEvent): void {
+    for (const l of this.#assignment) safe(l, e)
+    const subject = this.#s.assignments(e.interviewer_id)
+    if (this.#wanted(subject)) this.#bus.publish(subject, enc.encode(JSON.stringify(e)))
+  }
+
+  heartbeat(e: HeartbeatEvent): void {
+    this.#bus.publish(this.#s.heartbeat(e.node_id), enc.encode(JSON.stringify(e)))
+  }
+
+  onDecision(l: (e: DecisionEvent) => void): () => void {
+    this.#decision.add(l)
+    return () => this.#decision.delete(l)
+  }
+
+  onAssignment(l: (e: AssignmentEvent) => void): () => void {
+    this.#assignment.add(l)
+    return () => this.#assignment.delete(l)
+  }
+
+  /** In-process, serialising an event nobody subscribed to is wasted work on the hot path. */
+  #wanted(subject: string): boolean {
+    return !(this.#bus instanceof LocalBus) || this.#bus.hasSubscribers(subject)
+  }
+}
+
+function safe<T>(l: (e: T) => void, e: T): void {
+  try {
+    l(e)
+  } catch {
+    // A listener's failure is its own; the decision stands.
+  }
+}

@@ -1,0 +1,235 @@
+// The interviewer actor: the single writer of one InterviewerQueue. Every change goes through its
+// mailbox; a commit reserves the slot synchronously, then persists through the group committer and
+// answers only once durable (a failed batch releases the slot: no state change survives it).
+import type { Logger } from '../../server/log.ts'
+import type { Assignment, AssignmentState, Availability } from '../model/types.ts'
+import type { DecisionRecord } from '../ports.ts'
+import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
+import { Actor } from '../runtime/actor.ts'
+import type { CommitOutcome, GroupCommitter } from '../commit/committer.ts'
+import type { CommitReply, DecisionDraft, TransitionResult } from '../shard/messages.ts'
+import { InterviewerQueue } from './queue.ts'
+
+export type TransitionReply = { ok: true; res: TransitionResult } | { ok: false; code: 'not_found' | 'conflict' | 'unavailable'; reason: string }
+
+export type IvMsg =
+  | { type: 'commit'; a: Assignment; sla: number; draft: DecisionDraft; reply: (r: CommitReply) => void }
+  | { type: 'persisted'; a: Assignment; outcome: CommitOutcome; result: RouteResult; record: DecisionRecord; reply: (r: CommitReply) => void }
+  | { type: 'persist_failed'; a: Assignment; reply: (r: CommitReply) => void }
+  | { type: 'transition'; id: string | null; to: AssignmentState; reply: (r: TransitionReply) => void }
+  | { type: 'transitioned'; id: string; to: AssignmentState; from: AssignmentState; at: string; reply: (r: TransitionReply) => void }
+  | { type: 'transition_failed'; id: string; reply: (r: TransitionReply) => void }
+  | { type: 'availability'; av: Availability; reply: () => void }
+
+export interface ActorEnv {
+  committer: GroupCommitter
+  mailboxLimit: number
+  offerTimeoutMs: number
+  log: Logger
+  /** State changed: the host re-indexes this actor. */
+  changed(actor: InterviewerActor): void
+  assignmentEvent(a: Assignment, previous: AssignmentState | null, currentQueue: number): void
+  /** A slot freed or the interviewer came online: held requests may now fit. */
+  freed(iv: number): void
+  track(assignmentId: string, actor: InterviewerActor | null): void
+  /** This interviewer's open assignments as persisted (restart after a failure). */
+  reloadOpen(iv: number): Promise<Assignment[]>
+}
+
+export class InterviewerActor {
+  readonly queue: InterviewerQueue
+  readonly cell: Actor<IvMsg>
+  /** Per-bucket positions in the host's index (open / full lists); owned by the host. */
+  openPos: Int32Array = new Int32Array(0)
+  fullPos: Int32Array = new Int32Array(0)
+  buckets: unknown[] = []
+  /** Scan stamp: the host scores an actor at most once per request. */
+  seen = 0
+  #env: ActorEnv
+  #offers = new Map<string, { req: RouteRequest; timer: NodeJS.Timeout | null }>()
+
+  constructor(queue: InterviewerQueue, env: ActorEnv) {
+    this.queue = queue
+    this.#env = env
+    this.cell = new Actor<IvMsg>({
+      name: `interviewer:${queue.id}`,
+      limit: env.mailboxLimit,
+      log: env.log,
+      handle: (m) => this.#handle(m),
+      restart: () => this.#restart(),
+    })
+  }
+
+  get id(): number {
+    return this.queue.id
+  }
+
+  /** Queues a message; false when the mailbox is full. */
+  tell(m: IvMsg): boolean {
+    return this.cell.tell(m)
+  }
+
+  #handle(m: IvMsg): void {
+    switch (m.type) {
+      case 'commit':
+        return this.#commit(m)
+      case 'persisted':
+        return this.#persisted(m)
+      case 'persist_failed':
+        return this.#persistFailed(m)
+      case 'transition':
+        return this.#transition(m)
+      case 'transitioned':
+        return this.#transitioned(m)
+      case 'transition_failed':
+        this.queue.abort(m.id)
+        m.reply({ ok: false, code: 'unavailable', reason: 'database error' })
+        return
+      case 'availability': {
+        const was = this.queue.availability
+        this.queue.setAvailability(m.av)
+        this.#env.changed(this)
+        if (m.av === 'online' && was !== 'online') this.#env.freed(this.id)
+        m.reply()
+        return
+      }
+    }
+  }
+
+  #commit(m: Extract<IvMsg, { type: 'commit' }>): void {
+    const q = this.queue
+    const r = q.reserve(m.a, m.sla, Date.now())
+    if (!r.ok) {
+      m.reply({ ok: false, code: 'refused', reason: r.reason })
+      return
+    }
+    this.#env.track(m.a.id, this)
+    this.#env.changed(this)
+    const result: RouteResult = {
+      status: 'assigned',
+      user_id: m.a.user_id,
+      interviewer_id: this.id,
+      score: m.a.score,
+      current_queue: r.current_queue,
+      assignment_id: m.a.id,
+      queue_position: r.position,
+      estimated_start_min: r.estimated_start_min,
+      decision_id: m.a.decision_id,
+    }
+    if (m.a.request_id) result.request_id = m.a.request_id
+    const record: DecisionRecord = { ...m.draft, status: 'assigned', interviewer_id: this.id, score: m.a.score, result, assignment_id: m.a.id }
+    // The commit's own messages bypass the mailbox limit: dropping them would leak the reservation.
+    this.#env.committer.add({ assignments: [m.a], decisions: [record] }).then(
+      (outcome) => this.#force({ type: 'persisted', a: m.a, outcome, result, record, reply: m.reply }),
+      () => this.#force({ type: 'persist_failed', a: m.a, reply: m.reply }),
+    )
+    if (m.a.state === 'offered') this.#offers.set(m.a.id, { req: m.draft.request, timer: null })
+  }
+
+  #persisted(m: Extract<IvMsg, { type: 'persisted' }>): void {
+    const q = this.queue
+    if (m.outcome === 'conflict') {
+      this.#release(m.a)
+      m.reply({ ok: false, code: 'conflict' })
+      return
+    }
+    const promoted = q.has(m.a.id) ? q.confirm(m.a.id) ?? [] : q.append(m.a)
+    m.result.current_queue = q.occupancy
+    this.#env.assignmentEvent(m.a, null, q.occupancy)
+    this.#persistPromotions(promoted)
+    const offer = this.#offers.get(m.a.id)
+    if (offer && this.#env.offerTimeoutMs > 0) {
+      offer.timer = setTimeout(() => {
+        offer.timer = null
+        this.#force({ type: 'transition', id: m.a.id, to: 'expired', reply: () => {} })
+      }, this.#env.offerTimeoutMs)
+      offer.timer.unref?.()
+    }
+    m.reply({ ok: true, result: m.result, record: m.record })
+  }
+
+  #persistFailed(m: Extract<IvMsg, { type: 'persist_failed' }>): void {
+    this.#release(m.a)
+    m.reply({ ok: false, code: 'unavailable', reason: 'database error' })
+  }
+
+  #release(a: Assignment): void {
+    const promoted = this.queue.release(a.id)
+    this.#env.track(a.id, null)
+    this.#offers.delete(a.id)
+    this.#env.changed(this)
+    this.#env.freed(this.id)
+    if (promoted) this.#persistPromotions(promoted)
+  }
+
+  #transition(m: Extract<IvMsg, { type: 'transition' }>): void {
+    const q = this.queue
+    let id = m.id
+    if (id === null) {
+      const e = q.oldestActive()
+      if (!e) {
+        m.reply({ ok: false, code: 'not_found', reason: 'no active assignment' })
+        return
+      }
+      id = e.a.id
+    }
+    const e = q.begin(id, m.to)
+    if (!('a' in e)) {
+      m.reply({ ok: false, code: e.reason === 'not_found' ? 'not_found' : 'conflict', reason: e.reason })
+      return
+    }
+    const from = e.a.state
+    const at = new Date().toISOString()
+    const aid = id
+    this.#env.committer.add({ transitions: [{ id: aid, state: m.to, at }] }).then(
+      () => this.#force({ type: 'transitioned', id: aid, to: m.to, from, at, reply: m.reply }),
+      () => this.#force({ type: 'transition_failed', id: aid, reply: m.reply }),
+    )
+  }
+
+  #transitioned(m: Extract<IvMsg, { type: 'transitioned' }>): void {
+    const q = this.queue
+    const pos = q.position(m.id)
+    if (pos < 0) {
+      m.reply({ ok: false, code: 'not_found', reason: 'not_found' })
+      return
+    }
+    const a = q.entries[pos].a
+    const promoted = q.finish(m.id, m.to, m.at)
+    const offer = this.#offers.get(m.id)
+    if (offer) {
+      if (offer.timer) clearTimeout(offer.timer)
+      this.#offers.delete(m.id)
+    }
+    const open = m.to === 'accepted' || m.to === 'active'
+    if (!open) this.#env.track(m.id, null)
+    this.#env.changed(this)
+    this.#env.assignmentEvent(a, m.from, q.occupancy)
+    this.#persistPromotions(promoted)
+    if (!open) this.#env.freed(this.id)
+    m.reply({ ok: true, res: { assignment: { ...a }, interviewer_id: this.id, current_queue: q.occupancy, request: offer?.req } })
+  }
+
+  /** Promotions to active are persisted best-effort: the slot is held either way. */
+  #persistPromotions(promoted: Assignment[]): void {
+    if (promoted.length === 0) return
+    const at = new Date().toISOString()
+    for (const a of promoted) this.#env.assignmentEvent(a, 'accepted', this.queue.occupancy)
+    this.#env.committer
+      .add({ transitions: promoted.map((a) => ({ id: a.id, state: 'active' as const, at })) })
+      .catch((err: unknown) => this.#env.log.warn({ err, interviewer_id: this.id }, 'promotion not persisted'))
+  }
+
+  #force(m: IvMsg): void {
+    // Internal continuations must never be refused for a full mailbox (see #commit).
+    this.cell.tell(m, true)
+  }
+
+  async #restart(): Promise<void> {
+    const open = await this.#env.reloadOpen(this.id)
+    for (const e of this.queue.entries) this.#env.track(e.a.id, null)
+    this.queue.restore(open)
+    for (const e of this.queue.entries) this.#env.track(e.a.id, this)
+    this.#env.changed(this)
+  }
+}

@@ -1,0 +1,241 @@
+// An interviewer's queue as a pure state machine: ordered open assignments (the first
+// `concurrency` are active, the rest wait), availability, offers. The owning actor is its only
+// writer. An entry is `pending` until its insert is durable and `busy` while a transition of it is
+// being persisted; neither may be completed or cancelled meanwhile, so what clients are told
+// always matches what is committed.
+import type { Assignment, AssignmentState, Availability, Interviewer, InterviewerStats } from '../model/types.ts'
+import { qualityOf, seniorityIndex, type Candidate } from '../scoring/scoring.ts'
+
+/** Why a hard filter or a state check says no; stable codes. */
+export type Refusal =
+  | 'language'
+  | 'budget'
+  | 'clearance'
+  | 'offline'
+  | 'paused'
+  | 'full'
+  | 'sla'
+  | 'not_found'
+  | 'busy'
+  | 'not_offered'
+  | 'not_active'
+
+export interface Entry {
+  a: Assignment
+  pending: boolean
+  busy: boolean
+}
+
+export interface HardFilterInput {
+  /** Lower-cased. */
+  language: string
+  budget: number
+  sensitivity: boolean
+  sla_min: number
+}
+
+export type Reserved = { ok: true; position: number; estimated_start_min: number; current_queue: number }
+export type Refused = { ok: false; reason: Refusal }
+
+export class InterviewerQueue implements Candidate {
+  readonly id: number
+  profile: Interviewer
+  specs: Set<string>
+  langs: Set<string>
+  seniority: number
+  quality: number
+  availability: Availability
+  lastAssignedAt = 0
+  #entries: Entry[] = []
+
+  constructor(iv: Interviewer, stats?: InterviewerStats) {
+    this.id = iv.id
+    this.profile = iv
+    this.specs = new Set(iv.specializations.map((s) => s.toLowerCase()))
+    this.langs = new Set(iv.languages.map((s) => s.toLowerCase()))
+    this.seniority = seniorityIndex(iv.seniority)
+    this.quality = qualityOf(stats, iv.rating)
+    this.availability = iv.availability
+  }
+
+  get cost(): number {
+    return this.profile.cost
+  }
+  get capacity(): number {
+    return this.profile.capacity
+  }
+  get occupancy(): number {
+    return this.#entries.length
+  }
+  get active(): number {
+    return Math.min(this.profile.concurrency, this.#entries.length)
+  }
+  get waiting(): number {
+    return this.#entries.length - this.active
+  }
+  get entries(): readonly Entry[] {
+    return this.#entries
+  }
+  get hasRoom(): boolean {
+    return this.#entries.length < this.profile.capacity
+  }
+
+  /** Estimated start, in minutes, of an assignment at 0-based `position`. */
+  estimatedStart(position: number): number {
+    const c = Math.max(1, this.profile.concurrency)
+    if (position < c) return 0
+    return Math.ceil((position - c + 1) / c) * this.profile.avg_duration_min
+  }
+
+  /** The hard filters of DESIGN §3 against the current state; null when the interviewer may bid. */
+  check(req: HardFilterInput): Refusal | null {
+    if (!this.langs.has(req.language)) return 'language'
+    if (this.profile.cost > req.budget) return 'budget'
+    if (req.sensitivity && !this.profile.clearance) return 'clearance'
+    return this.checkState(req.sla_min)
+  }
+
+  /** The state-dependent filters only: availability, room, expected start. */
+  checkState(slaMin: number): Refusal | null {
+    if (this.availability !== 'online') return this.availability
+    if (!this.hasRoom) return 'full'
+    if (this.estimatedStart(this.#entries.length) > slaMin) return 'sla'
+    return null
+  }
+
+  /** Holds a slot for `a` (synchronously, so concurrent commits never over-book); pending until confirmed. */
+  reserve(a: Assignment, slaMin: number, now: number): Reserved | Refused {
+    const why = this.checkState(slaMin)
+    if (why) return { ok: false, reason: why }
+    const position = this.#entries.length
+    if (a.state !== 'offered') a.state = position < this.profile.concurrency ? 'active' : 'accepted'
+    this.#entries.push({ a, pending: true, busy: false })
+    this.lastAssignedAt = now
+    return { ok: true, position, estimated_start_min: this.estimatedStart(position), current_queue: this.#entries.length }
+  }
+
+  /** The reserved insert is durable; returns assignments promoted to active since. */
+  confirm(id: string): Assignment[] | null {
+    const e = this.#find(id)
+    if (!e || !e.pending) return null
+    e.pending = false
+    return this.#promote()
+  }
+
+  /** The reserved insert failed: frees the slot as if it never was; returns promotions, or null. */
+  release(id: string): Assignment[] | null {
+    const i = this.#index(id)
+    if (i < 0 || !this.#entries[i].pending) return null
+    this.#entries.splice(i, 1)
+    return this.#promote()
+  }
+
+  /** Appends a durable assignment the queue does not hold (committed while the actor restarted). */
+  append(a: Assignment): Assignment[] {
+    if (this.has(a.id)) return []
+    this.#entries.push({ a, pending: false, busy: false })
+    return this.#promote()
+  }
+
+  /** The oldest active, durable, idle assignment: what "complete by interviewer" completes. */
+  oldestActive(): Entry | null {
+    const n = Math.min(this.profile.concurrency, this.#entries.length)
+    for (let i = 0; i < n; i++) {
+      const e = this.#entries[i]
+      if (!e.pending && !e.busy && e.a.state === 'active') return e
+    }
+    return null
+  }
+
+  /**
+   * Starts a transition of an open assignment to `to`; the entry is busy until finish() or
+   * abort(). Checks it is allowed from the current state.
+   */
+  begin(id: string, to: AssignmentState): Entry | Refused {
+    const e = this.#find(id)
+    if (!e) return { ok: false, reason: 'not_found' }
+    if (e.pending || e.busy) return { ok: false, reason: 'busy' }
+    const from = e.a.state
+    const allowed =
+      (to === 'completed' && from === 'active') ||
+      (to === 'cancelled' && (from === 'offered' || from === 'accepted' || from === 'active')) ||
+      ((to === 'accepted' || to === 'expired') && from === 'offered')
+    if (!allowed) return { ok: false, reason: to === 'completed' ? 'not_active' : 'not_offered' }
+    e.busy = true
+    return e
+  }
+
+  /** The transition is durable: applies it; returns assignments promoted to active by it. */
+  finish(id: string, to: AssignmentState, at: string): Assignment[] {
+    const i = this.#index(id)
+    if (i < 0) return []
+    const e = this.#entries[i]
+    e.busy = false
+    e.a.updated_at = at
+    if (to === 'accepted') {
+      e.a.state = i < this.profile.concurrency ? 'active' : 'accepted'
+      return this.#promote()
+    }
+    e.a.state = to
+    this.#entries.splice(i, 1)
+    return this.#promote()
+  }
+
+  abort(id: string): void {
+    const e = this.#find(id)
+    if (e) e.busy = false
+  }
+
+  setAvailability(a: Availability): void {
+    this.availability = a
+  }
+
+  /** Replaces the queue with durable open assignments (oldest first), e.g. at start or restart. */
+  restore(open: Assignment[]): void {
+    this.#entries = open.map((a) => ({ a: { ...a }, pending: false, busy: false }))
+    for (const e of this.#entries) {
+      const t = Date.parse(e.a.created_at)
+      if (Number.isFinite(t) && t > this.lastAssignedAt) this.lastAssignedAt = t
+    }
+  }
+
+  /** Drops every entry (after the store cancelled them); returns how many were dropped. */
+  clear(): number {
+    const n = this.#entries.length
+    this.#entries = []
+    return n
+  }
+
+  has(id: string): boolean {
+    return this.#index(id) >= 0
+  }
+
+  position(id: string): number {
+    return this.#index(id)
+  }
+
+  #find(id: string): Entry | undefined {
+    const i = this.#index(id)
+    return i < 0 ? undefined : this.#entries[i]
+  }
+
+  #index(id: string): number {
+    const list = this.#entries
+    for (let i = 0; i < list.length; i++) if (list[i].a.id === id) return i
+    return -1
+  }
+
+  /** Durable accepted entries that now sit in an active slot become active (to be persisted). */
+  #promote(): Assignment[] {
+    const out: Assignment[] = []
+    const n = Math.min(this.profile.concurrency, this.#entries.length)
+    for (let i = 0; i < n; i++) {
+      const e = this.#entries[i]
+      if (!e.pending && !e.busy && e.a.state === 'accepted') {
+        e.a.state = 'active'
+        out.push(e.a)
+      }
+    }
+    return out
+  }
+}

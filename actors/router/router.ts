@@ -1,0 +1,187 @@
+// The router actor: validates a request, looks the user up (cached), scatters one scoring request
+// per shard host over the bus, gathers bids until every host answered or the deadline passed,
+// asks the best bidder's host to commit and, on refusal, tries the next bid. Every decision keeps
+// all bids with their factor breakdown and names the hosts that were skipped.
+import { randomUUID } from 'node:crypto'
+import type { Logger } from '../../server/log.ts'
+import type { Bid, User } from '../model/types.ts'
+import type { AssignmentLog, DecisionRecord } from '../ports.ts'
+import type { DecisionEvent, RouteRequest, RouteResult, RouteStatus } from '../../client/protocol.ts'
+import type { Bus } from '../bus/types.ts'
+import { EngineError } from '../engine.ts'
+import type { GroupCommitter } from '../commit/committer.ts'
+import type { Requester } from '../runtime/requester.ts'
+import { levelIndex } from '../scoring/scoring.ts'
+import type { WeightsBook } from '../scoring/weights.ts'
+import { pack, unpack, type CommitReply, type CommitReq, type DecisionDraft, type ScoreReply, type ScoreReq, type Subjects } from '../shard/messages.ts'
+import type { UserCache } from './users.ts'
+
+export interface RouterOptions {
+  bus: Bus
+  subjects: Subjects
+  requester: Requester
+  shardCount: number
+  gatherDeadlineMs: number
+  /** How long a commit may take (group commit + database) before the request fails `unavailable`. */
+  commitTimeoutMs?: number
+  nodeId: string
+  users: UserCache
+  log: Logger
+  committer: GroupCommitter
+  store: Pick<AssignmentLog, 'findDecisionByRequestId'>
+  weights: WeightsBook
+  /** Bids asked from each host. */
+  k?: number
+  onDecision: (e: DecisionEvent) => void
+}
+
+/** A decision reached without holding: the result plus what to record. */
+export interface Decided {
+  result: RouteResult
+  record: DecisionRecord
+  /** True when the host already persisted the record (assigned). */
+  persisted: boolean
+}
+
+export class Router {
+  #o: RouterOptions
+  #scoreSubjects: string[]
+  #hostNames: string[]
+  #k: number
+
+  constructor(o: RouterOptions) {
+    this.#o = o
+    this.#k = o.k ?? 8
+    this.#scoreSubjects = Array.from({ length: o.shardCount }, (_, i) => o.subjects.score(i))
+    this.#hostNames = Array.from({ length: o.shardCount }, (_, i) => `shard-${i}`)
+  }
+
+  /** The user, from cache or the directory; null when unknown. Throws `unavailable` on a DB error. */
+  async user(id: number): Promise<User | null> {
+    const hit = this.#o.users.peek(id, Date.now())
+    if (hit) return hit
+    try {
+      return await this.#o.users.load(id)
+    } catch (err) {
+      throw new EngineError('unavailable', 'user lookup failed', { cause: err })
+    }
+  }
+
+  /** One routing attempt: scatter, gather, commit the best bid that still fits. */
+  async decide(req: RouteRequest, user: User, t0: number, exclude?: number[]): Promise<Decided> {
+    const o = this.#o
+    const sreq: ScoreReq = {
+      lang: req.language.toLowerCase(),
+      topics: req.topics.map((t) => t.toLowerCase()),
+      budget: req.budget,
+      sens: req.sensitivity,
+      sla: req.sla_min,
+      level: levelIndex(user.level),
+      k: this.#k,
+      now: Date.now(),
+      remote_ms: Math.max(1, Math.floor(o.gatherDeadlineMs * 0.6)),
+      req,
+    }
+    if (exclude && exclude.length) sreq.excl = exclude
+    const g = await o.requester.gather(this.#scoreSubjects, pack(sreq), o.gatherDeadlineMs)
+    let bids: Bid[] = []
+    let full = 0
+    let skipped: string[] = []
+    if (g.replies.length === 1 && o.shardCount === 1) {
+      const rep = unpack<ScoreReply>(g.replies[0])
+      bids = rep.bids
+      full = rep.full
+    } else {
+      const answered = new Set<number>()
+      for (const data of g.replies) {
+        const rep = unpack<ScoreReply>(data)
+        if (answered.has(rep.shard)) continue
+        answered.add(rep.shard)
+        for (const b of rep.bids) bids.push(b)
+        full += rep.full
+      }
+      if (answered.size < o.shardCount) skipped = this.#hostNames.filter((_, i) => !answered.has(i))
+      bids.sort((a, b) => b.score - a.score)
+    }
+    const draft: DecisionDraft = {
+      type: 'decision',
+      decision_id: randomUUID(),
+      request_id: req.request_id ?? null,
+      user_id: req.user_id,
+      weights_version: o.weights.version,
+      bids,
+      skipped_hosts: skipped,
+      latency_us: 0,
+      node_id: o.nodeId,
+      at: new Date().toISOString(),
+      request: req,
+    }
+    let refused = 0
+    for (const bid of bids) {
+      draft.latency_us = Math.round((performance.now() - t0) * 1000)
+      const creq: CommitReq = { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft }
+      const cg = await o.requester.gather([o.subjects.commit(bid.interviewer_id % o.shardCount)], pack(creq), o.commitTimeoutMs ?? 10_000, 1)
+      if (cg.replies.length === 0) throw new EngineError('unavailable', 'commit timed out')
+      const rep = unpack<CommitReply>(cg.replies[0])
+      if (rep.ok) {
+        rep.record.latency_us = Math.round((performance.now() - t0) * 1000)
+        return { result: rep.result, record: rep.record, persisted: true }
+      }
+      if (rep.code === 'unavailable') throw new EngineError('unavailable', 'assignment could not be committed')
+      if (rep.code === 'conflict') return this.#replayConflict(req)
+      refused++
+    }
+    const status: RouteStatus = full > 0 || refused > 0 ? 'at_capacity' : 'no_candidates'
+    const result: RouteResult = {
+      status,
+      user_id: req.user_id,
+      decision_id: draft.decision_id,
+      message: status === 'at_capacity' ? 'every eligible interviewer is at capacity' : 'no interviewer passes the hard filters',
+    }
+    if (req.request_id) result.request_id = req.request_id
+    if (skipped.length) result.message += ` (hosts skipped: ${skipped.join(', ')})`
+    draft.latency_us = Math.round((performance.now() - t0) * 1000)
+    const record: DecisionRecord = { ...draft, status, interviewer_id: null, score: null, result, assignment_id: null }
+    return { result, record, persisted: false }
+  }
+
+  /** Records a decision the router reached itself (not assigned); `conflict` means replay. */
+  async persist(d: Decided): Promise<Decided> {
+    if (d.persisted) return d
+    let outcome
+    try {
+      outcome = await this.#o.committer.add({ decisions: [d.record] })
+    } catch (err) {
+      throw new EngineError('unavailable', 'decision could not be recorded', { cause: err })
+    }
+    if (outcome === 'conflict' && d.record.request_id) return this.#replayConflict(d.record.request)
+    return { ...d, persisted: true }
+  }
+
+  /** Publishes the decision to operators and local listeners. */
+  announce(record: DecisionEvent): void {
+    const e: DecisionEvent = {
+      type: 'decision',
+      decision_id: record.decision_id,
+      request_id: record.request_id,
+      user_id: record.user_id,
+      status: record.status,
+      interviewer_id: record.interviewer_id,
+      score: record.score,
+      weights_version: record.weights_version,
+      bids: record.bids,
+      skipped_hosts: record.skipped_hosts,
+      latency_us: record.latency_us,
+      node_id: record.node_id,
+      at: record.at,
+    }
+    this.#o.onDecision(e)
+  }
+
+  async #replayConflict(req: RouteRequest): Promise<Decided> {
+    const id = req.request_id
+    const stored = id ? await this.#o.store.findDecisionByRequestId(id).catch(() => null) : null
+    if (!stored) throw new EngineError('unavailable', 'request_id committed elsewhere but not readable yet')
+    return { result: { ...stored.result, replayed: true }, record: stored, persisted: true }
+  }
+}

@@ -1,0 +1,126 @@
+// Actor runtime: a bounded mailbox processed one message at a time, with supervision wrapped in
+// once at registration, so a throwing handler becomes a typed, logged failure and the actor
+// restarts from its persisted state without losing the messages still in its mailbox.
+import type { Logger } from '../../server/log.ts'
+
+export interface ActorMessage {
+  type: string
+}
+
+/** A handler failure as logged: which actor, which message, why. */
+export class ActorFailure extends Error {
+  readonly code = 'actor_failure'
+  constructor(
+    readonly actor: string,
+    readonly message_type: string,
+    cause: unknown,
+  ) {
+    super(`actor ${actor} failed on ${message_type}`, { cause })
+    this.name = 'ActorFailure'
+  }
+}
+
+export interface ActorOptions<M extends ActorMessage> {
+  name: string
+  /** Most messages waiting; tell() beyond it answers false (the caller replies `unavailable`). */
+  limit: number
+  handle: (msg: M) => void | Promise<void>
+  /** Rebuilds the actor's state from what is persisted; messages wait meanwhile. */
+  restart?: (failure: ActorFailure) => Promise<void>
+  log?: Logger
+  onFailure?: (failure: ActorFailure) => void
+}
+
+export class Actor<M extends ActorMessage> {
+  readonly name: string
+  #opts: ActorOptions<M>
+  // Index-advancing queue: shift() on a long array is O(n).
+  #queue: M[] = []
+  #head = 0
+  #running = false
+  #restarting = false
+  #failures = 0
+
+  constructor(opts: ActorOptions<M>) {
+    this.name = opts.name
+    this.#opts = opts
+  }
+
+  get pending(): number {
+    return this.#queue.length - this.#head
+  }
+
+  get failures(): number {
+    return this.#failures
+  }
+
+  /**
+   * Queues a message; false when the mailbox is full (nothing was queued). `force` skips the
+   * limit, for an actor's own continuations (a persisted commit) that must never be dropped.
+   */
+  tell(msg: M, force = false): boolean {
+    if (!force && this.pending >= this.#opts.limit) return false
+    this.#queue.push(msg)
+    if (!this.#running && !this.#restarting) this.#run()
+    return true
+  }
+
+  #run(): void {
+    this.#running = true
+    while (this.#head < this.#queue.length && !this.#restarting) {
+      const msg = this.#queue[this.#head]
+      this.#head++
+      let out: void | Promise<void>
+      try {
+        out = this.#opts.handle(msg)
+      } catch (err) {
+        this.#fail(msg, err)
+        continue
+      }
+      if (out instanceof Promise) {
+        out.then(
+          () => this.#resume(),
+          (err: unknown) => {
+            this.#fail(msg, err)
+            this.#resume()
+          },
+        )
+        return
+      }
+    }
+    this.#compact()
+    this.#running = false
+  }
+
+  #resume(): void {
+    this.#running = false
+    if (!this.#restarting && this.#head < this.#queue.length) this.#run()
+    else this.#compact()
+  }
+
+  #compact(): void {
+    if (this.#head === this.#queue.length) {
+      this.#queue = []
+      this.#head = 0
+    } else if (this.#head > 1024) {
+      this.#queue = this.#queue.slice(this.#head)
+      this.#head = 0
+    }
+  }
+
+  #fail(msg: M, cause: unknown): void {
+    this.#failures++
+    const failure = new ActorFailure(this.name, msg.type, cause)
+    this.#opts.log?.error({ actor: this.name, message_type: msg.type, err: cause }, 'actor handler failed')
+    this.#opts.onFailure?.(failure)
+    const restart = this.#opts.restart
+    if (!restart) return
+    this.#restarting = true
+    restart(failure)
+      .catch((err: unknown) => this.#opts.log?.error({ actor: this.name, err }, 'actor restart failed'))
+      .finally(() => {
+        this.#restarting = false
+        if (!this.#running && this.#head < this.#queue.length) this.#run()
+      })
+  }
+}

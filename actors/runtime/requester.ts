@@ -1,0 +1,116 @@
+// Scatter/gather over the bus on ONE shared inbox: every request gets a numbered reply subject
+// under it, replies are matched through a pending map, never a subscription per request.
+// A gather ends by a named strategy: `all` (every expected reply arrived) or `deadline`.
+// Deadlines of the same length expire in arrival order, so each length needs one timer, not one per request.
+import type { Bus, BusSubscription } from '../bus/types.ts'
+
+export type GatherEnd = 'all' | 'deadline' | 'closed'
+
+export interface Gathered {
+  replies: Uint8Array[]
+  end: GatherEnd
+}
+
+interface Pending {
+  id: number
+  expected: number
+  replies: Uint8Array[]
+  deadline: number
+  done: boolean
+  resolve: (g: Gathered) => void
+}
+
+interface Lane {
+  ms: number
+  queue: Pending[]
+  head: number
+  timer: NodeJS.Timeout | null
+}
+
+export class Requester {
+  #bus: Bus
+  #inbox: string
+  #sub: BusSubscription
+  #seq = 0
+  #pending = new Map<number, Pending>()
+  #lanes = new Map<number, Lane>()
+
+  constructor(bus: Bus) {
+    this.#bus = bus
+    this.#inbox = bus.newInbox()
+    const prefixLen = this.#inbox.length + 1
+    this.#sub = bus.subscribe(`${this.#inbox}.*`, (msg) => {
+      const p = this.#pending.get(Number(msg.subject.slice(prefixLen)))
+      if (!p || p.done) return
+      p.replies.push(msg.data)
+      if (p.replies.length >= p.expected) this.#finish(p, 'all')
+    })
+  }
+
+  get inflight(): number {
+    return this.#pending.size
+  }
+
+  /** Publishes `data` to each subject and gathers `expected` replies (default: one per subject). */
+  gather(subjects: readonly string[], data: Uint8Array, timeoutMs: number, expected = subjects.length): Promise<Gathered> {
+    return new Promise((resolve) => {
+      const id = ++this.#seq
+      const p: Pending = { id, expected, replies: [], deadline: performance.now() + timeoutMs, done: false, resolve }
+      this.#pending.set(id, p)
+      this.#lane(timeoutMs, p)
+      const reply = `${this.#inbox}.${id}`
+      for (const s of subjects) this.#bus.publish(s, data, reply)
+      if (expected <= 0) this.#finish(p, 'all')
+    })
+  }
+
+  /** Ends every pending gather with what it has (end: 'closed'). */
+  close(): void {
+    this.#sub.unsubscribe()
+    for (const p of [...this.#pending.values()]) this.#finish(p, 'closed')
+    for (const lane of this.#lanes.values()) if (lane.timer) clearTimeout(lane.timer)
+    this.#lanes.clear()
+  }
+
+  #finish(p: Pending, end: GatherEnd): void {
+    p.done = true
+    this.#pending.delete(p.id)
+    p.resolve({ replies: p.replies, end })
+  }
+
+  #lane(ms: number, p: Pending): void {
+    let lane = this.#lanes.get(ms)
+    if (!lane) {
+      lane = { ms, queue: [], head: 0, timer: null }
+      this.#lanes.set(ms, lane)
+    }
+    lane.queue.push(p)
+    if (!lane.timer) this.#arm(lane, ms)
+  }
+
+  #arm(lane: Lane, delay: number): void {
+    lane.timer = setTimeout(() => this.#expire(lane), Math.max(0, Math.ceil(delay)))
+  }
+
+  #expire(lane: Lane): void {
+    lane.timer = null
+    const now = performance.now()
+    const q = lane.queue
+    while (lane.head < q.length) {
+      const p = q[lane.head]
+      if (!p.done && p.deadline > now) break
+      lane.head++
+      if (!p.done) this.#finish(p, 'deadline')
+    }
+    if (lane.head === q.length) {
+      lane.queue = []
+      lane.head = 0
+    } else {
+      if (lane.head > 4096) {
+        lane.queue = q.slice(lane.head)
+        lane.head = 0
+      }
+      this.#arm(lane, lane.queue[lane.head].deadline - now)
+    }
+  }
+}

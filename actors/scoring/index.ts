@@ -1,0 +1,3 @@
+// Scoring, public surface.
+export * from './scoring.ts'
+export { WeightsBook, WeightsError } from './weights.ts'

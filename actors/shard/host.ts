@@ -1,0 +1,264 @@
+// The shard host: one per process, hosting the interviewer actors of its shard (id % SHARD_COUNT
+// === SHARD_INDEX). It answers scoring requests from its candidate index with top-k bids, hands
+// commits and control messages to the owning actor's mailbox, and keeps the index current.
+import { randomUUID } from 'node:crypto'
+import type { Logger } from '../../server/log.ts'
+import type { Assignment, AssignmentState, Interviewer, InterviewerStats } from '../model/types.ts'
+import type { AssignmentLog, Directory } from '../ports.ts'
+import type { AssignmentEvent, InterviewerState } from '../../client/protocol.ts'
+import type { Bus, BusMsg, BusSubscription } from '../bus/types.ts'
+import type { GroupCommitter } from '../commit/committer.ts'
+import { InterviewerActor, type ActorEnv, type TransitionReply } from '../interviewer/actor.ts'
+import { InterviewerQueue } from '../interviewer/queue.ts'
+import type { Requester } from '../runtime/requester.ts'
+import type { ScoringContext } from '../scoring/scoring.ts'
+import type { WeightsBook } from '../scoring/weights.ts'
+import { CandidateIndex } from './candidates.ts'
+import { pack, unpack, type BidderMsg, type CommitReply, type CommitReq, type CtlReply, type CtlReq, type ScoreReply, type ScoreReq, type Subjects } from './messages.ts'
+import { applyRemoteBids } from './remote.ts'
+
+export interface ShardHostOptions {
+  bus: Bus
+  subjects: Subjects
+  shardIndex: number
+  shardCount: number
+  nodeId: string
+  committer: GroupCommitter
+  store: Directory & Pick<AssignmentLog, 'openAssignments'>
+  weights: WeightsBook
+  requester: Requester
+  mailboxLimit: number
+  offerTimeoutMs: number
+  log: Logger
+  scanLimit?: number
+  onAssignment: (e: AssignmentEvent) => void
+}
+
+export class ShardHost {
+  #o: ShardHostOptions
+  #actors = new Map<number, InterviewerActor>()
+  #byAssignment = new Map<string, InterviewerActor>()
+  #index: CandidateIndex
+  #remote = new Set<number>()
+  #subs: BusSubscription[] = []
+  #env: ActorEnv
+
+  constructor(o: ShardHostOptions) {
+    this.#o = o
+    this.#index = new CandidateIndex({ scanLimit: o.scanLimit })
+    this.#env = {
+      committer: o.committer,
+      mailboxLimit: o.mailboxLimit,
+      offerTimeoutMs: o.offerTimeoutMs,
+      log: o.log,
+      changed: (a) => this.#index.update(a),
+      assignmentEvent: (a, previous, current_queue) =>
+        o.onAssignment({ type: 'assignment', assignment_id: a.id, interviewer_id: a.interviewer_id, user_id: a.user_id, state: a.state, previous, current_queue, at: new Date().toISOString() }),
+      freed: (iv) => o.bus.publish(o.subjects.freed, pack({ iv })),
+      track: (id, actor) => {
+        if (actor) this.#byAssignment.set(id, actor)
+        else this.#byAssignment.delete(id)
+      },
+      reloadOpen: async (iv) => (await o.store.openAssignments()).filter((a) => a.interviewer_id === iv),
+    }
+  }
+
+  get size(): number {
+    return this.#actors.size
+  }
+
+  get openAssignments(): number {
+    return this.#byAssignment.size
+  }
+
+  owns(iv: number): boolean {
+    return iv % this.#o.shardCount === this.#o.shardIndex
+  }
+
+  /** (Re)loads this shard's interviewers, history stats and open assignments from the store. */
+  async load(): Promise<{ interviewers: number }> {
+    const [ivs, stats, open] = await Promise.all([this.#o.store.loadInterviewers(), this.#o.store.interviewerStats(), this.#o.store.openAssignments()])
+    const statsBy = new Map(stats.map((s) => [s.interviewer_id, s]))
+    const openBy = new Map<number, Assignment[]>()
+    for (const a of open) {
+      if (!this.owns(a.interviewer_id)) continue
+      const list = openBy.get(a.interviewer_id)
+      if (list) list.push(a)
+      else openBy.set(a.interviewer_id, [a])
+    }
+    const seen = new Set<number>()
+    for (const iv of ivs) {
+      if (!this.owns(iv.id)) continue
+      seen.add(iv.id)
+      this.#upsert(iv, statsBy, openBy.get(iv.id) ?? [])
+    }
+    for (const [id, actor] of this.#actors) {
+      if (seen.has(id)) continue
+      this.#index.remove(actor)
+      this.#actors.delete(id)
+    }
+    return { interviewers: this.#actors.size }
+  }
+
+  #upsert(iv: Interviewer, statsBy: Map<number, InterviewerStats>, open: Assignment[]): void {
+    const old = this.#actors.get(iv.id)
+    const q = new InterviewerQueue(iv, statsBy.get(iv.id))
+    if (old) {
+      // Keep live state (queue, availability) across a reload; take the new profile.
+      q.restore(old.queue.entries.map((e) => e.a))
+      q.availability = old.queue.availability
+      q.lastAssignedAt = old.queue.lastAssignedAt
+      this.#index.remove(old)
+    } else q.restore(open)
+    const actor = new InterviewerActor(q, this.#env)
+    this.#actors.set(iv.id, actor)
+    for (const e of q.entries) this.#byAssignment.set(e.a.id, actor)
+    this.#index.add(actor)
+  }
+
+  start(): void {
+    const { bus, subjects: s, shardIndex: i } = this.#o
+    this.#subs.push(
+      bus.subscribe(s.score(i), (m) => this.#onScore(m)),
+      bus.subscribe(s.commit(i), (m) => this.#onCommit(m)),
+      bus.subscribe(s.ctl(i), (m) => this.#onCtl(m)),
+      bus.subscribe(s.bidders, (m) => {
+        const b = unpack<BidderMsg>(m.data)
+        if (!this.owns(b.iv)) return
+        if (b.on) this.#remote.add(b.iv)
+        else this.#remote.delete(b.iv)
+      }),
+    )
+  }
+
+  stop(): void {
+    for (const sub of this.#subs.splice(0)) sub.unsubscribe()
+  }
+
+  state(iv?: number): InterviewerState[] {
+    if (iv !== undefined) {
+      const a = this.#actors.get(iv)
+      return a ? [this.#stateOf(a)] : []
+    }
+    const out: InterviewerState[] = []
+    for (const a of this.#actors.values()) out.push(this.#stateOf(a))
+    return out
+  }
+
+  #stateOf(a: InterviewerActor): InterviewerState {
+    const q = a.queue
+    const p = q.profile
+    return {
+      interviewer_id: p.id,
+      name: p.name,
+      type: p.type,
+      languages: p.languages,
+      specializations: p.specializations,
+      cost: p.cost,
+      rating: p.rating,
+      availability: q.availability,
+      concurrency: p.concurrency,
+      capacity: p.capacity,
+      current_queue: q.occupancy,
+      active: q.active,
+      waiting: q.waiting,
+      node_id: this.#o.nodeId,
+    }
+  }
+
+  #onScore(m: BusMsg): void {
+    if (!m.reply) return
+    const r = unpack<ScoreReq>(m.data)
+    const ctx: ScoringContext = { topics: r.topics, budget: r.budget, level: r.level, now: r.now }
+    const { bids, full } = this.#index.scan(r, ctx, this.#o.weights.vector)
+    const reply = m.reply
+    const send = (): void => this.#o.bus.publish(reply, pack({ shard: this.#o.shardIndex, node: this.#o.nodeId, bids, full } satisfies ScoreReply))
+    if (this.#remote.size === 0 || !bids.some((b) => this.#remote.has(b.interviewer_id))) return send()
+    applyRemoteBids(bids, this.#remote, r, this.#o.requester, this.#o.subjects).then(send, (err: unknown) => {
+      this.#o.log.warn({ err }, 'remote bids failed; using local scores')
+      send()
+    })
+  }
+
+  #onCommit(m: BusMsg): void {
+    if (!m.reply) return
+    const reply = m.reply
+    const answer = (r: CommitReply): void => this.#o.bus.publish(reply, pack(r))
+    const c = unpack<CommitReq>(m.data)
+    const actor = this.#actors.get(c.iv)
+    if (!actor) return answer({ ok: false, code: 'not_found', reason: 'interviewer not hosted here' })
+    const now = new Date().toISOString()
+    const a: Assignment = {
+      id: randomUUID(),
+      request_id: c.draft.request_id,
+      decision_id: c.draft.decision_id,
+      user_id: c.draft.user_id,
+      interviewer_id: c.iv,
+      score: c.score,
+      state: this.#o.offerTimeoutMs > 0 && this.#remote.has(c.iv) ? 'offered' : 'accepted',
+      created_at: now,
+      updated_at: now,
+    }
+    if (!actor.tell({ type: 'commit', a, sla: c.sla, draft: c.draft, reply: answer })) answer({ ok: false, code: 'unavailable', reason: 'mailbox full' })
+  }
+
+  #onCtl(m: BusMsg): void {
+    if (!m.reply) return
+    const reply = m.reply
+    const shard = this.#o.shardIndex
+    const ok = (r: unknown): void => this.#o.bus.publish(reply, pack({ ok: true, shard, r } satisfies CtlReply))
+    const fail = (code: string, msg: string): void => this.#o.bus.publish(reply, pack({ ok: false, shard, code, msg } satisfies CtlReply))
+    const c = unpack<CtlReq>(m.data)
+    const viaActor = (actor: InterviewerActor | undefined, id: string | null, to: AssignmentState): void => {
+      if (!actor) return fail('not_found', 'not hosted here')
+      const done = (r: TransitionReply): void => (r.ok ? ok(r.res) : fail(r.code, r.reason))
+      if (!actor.tell({ type: 'transition', id, to, reply: done })) fail('unavailable', 'mailbox full')
+    }
+    switch (c.op) {
+      case 'complete':
+        if (c.aid !== undefined) return viaActor(this.#byAssignment.get(c.aid), c.aid, 'completed')
+        return viaActor(c.iv === undefined ? undefined : this.#actors.get(c.iv), null, 'completed')
+      case 'cancel':
+        return viaActor(this.#byAssignment.get(c.aid), c.aid, 'cancelled')
+      case 'accept':
+        return viaActor(this.#byAssignment.get(c.aid), c.aid, 'accepted')
+      case 'reject':
+        return viaActor(this.#byAssignment.get(c.aid), c.aid, 'cancelled')
+      case 'availability': {
+        const actor = this.#actors.get(c.iv)
+        if (!actor) return fail('not_found', 'not hosted here')
+        if (!actor.tell({ type: 'availability', av: c.av, reply: () => ok(this.#stateOf(actor)) })) fail('unavailable', 'mailbox full')
+        return
+      }
+      case 'state':
+        return ok(this.state(c.iv))
+      case 'owner': {
+        const actor = this.#byAssignment.get(c.aid)
+        return actor ? ok(actor.id) : fail('not_found', 'not hosted here')
+      }
+      case 'stats':
+        return ok({ interviewers: this.#actors.size, open: this.#byAssignment.size })
+      case 'reload':
+        this.load().then(ok, (err: unknown) => fail('unavailable', String(err)))
+        return
+      case 'reset':
+        this.#reset().then(ok, (err: unknown) => fail('unavailable', String(err)))
+        return
+    }
+  }
+
+  /** Cancels every open assignment of this shard durably, then empties the queues. */
+  async #reset(): Promise<number> {
+    const at = new Date().toISOString()
+    const ids = [...this.#byAssignment.keys()]
+    if (ids.length) await this.#o.committer.add({ transitions: ids.map((id) => ({ id, state: 'cancelled' as const, at })) })
+    let n = 0
+    for (const actor of this.#actors.values()) {
+      n += actor.queue.clear()
+      this.#index.update(actor)
+    }
+    this.#byAssignment.clear()
+    this.#o.bus.publish(this.#o.subjects.freed, pack({ iv: -1 }))
+    return n
+  }
+}

@@ -1,0 +1,101 @@
+// Internal messages between routers and shard hosts (MessagePack on the bus) and their subjects.
+import { Packr } from 'msgpackr'
+import type { Assignment, Availability, Bid, Weights } from '../model/types.ts'
+import type { DecisionRecord } from '../ports.ts'
+import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
+
+// One Packr for the process; plain maps (no records) so any msgpack reader can decode a payload.
+const packr = new Packr({ useRecords: false, moreTypes: false })
+export const pack = (v: unknown): Uint8Array => packr.pack(v)
+export const unpack = <T>(data: Uint8Array): T => packr.unpack(data) as T
+
+export const subjects = (prefix: string) => ({
+  score: (shard: number) => `${prefix}.shard.${shard}.score`,
+  commit: (shard: number) => `${prefix}.shard.${shard}.commit`,
+  ctl: (shard: number) => `${prefix}.shard.${shard}.ctl`,
+  weights: `${prefix}.weights`,
+  freed: `${prefix}.freed`,
+  bidders: `${prefix}.bidders`,
+  bidder: (iv: number) => `${prefix}.bidder.${iv}`,
+  decisions: `${prefix}.decisions`,
+  assignments: (iv: number | '*') => `${prefix}.assignments.${iv}`,
+  heartbeat: (node: string) => `${prefix}.nodes.${node}.heartbeat`,
+})
+export type Subjects = ReturnType<typeof subjects>
+
+/** A scoring request, prepared once by the router (lower-cased language and topics). */
+export interface ScoreReq {
+  lang: string
+  topics: string[]
+  budget: number
+  sens: boolean
+  sla: number
+  /** USER_LEVELS index or -1. */
+  level: number
+  k: number
+  now: number
+  excl?: number[]
+  /** Remote bidders must answer within this many ms. */
+  remote_ms: number
+  req: RouteRequest
+}
+
+export interface ScoreReply {
+  shard: number
+  node: string
+  bids: Bid[]
+  /** Interviewers that pass the static filters but are full or too late for sla_min. */
+  full: number
+}
+
+/** The decision as the router knows it before the commit; the owning host completes it. */
+export type DecisionDraft = Omit<DecisionRecord, 'status' | 'interviewer_id' | 'score' | 'result' | 'assignment_id'>
+
+export interface CommitReq {
+  iv: number
+  score: number
+  sla: number
+  draft: DecisionDraft
+}
+
+export type CommitReply =
+  | { ok: true; result: RouteResult; record: DecisionRecord }
+  | { ok: false; code: 'refused' | 'conflict' | 'unavailable' | 'not_found'; reason?: string }
+
+export type CtlReq =
+  | { op: 'complete'; iv?: number; aid?: string }
+  | { op: 'cancel'; aid: string }
+  | { op: 'accept'; aid: string }
+  | { op: 'reject'; aid: string }
+  | { op: 'availability'; iv: number; av: Availability }
+  | { op: 'state'; iv?: number }
+  | { op: 'owner'; aid: string }
+  | { op: 'reset'; by: string }
+  | { op: 'reload' }
+  | { op: 'stats' }
+
+export type CtlReply = { ok: true; shard: number; r: unknown } | { ok: false; shard: number; code: string; msg: string }
+
+export interface TransitionResult {
+  assignment: Assignment
+  interviewer_id: number
+  current_queue: number
+  /** For reject: the request to route again. */
+  request?: RouteRequest
+}
+
+export type WeightsMsg = Weights
+export interface FreedMsg {
+  iv: number
+}
+export interface BidderMsg {
+  iv: number
+  on: boolean
+}
+export interface RemoteBidReq {
+  bid_id: string
+  iv: number
+  req: RouteRequest
+  local: number | null
+  ms: number
+}
