@@ -8,9 +8,10 @@ import WebSocket from 'ws'
 import { decodeFrame, encodeFrame, type Encoding } from '../../client/codec.ts'
 
 const ROOT = resolve(import.meta.dirname, '../..')
-// The real entry once the routing core and store exist; the fake engine keeps the gateway testable before.
+// The real entry once the routing core and store exist; the fake engine (test/e2e/fakes/main.ts, or
+// ROUTER_E2E_ENTRY=fake) keeps the gateway testable without them.
 const REAL = existsSync(join(ROOT, 'actors/index.ts')) && existsSync(join(ROOT, 'server/store/index.ts'))
-export const ENTRY = REAL ? 'server/main.ts' : 'test/e2e/fakes/main.ts'
+export const ENTRY = process.env.ROUTER_E2E_ENTRY === 'fake' || !REAL ? 'test/e2e/fakes/main.ts' : 'server/main.ts'
 
 export interface ServerHandle {
   url: string
