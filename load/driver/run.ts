@@ -112,10 +112,17 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
     sent: sum(results.map((r) => r.sent)), done: answered, outcomes, errors, side,
     throughput: answered / sendSeconds,
     latency_ms: latencyOf(total),
-    timeline: buckets.map((b, i) => ({ t_s: i + 1, rps: b.totalCount, p99_ms: b.totalCount ? b.getValueAtPercentile(99) / 1000 : 0 })),
+    timeline: trimEmptyTail(buckets).map((b, i) => ({ t_s: i + 1, rps: b.totalCount, p99_ms: b.totalCount ? b.getValueAtPercentile(99) / 1000 : 0 })),
     percentiles: percentileCurve(total),
     cpu, invariants, saturated,
   }
+}
+
+/** The last ticks arrive after sending stopped (drain); they are not part of the run's timeline. */
+function trimEmptyTail(buckets: Histogram[]): Histogram[] {
+  let n = buckets.length
+  while (n > 0 && (buckets[n - 1] as Histogram).totalCount === 0) n--
+  return buckets.slice(0, n)
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0)
