@@ -2,6 +2,7 @@
 // data folder, waits for /healthz, and returns a handle to talk to, restart, signal and dispose it.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import WebSocket from 'ws'
@@ -40,7 +41,9 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   const ownsDir = !opts.dataDir
   let proc: ChildProcess
   let out = ''
-  let port = opts.port ?? 0
+  // A fixed port rather than PORT=0: libusockets sets SO_REUSEADDR only for a non-zero port, and
+  // without it a restart on the same port fails while the old connections sit in TIME_WAIT.
+  let port = opts.port ?? (await freePort())
   let exit: Promise<number | null>
 
   const launch = async () => {
@@ -98,6 +101,17 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
     },
   }
   return handle
+}
+
+function freePort(): Promise<number> {
+  return new Promise((res, rej) => {
+    const s = createServer()
+    s.once('error', rej)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo
+      s.close(() => res(port))
+    })
+  })
 }
 
 async function waitHealthy(url: string): Promise<void> {
