@@ -12,7 +12,6 @@ export interface Stub { url: string; close(): Promise<void>; routes(): number }
 export async function startStub(o: StubOptions): Promise<Stub> {
   const queue = new Array<number>(o.interviewers + 1).fill(0)
   const seen = new Map<string, Record<string, unknown>>()
-  const assignments = new Map<string, number>()
   let rr = 0
   let seq = 0
   let routes = 0
@@ -28,7 +27,6 @@ export async function startStub(o: StubOptions): Promise<Stub> {
       if (queue[id]! < o.capacity || o.overbook) {
         queue[id]!++
         const assignment_id = `a${++seq}`
-        assignments.set(assignment_id, id)
         result = { status: 'assigned', user_id: req.user_id, interviewer_id: id, assignment_id, current_queue: queue[id], score: 1 }
         break
       }
@@ -36,11 +34,10 @@ export async function startStub(o: StubOptions): Promise<Stub> {
     if (rid !== undefined) seen.set(rid, result)
     return result
   }
-  const complete = (assignment_id: unknown): boolean => {
-    const id = typeof assignment_id === 'string' ? assignments.get(assignment_id) : undefined
-    if (id === undefined) return false
-    assignments.delete(assignment_id as string)
-    queue[id]!--
+  /** Completes the interviewer's oldest assignment (the stub does not track order: any one). */
+  const complete = (interviewer_id: unknown): boolean => {
+    if (typeof interviewer_id !== 'number' || !(queue[interviewer_id]! > 0)) return false
+    queue[interviewer_id]!--
     return true
   }
   const state = () => ({
@@ -54,7 +51,7 @@ export async function startStub(o: StubOptions): Promise<Stub> {
       const body: unknown = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : null
       const b = body as Record<string, unknown>
       const out = req.url === '/v1/route' && req.method === 'POST' ? route(b)
-        : req.url === '/v1/complete' && req.method === 'POST' ? (complete(b.assignment_id) ? { status: 'completed' } : null)
+        : req.url === '/v1/complete' && req.method === 'POST' ? (complete(b.interviewer_id) ? { status: 'completed' } : null)
         : req.url === '/v1/state' ? state() : null
       res.writeHead(out === null ? 404 : 200, { 'content-type': 'application/json' })
       res.end(JSON.stringify(out ?? { code: 'not_found', message: 'no such route' }))
@@ -64,7 +61,7 @@ export async function startStub(o: StubOptions): Promise<Stub> {
   wss.on('connection', (ws) => {
     ws.on('message', (data: Buffer, binary: boolean) => {
       const m = decodeFrame(data, binary) as Record<string, unknown>
-      const result = m.type === 'route' ? route(m) : m.type === 'complete' ? (complete(m.assignment_id) ? {} : null) : {}
+      const result = m.type === 'route' ? route(m) : m.type === 'complete' ? (complete(m.interviewer_id) ? {} : null) : {}
       const reply = result === null ? { re: m.id, ok: false, error: { code: 'not_found', message: 'no such assignment' } } : { re: m.id, ok: true, result }
       ws.send(encodeFrame(reply, binary ? 'msgpack' : 'json'), { binary })
     })

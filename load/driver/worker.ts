@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
 import * as hdr from 'hdr-histogram-js'
 import type { RouteRequest } from '../../client/protocol.ts'
-import { buildRouteRequest, classify, type ParsedReply, DEFAULT_MIX, makeRng, requestId, wsAccept, wsAvailability, wsComplete, wsRoute, wsSubscribeAssignments, wsUrl, httpCompleteBody, httpRouteBody } from '../k6/lib/builders.ts'
+import { buildRouteRequest, classify, type ParsedReply, DEFAULT_MIX, makeRng, requestId, wsAccept, wsAvailability, wsCompleteOldest, wsRoute, wsSubscribeAssignments, wsUrl, httpCompleteBody, httpRouteBody } from '../k6/lib/builders.ts'
 import { HttpConn, type HttpResponse } from './http-conn.ts'
 import { newHistogram } from './stats.ts'
 import type { Ack, WorkerResult, WorkerTask, WorkerTick } from './types.ts'
@@ -64,10 +64,10 @@ class LoadWorker {
     this.#sending = false
     const sendEnd = performance.now()
     const drainUntil = sendEnd + DRAIN_MS
-    while (this.#pending.size > 0 && performance.now() < drainUntil) await sleep(20)
+    while (this.#outstanding() > 0 && performance.now() < drainUntil) await sleep(20)
     clearInterval(ticker)
     this.#tick()
-    if (this.#pending.size > 0) bump(this.#errors, 'unanswered', this.#pending.size)
+    if (this.#outstanding() > 0) bump(this.#errors, 'unanswered', this.#outstanding())
     for (const t of this.#timers) clearTimeout(t)
     for (const conn of this.#conns) conn.c.close()
     for (const c of this.#consoles) c.close()
@@ -141,15 +141,22 @@ class LoadWorker {
     // so a stalled server is charged the wait (no coordinated omission).
     while (issued < total) {
       const now = performance.now()
-      if (now >= this.#end) break
       const due = Math.min(total, Math.floor((now - this.#start) / gap) + 1)
       for (; issued < due; issued++) {
         const conn = this.#pickConn()
         if (conn === null) bump(this.#errors, 'shed:in_flight_limit')
         else this.#sendRoute(conn, this.#start + issued * gap)
       }
+      if (now >= this.#end) break
       await sleep(2)
     }
+  }
+
+  /** Routes sent and not yet answered (WS replies by id, HTTP responses in order). */
+  #outstanding(): number {
+    let n = this.#pending.size
+    for (const conn of this.#conns) if (conn.kind === 'http') n += conn.fifo.length - conn.head
+    return n
   }
 
   #pickConn(): Conn | null {
@@ -194,9 +201,11 @@ class LoadWorker {
     c.inFlight--
     const outcome = r.ok ? r.status ?? 'ok' : `error:${r.error_code ?? 'unknown'}`
     this.#finish(p, outcome, r.interviewer_id, r.assignment_id)
-    if (outcome === 'assigned' && r.assignment_id !== undefined && this.#completes()) {
-      const assignment_id = r.assignment_id
-      this.#later(() => this.#sideSend(c, 'complete', (id) => wsComplete(id, assignment_id)))
+    if (outcome === 'assigned' && r.interviewer_id !== undefined && this.#completes()) {
+      // Complete "the interviewer's oldest active interview" rather than this assignment: only
+      // active work can complete, and this one may still be waiting behind others.
+      const interviewer_id = r.interviewer_id
+      this.#later(() => this.#sideSend(c, 'complete', (id) => wsCompleteOldest(id, interviewer_id)))
     }
     if (this.#t.rate === null && this.#sending && performance.now() < this.#end) this.#sendRoute({ kind: 'ws', c }, performance.now())
   }
@@ -223,8 +232,8 @@ class LoadWorker {
       // Non-JSON body: the outcome stays `http:<status>`.
     }
     this.#finish(p, outcome, interviewer_id, assignment_id)
-    if (outcome === 'assigned' && assignment_id !== undefined && this.#completes()) {
-      const body = httpCompleteBody({ assignment_id })
+    if (outcome === 'assigned' && interviewer_id !== undefined && this.#completes()) {
+      const body = httpCompleteBody({ interviewer_id })
       this.#later(() => { if (conn.c.request('POST', '/v1/complete', body)) conn.fifo.push({ t0: 0, req: null, side: 'complete' }) })
     }
     if (this.#t.rate === null && this.#sending && performance.now() < this.#end) this.#sendRoute(conn, performance.now())

@@ -33,11 +33,12 @@ export function runConsole(o: ConsoleOptions): void {
       const { push } = parsed
       const id = push.assignment_id
       if (id === undefined || handled.has(id)) return
-      if (push.type === 'offer' || push.state === 'offered') {
+      if (push.type === 'offer' || (push.type === 'event' && push.state === 'offered')) {
         accepted.add(1)
         send(wsAccept(++seq, id))
       }
-      if (push.type === 'offer' || push.state === 'offered' || push.state === 'accepted' || push.state === 'active') {
+      // Only active work can complete; accepted work waits behind the interviewer's current slot(s).
+      if (push.state === 'active') {
         handled.add(id)
         socket.setTimeout(() => {
           completed.add(1)
