@@ -107,7 +107,8 @@ function upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context
       res.end(JSON.stringify({ error: { code, message } }))
     })
   }
-  const wait = deps.limiter.take(token ? `t:${token.slice(-24)}` : `ip:${peer}`)
+  // Connection attempts have their own bucket per address, apart from the frames of open sockets.
+  const wait = deps.limiter.take(`upgrade:${peer}`)
   if (wait > 0) {
     deps.metrics.rateLimited++
     return refuse(HTTP_STATUS.rate_limited, 'rate_limited', `rate limit exceeded; retry in ${wait} ms`)
