@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { parseArgs, UsageError } from './args.ts'
 import { capacityViolations, replayViolation, spread, stateRows } from './invariants.ts'
-import { runLoad } from './run.ts'
+import { runLoad, verdict } from './run.ts'
 import { coefficientOfVariation } from './stats.ts'
 import { startStub, type Stub } from './stub-server.ts'
 
@@ -90,5 +90,16 @@ describe('invariant checks (pure)', () => {
     expect(coefficientOfVariation([1])).toBeNull()
     const rows = [1, 2, 3, 4].map((i) => ({ interviewer_id: i, capacity: 1, current_queue: 0, availability: i === 4 ? 'offline' : 'online' }))
     expect(spread(rows, { 1: 10, 2: 10 })).toEqual({ cv: expect.closeTo(Math.SQRT2 / 2, 5), n: 3 })
+  })
+})
+
+describe('saturation verdict', () => {
+  const cpu = { server_pct: 0, server_main_thread_pct: 0, driver_pct: 0, driver_busiest_thread_pct: 0, cores: 2, machine_pct: 0 }
+  it('names the side whose busiest thread is pegged', () => {
+    expect(verdict({ ...cpu, server_main_thread_pct: 97, driver_busiest_thread_pct: 60 })).toBe('server')
+    expect(verdict({ ...cpu, server_main_thread_pct: 50, driver_busiest_thread_pct: 99 })).toBe('driver')
+    expect(verdict({ ...cpu, server_main_thread_pct: 50, driver_busiest_thread_pct: 50, machine_pct: 99 })).toBe('machine')
+    expect(verdict({ ...cpu, server_main_thread_pct: 20 })).toBe('neither')
+    expect(verdict({ ...cpu, server_main_thread_pct: null })).toBe('unknown')
   })
 })

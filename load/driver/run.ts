@@ -83,6 +83,7 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
     driver_pct: ((cpuB.user + cpuB.system) / 1e6 / elapsed_s) * 100,
     cores: cpus().length,
     machine_pct: machineA && machineB ? machineBusyPct(machineA, machineB) : null,
+    driver_busiest_thread_pct: selfCpu?.busiest_thread_pct ?? null,
   }
 
   const outcomes: Record<string, number> = {}
@@ -101,11 +102,7 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
   const invariants = o.check
     ? { checked: true, ...(await checkInvariants({ url: o.url, token: o.token, acks: results.flatMap((r) => r.acks), by_interviewer: by, max_cv: o.max_cv })) }
     : { checked: false, replayed: 0, cv: null, interviewers_seen: 0, violations: [] }
-  const driverBusiest = selfCpu?.busiest_thread_pct ?? 0
-  const serverBusiest = cpu.server_main_thread_pct
-  const saturated: LoadReport['saturated'] = serverBusiest === null ? 'unknown'
-    : serverBusiest >= SATURATED_PCT && serverBusiest >= driverBusiest ? 'server'
-    : driverBusiest >= SATURATED_PCT ? 'driver' : 'neither'
+  const saturated = verdict(cpu)
 
   return {
     scenario: o.scenario, rate: o.rate, duration_ms: o.duration_ms, conns: o.conns, workers,
@@ -116,6 +113,20 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
     percentiles: percentileCurve(total),
     cpu, invariants, saturated,
   }
+}
+
+/**
+ * Which side ran out of CPU: a single-threaded event loop saturates at one core, so the busiest
+ * thread is what counts; when neither loop is pegged but every core is busy, the machine is.
+ */
+export function verdict(c: CpuFigures): LoadReport['saturated'] {
+  const server = c.server_main_thread_pct
+  const driver = c.driver_busiest_thread_pct ?? 0
+  if (server === null) return 'unknown'
+  if (server >= SATURATED_PCT && server >= driver) return 'server'
+  if (driver >= SATURATED_PCT) return 'driver'
+  if ((c.machine_pct ?? 0) >= 95) return 'machine'
+  return 'neither'
 }
 
 /** The last ticks arrive after sending stopped (drain); they are not part of the run's timeline. */

@@ -69,6 +69,8 @@ export interface CpuFigures {
   /** The server's busiest thread (its event loop), in % of one core. */
   server_main_thread_pct: number | null
   driver_pct: number
+  /** The driver's busiest thread (a load worker), in % of one core. */
+  driver_busiest_thread_pct: number | null
   cores: number
   /** Whole machine busy %, all cores. */
   machine_pct: number | null
@@ -98,5 +100,5 @@ export interface LoadReport {
   percentiles: [number, number][]
   cpu: CpuFigures
   invariants: { checked: boolean; replayed: number; cv: number | null; interviewers_seen: number; violations: Violation[] }
-  saturated: 'server' | 'driver' | 'neither' | 'unknown'
+  saturated: 'server' | 'driver' | 'machine' | 'neither' | 'unknown'
 }
