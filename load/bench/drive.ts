@@ -7,7 +7,7 @@ import type { BenchContext } from './types.ts'
 
 export async function drive(ctx: BenchContext, label: string, o: Partial<DriverOptions> & Pick<DriverOptions, 'url' | 'scenario'>): Promise<LoadReport> {
   const opts: DriverOptions = {
-    rate: null, duration_ms: 5000, conns: 64, token: undefined, workers: Math.max(1, cpus().length - 1), pipeline: 1,
+    rate: null, duration_ms: 5000, conns: 64, token: undefined, workers: Math.max(1, cpus().length - 1), pipeline: 1, http_pipelining: false,
     encoding: 'msgpack', users: 1000, service_ms: 20, complete: false, interviewers: 0, server_pid: null, check: false,
     max_cv: 2, seed: 1, json: false, ...o,
   }

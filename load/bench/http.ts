@@ -11,7 +11,9 @@ const REFERENCE_DEMO_RPS = 150
 
 export default async function httpBench(ctx: BenchContext): Promise<BenchSection> {
   const duration_ms = ctx.quick ? 3000 : 8000
-  const levels = ctx.quick ? [{ conns: 64, pipeline: 1 }] : [{ conns: 16, pipeline: 1 }, { conns: 64, pipeline: 1 }, { conns: 256, pipeline: 1 }, { conns: 64, pipeline: 8 }]
+  // One request in flight per connection, as curl with keep-alive: the gateway does not answer
+  // pipelined HTTP/1.1 requests (measured: a connection with several written requests stalls).
+  const levels = ctx.quick ? [{ conns: 64, pipeline: 1 }] : [{ conns: 16, pipeline: 1 }, { conns: 64, pipeline: 1 }, { conns: 256, pipeline: 1 }]
   const server = await startServer(ctx.tmpDir)
   const runs: LoadReport[] = []
   const rows: BenchTable['rows'] = []

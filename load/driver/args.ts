@@ -14,6 +14,8 @@ export interface DriverOptions {
   workers: number
   /** Requests in flight per connection in closed-loop mode. */
   pipeline: number
+  /** HTTP only: write requests ahead of responses (HTTP/1.1 pipelining); off by default. */
+  http_pipelining: boolean
   encoding: 'json' | 'msgpack'
   /** Users ids are drawn from 1..users (the demo dataset has 1,000). */
   users: number
@@ -44,6 +46,7 @@ const DEFAULTS: Omit<DriverOptions, 'workers'> = {
   url: 'http://127.0.0.1:8000',
   token: undefined,
   pipeline: 8,
+  http_pipelining: false,
   encoding: 'msgpack',
   users: 1000,
   service_ms: 200,
@@ -95,6 +98,7 @@ export function parseArgs(argv: readonly string[], cores: number): DriverOptions
     if (flag === '--no-check') { o.check = false; continue }
     if (flag === '--json') { o.json = true; continue }
     if (flag === '--complete') { o.complete = true; continue }
+    if (flag === '--http-pipelining') { o.http_pipelining = true; continue }
     const value = argv[++i]
     if (!flag.startsWith('--') || value === undefined) throw new UsageError(`expected --flag value, got ${JSON.stringify(flag)}`)
     switch (flag.slice(2)) {
@@ -130,5 +134,5 @@ export function parseArgs(argv: readonly string[], cores: number): DriverOptions
 }
 
 export const USAGE = `npm run load -- --scenario ${SCENARIOS.join('|')} --rate R|max --duration D --conns C
-  [--url http://127.0.0.1:8000] [--token T] [--workers N] [--pipeline P] [--encoding msgpack|json]
+  [--url http://127.0.0.1:8000] [--token T] [--workers N] [--pipeline P] [--http-pipelining] [--encoding msgpack|json]
   [--users U] [--complete] [--service-ms MS] [--interviewers N] [--server-pid PID] [--max-cv X] [--seed S] [--no-check] [--json]`

@@ -29,7 +29,7 @@ describe('load driver', () => {
 
   it('http-burst closed loop (pipelined) answers every request it sends', async () => {
     stub = await startStub({ interviewers: 5, capacity: 1_000_000 })
-    const r = await runLoad(opts(stub.url, ['--scenario', 'http-burst', '--rate', 'max', '--conns', '4', '--pipeline', '4', '--no-check']))
+    const r = await runLoad(opts(stub.url, ['--scenario', 'http-burst', '--rate', 'max', '--conns', '4', '--pipeline', '4', '--http-pipelining', '--no-check']))
     expect(r.sent).toBeGreaterThan(0)
     expect(r.done).toBe(r.sent)
     expect(Object.keys(r.outcomes)).toEqual(['assigned'])

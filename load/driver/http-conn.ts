@@ -57,9 +57,18 @@ export class HttpConn {
   #rest: Buffer = Buffer.alloc(0)
   #onResponse: (r: HttpResponse) => void
   #pending = 0
+  #written = 0
+  #window: number
+  #backlog: string[] = []
+  #backlogHead = 0
   #closed = false
 
-  constructor(host: string, port: number, token: string | undefined, onResponse: (r: HttpResponse) => void, onClose: (err?: Error) => void) {
+  /**
+   * `window`: requests written before their responses arrive (1 = no pipelining, like curl with
+   * keep-alive). Requests beyond it wait here, in order, until a response frees the window.
+   */
+  constructor(host: string, port: number, token: string | undefined, window: number, onResponse: (r: HttpResponse) => void, onClose: (err?: Error) => void) {
+    this.#window = Math.max(1, window)
     this.#host = `${host}:${port}`
     this.#auth = token ? `authorization: Bearer ${token}\r\n` : ''
     this.#onResponse = onResponse
@@ -76,10 +85,25 @@ export class HttpConn {
     if (this.#closed) return false
     this.#pending++
     const len = body === undefined ? 0 : Buffer.byteLength(body)
-    this.#socket.write(
-      `${method} ${path} HTTP/1.1\r\nhost: ${this.#host}\r\n${this.#auth}content-type: application/json\r\ncontent-length: ${len}\r\n\r\n${body ?? ''}`,
-    )
+    const raw = `${method} ${path} HTTP/1.1\r\nhost: ${this.#host}\r\n${this.#auth}content-type: application/json\r\ncontent-length: ${len}\r\n\r\n${body ?? ''}`
+    // Never overtake the backlog: responses are matched to requests by order.
+    if (this.#written < this.#window && this.#backlogHead === this.#backlog.length) {
+      this.#written++
+      this.#socket.write(raw)
+    } else {
+      this.#backlog.push(raw)
+    }
     return true
+  }
+
+  #flush(): void {
+    let out = ''
+    while (this.#written < this.#window && this.#backlogHead < this.#backlog.length) {
+      out += this.#backlog[this.#backlogHead++] as string
+      this.#written++
+    }
+    if (this.#backlogHead === this.#backlog.length) { this.#backlog = []; this.#backlogHead = 0 }
+    if (out) this.#socket.write(out)
   }
 
   close(): void {
@@ -94,7 +118,9 @@ export class HttpConn {
     this.#rest = rest.length === 0 ? Buffer.alloc(0) : Buffer.from(rest)
     for (const r of responses) {
       this.#pending--
+      this.#written--
       this.#onResponse(r)
     }
+    if (responses.length > 0) this.#flush()
   }
 }

@@ -29,7 +29,7 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
     return {
       index, scenario: o.scenario, url: o.url, token: o.token, encoding: o.encoding,
       rate: o.rate === null ? null : (o.rate * conns) / o.conns,
-      duration_ms: o.duration_ms, conns, pipeline: o.pipeline, max_in_flight: o.rate === null ? o.pipeline : MAX_IN_FLIGHT,
+      duration_ms: o.duration_ms, conns, pipeline: o.pipeline, http_window: o.http_pipelining ? o.pipeline : 1, max_in_flight: o.rate === null ? o.pipeline : MAX_IN_FLIGHT,
       users: o.users, service_ms: o.service_ms, complete: o.complete,
       consoles: o.scenario === 'interviewers' || o.scenario === 'soak'
         ? Array.from({ length: o.interviewers }, (_, k) => k + 1).filter((id) => id % workers === index) : [],

@@ -13,6 +13,8 @@ export interface WorkerTask {
   duration_ms: number
   conns: number
   pipeline: number
+  /** HTTP requests written ahead of their responses per connection (1: no HTTP pipelining). */
+  http_window: number
   /** Open loop: a connection with this many requests outstanding sheds new arrivals (bounded memory). */
   max_in_flight: number
   users: number

@@ -85,7 +85,7 @@ class LoadWorker {
     for (let i = 0; i < this.#t.conns; i++) {
       if (http) {
         const conn: Conn = { kind: 'http', c: null as unknown as HttpConn, fifo: [], head: 0 }
-        conn.c = new HttpConn(url.hostname, Number(url.port || 80), this.#t.token, (r) => this.#onHttp(conn, r), (err) => { if (err) bump(this.#errors, `connect:${errCode(err)}`) })
+        conn.c = new HttpConn(url.hostname, Number(url.port || 80), this.#t.token, this.#t.http_window, (r) => this.#onHttp(conn, r), (err) => { if (err) bump(this.#errors, `connect:${errCode(err)}`) })
         this.#conns.push(conn)
       } else {
         opened.push(new Promise<void>((resolve) => {
