@@ -6,6 +6,8 @@ import { hasWildcard, isValidSubject, subjectMatches } from './subjects.ts'
 
 interface Sub {
   pattern: string
+  /** For `a.b.*` patterns: `a.b.`, matched without splitting (inbox replies take this path). */
+  starPrefix: string | null
   handler: BusHandler
   queue: string | undefined
   live: boolean
@@ -47,7 +49,7 @@ export class LocalBus implements Bus {
   subscribe(subject: string, handler: BusHandler, opts: { queue?: string } = {}): BusSubscription {
     if (this.#closed) throw new BusClosedError()
     if (!isValidSubject(subject)) throw new Error(`invalid subject ${JSON.stringify(subject)}`)
-    const sub: Sub = { pattern: subject, handler, queue: opts.queue, live: true }
+    const sub: Sub = { pattern: subject, starPrefix: starPrefixOf(subject), handler, queue: opts.queue, live: true }
     if (hasWildcard(subject)) this.#wild.push(sub)
     else {
       const list = this.#exact.get(subject)
@@ -75,7 +77,7 @@ export class LocalBus implements Bus {
   /** True when some subscription would receive a message on this subject. */
   hasSubscribers(subject: string): boolean {
     if (this.#exact.has(subject)) return true
-    for (const s of this.#wild) if (subjectMatches(s.pattern, subject)) return true
+    for (const s of this.#wild) if (matches(s, subject)) return true
     return false
   }
 
@@ -102,7 +104,7 @@ export class LocalBus implements Bus {
       return
     }
     const matched: Sub[] = exact ? exact.slice() : []
-    for (const s of this.#wild) if (subjectMatches(s.pattern, msg.subject)) matched.push(s)
+    for (const s of this.#wild) if (matches(s, msg.subject)) matched.push(s)
     let groups: Map<string, Sub[]> | undefined
     for (const s of matched) {
       if (s.queue === undefined) this.#call(s, msg)
@@ -131,4 +133,15 @@ export class LocalBus implements Bus {
       this.#onError(err, msg.subject)
     }
   }
+}
+
+function starPrefixOf(pattern: string): string | null {
+  if (!pattern.endsWith('.*')) return null
+  const head = pattern.slice(0, -1)
+  return head.includes('*') || head.includes('>') ? null : head
+}
+
+function matches(s: Sub, subject: string): boolean {
+  if (s.starPrefix !== null) return subject.length > s.starPrefix.length && subject.startsWith(s.starPrefix) && subject.indexOf('.', s.starPrefix.length) < 0
+  return subjectMatches(s.pattern, subject)
 }

@@ -14,7 +14,7 @@ export type TransitionReply = { ok: true; res: TransitionResult } | { ok: false;
 
 export type IvMsg =
   | { type: 'commit'; a: Assignment; sla: number; draft: DecisionDraft; reply: (r: CommitReply) => void }
-  | { type: 'persisted'; a: Assignment; outcome: CommitOutcome; result: RouteResult; record: DecisionRecord; reply: (r: CommitReply) => void }
+  | { type: 'persisted'; a: Assignment; outcome: CommitOutcome; result: RouteResult; reply: (r: CommitReply) => void }
   | { type: 'persist_failed'; a: Assignment; reply: (r: CommitReply) => void }
   | { type: 'transition'; id: string | null; to: AssignmentState; reply: (r: TransitionReply) => void }
   | { type: 'transitioned'; id: string; to: AssignmentState; from: AssignmentState; at: string; reply: (r: TransitionReply) => void }
@@ -39,12 +39,8 @@ export interface ActorEnv {
 export class InterviewerActor {
   readonly queue: InterviewerQueue
   readonly cell: Actor<IvMsg>
-  /** Per-bucket positions in the host's index (open / full lists); owned by the host. */
-  openPos: Int32Array = new Int32Array(0)
-  fullPos: Int32Array = new Int32Array(0)
-  buckets: unknown[] = []
-  /** Scan stamp: the host scores an actor at most once per request. */
-  seen = 0
+  /** Slot in the host's candidate index, -1 when not indexed; owned by the index. */
+  slot = -1
   #env: ActorEnv
   #offers = new Map<string, { req: RouteRequest; timer: NodeJS.Timeout | null }>()
 
@@ -120,7 +116,7 @@ export class InterviewerActor {
     const record: DecisionRecord = { ...m.draft, status: 'assigned', interviewer_id: this.id, score: m.a.score, result, assignment_id: m.a.id }
     // The commit's own messages bypass the mailbox limit: dropping them would leak the reservation.
     this.#env.committer.add({ assignments: [m.a], decisions: [record] }).then(
-      (outcome) => this.#force({ type: 'persisted', a: m.a, outcome, result, record, reply: m.reply }),
+      (outcome) => this.#force({ type: 'persisted', a: m.a, outcome, result, reply: m.reply }),
       () => this.#force({ type: 'persist_failed', a: m.a, reply: m.reply }),
     )
     if (m.a.state === 'offered') this.#offers.set(m.a.id, { req: m.draft.request, timer: null })
@@ -145,7 +141,7 @@ export class InterviewerActor {
       }, this.#env.offerTimeoutMs)
       offer.timer.unref?.()
     }
-    m.reply({ ok: true, result: m.result, record: m.record })
+    m.reply({ ok: true, result: m.result })
   }
 
   #persistFailed(m: Extract<IvMsg, { type: 'persist_failed' }>): void {

@@ -4,7 +4,7 @@
 // being persisted; neither may be completed or cancelled meanwhile, so what clients are told
 // always matches what is committed.
 import type { Assignment, AssignmentState, Availability, Interviewer, InterviewerStats } from '../model/types.ts'
-import { qualityOf, seniorityIndex, type Candidate } from '../scoring/scoring.ts'
+import { maskOf, qualityOf, seniorityIndex, type Candidate } from '../scoring/scoring.ts'
 
 /** Why a hard filter or a state check says no; stable codes. */
 export type Refusal =
@@ -41,11 +41,19 @@ export class InterviewerQueue implements Candidate {
   readonly id: number
   profile: Interviewer
   specs: Set<string>
+  specMask: number
   langs: Set<string>
   seniority: number
   quality: number
   availability: Availability
   lastAssignedAt = 0
+  // Hot fields copied flat from the profile: scoring reads them for every candidate scanned.
+  cost: number
+  capacity: number
+  concurrency: number
+  avgDuration: number
+  /** Open assignments (active + waiting); kept equal to the entries' length. */
+  occupancy = 0
   #entries: Entry[] = []
 
   constructor(iv: Interviewer, stats?: InterviewerStats) {
@@ -56,19 +64,15 @@ export class InterviewerQueue implements Candidate {
     this.seniority = seniorityIndex(iv.seniority)
     this.quality = qualityOf(stats, iv.rating)
     this.availability = iv.availability
+    this.specMask = maskOf(this.specs, true)
+    this.cost = iv.cost
+    this.capacity = iv.capacity
+    this.concurrency = Math.max(1, iv.concurrency)
+    this.avgDuration = iv.avg_duration_min
   }
 
-  get cost(): number {
-    return this.profile.cost
-  }
-  get capacity(): number {
-    return this.profile.capacity
-  }
-  get occupancy(): number {
-    return this.#entries.length
-  }
   get active(): number {
-    return Math.min(this.profile.concurrency, this.#entries.length)
+    return Math.min(this.concurrency, this.#entries.length)
   }
   get waiting(): number {
     return this.#entries.length - this.active
@@ -77,20 +81,20 @@ export class InterviewerQueue implements Candidate {
     return this.#entries
   }
   get hasRoom(): boolean {
-    return this.#entries.length < this.profile.capacity
+    return this.occupancy < this.capacity
   }
 
   /** Estimated start, in minutes, of an assignment at 0-based `position`. */
   estimatedStart(position: number): number {
-    const c = Math.max(1, this.profile.concurrency)
+    const c = this.concurrency
     if (position < c) return 0
-    return Math.ceil((position - c + 1) / c) * this.profile.avg_duration_min
+    return Math.ceil((position - c + 1) / c) * this.avgDuration
   }
 
   /** The hard filters of DESIGN §3 against the current state; null when the interviewer may bid. */
   check(req: HardFilterInput): Refusal | null {
     if (!this.langs.has(req.language)) return 'language'
-    if (this.profile.cost > req.budget) return 'budget'
+    if (this.cost > req.budget) return 'budget'
     if (req.sensitivity && !this.profile.clearance) return 'clearance'
     return this.checkState(req.sla_min)
   }
@@ -108,8 +112,9 @@ export class InterviewerQueue implements Candidate {
     const why = this.checkState(slaMin)
     if (why) return { ok: false, reason: why }
     const position = this.#entries.length
-    if (a.state !== 'offered') a.state = position < this.profile.concurrency ? 'active' : 'accepted'
+    if (a.state !== 'offered') a.state = position < this.concurrency ? 'active' : 'accepted'
     this.#entries.push({ a, pending: true, busy: false })
+    this.occupancy = this.#entries.length
     this.lastAssignedAt = now
     return { ok: true, position, estimated_start_min: this.estimatedStart(position), current_queue: this.#entries.length }
   }
@@ -127,6 +132,7 @@ export class InterviewerQueue implements Candidate {
     const i = this.#index(id)
     if (i < 0 || !this.#entries[i].pending) return null
     this.#entries.splice(i, 1)
+    this.occupancy = this.#entries.length
     return this.#promote()
   }
 
@@ -134,12 +140,13 @@ export class InterviewerQueue implements Candidate {
   append(a: Assignment): Assignment[] {
     if (this.has(a.id)) return []
     this.#entries.push({ a, pending: false, busy: false })
+    this.occupancy = this.#entries.length
     return this.#promote()
   }
 
   /** The oldest active, durable, idle assignment: what "complete by interviewer" completes. */
   oldestActive(): Entry | null {
-    const n = Math.min(this.profile.concurrency, this.#entries.length)
+    const n = Math.min(this.concurrency, this.#entries.length)
     for (let i = 0; i < n; i++) {
       const e = this.#entries[i]
       if (!e.pending && !e.busy && e.a.state === 'active') return e
@@ -173,11 +180,12 @@ export class InterviewerQueue implements Candidate {
     e.busy = false
     e.a.updated_at = at
     if (to === 'accepted') {
-      e.a.state = i < this.profile.concurrency ? 'active' : 'accepted'
+      e.a.state = i < this.concurrency ? 'active' : 'accepted'
       return this.#promote()
     }
     e.a.state = to
     this.#entries.splice(i, 1)
+    this.occupancy = this.#entries.length
     return this.#promote()
   }
 
@@ -193,6 +201,7 @@ export class InterviewerQueue implements Candidate {
   /** Replaces the queue with durable open assignments (oldest first), e.g. at start or restart. */
   restore(open: Assignment[]): void {
     this.#entries = open.map((a) => ({ a: { ...a }, pending: false, busy: false }))
+    this.occupancy = this.#entries.length
     for (const e of this.#entries) {
       const t = Date.parse(e.a.created_at)
       if (Number.isFinite(t) && t > this.lastAssignedAt) this.lastAssignedAt = t
@@ -203,6 +212,7 @@ export class InterviewerQueue implements Candidate {
   clear(): number {
     const n = this.#entries.length
     this.#entries = []
+    this.occupancy = 0
     return n
   }
 
@@ -228,7 +238,7 @@ export class InterviewerQueue implements Candidate {
   /** Durable accepted entries that now sit in an active slot become active (to be persisted). */
   #promote(): Assignment[] {
     const out: Assignment[] = []
-    const n = Math.min(this.profile.concurrency, this.#entries.length)
+    const n = Math.min(this.concurrency, this.#entries.length)
     for (let i = 0; i < n; i++) {
       const e = this.#entries[i]
       if (!e.pending && !e.busy && e.a.state === 'accepted') {

@@ -13,7 +13,7 @@ import type { GroupCommitter } from '../commit/committer.ts'
 import type { Requester } from '../runtime/requester.ts'
 import { levelIndex } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
-import { pack, unpack, type CommitReply, type CommitReq, type DecisionDraft, type ScoreReply, type ScoreReq, type Subjects } from '../shard/messages.ts'
+import { pack, packBids, unpack, unpackBids, type CommitReply, type CommitReq, type DecisionDraft, type ScoreReply, type ScoreReq, type Subjects } from '../shard/messages.ts'
 import type { UserCache } from './users.ts'
 
 export interface RouterOptions {
@@ -30,7 +30,7 @@ export interface RouterOptions {
   committer: GroupCommitter
   store: Pick<AssignmentLog, 'findDecisionByRequestId'>
   weights: WeightsBook
-  /** Bids asked from each host. */
+  /** Bids asked from each host (top-k); default 4. */
   k?: number
   onDecision: (e: DecisionEvent) => void
 }
@@ -51,7 +51,7 @@ export class Router {
 
   constructor(o: RouterOptions) {
     this.#o = o
-    this.#k = o.k ?? 8
+    this.#k = o.k ?? 4
     this.#scoreSubjects = Array.from({ length: o.shardCount }, (_, i) => o.subjects.score(i))
     this.#hostNames = Array.from({ length: o.shardCount }, (_, i) => `shard-${i}`)
   }
@@ -89,7 +89,7 @@ export class Router {
     let skipped: string[] = []
     if (g.replies.length === 1 && o.shardCount === 1) {
       const rep = unpack<ScoreReply>(g.replies[0])
-      bids = rep.bids
+      bids = unpackBids(rep.bids)
       full = rep.full
     } else {
       const answered = new Set<number>()
@@ -97,7 +97,7 @@ export class Router {
         const rep = unpack<ScoreReply>(data)
         if (answered.has(rep.shard)) continue
         answered.add(rep.shard)
-        for (const b of rep.bids) bids.push(b)
+        unpackBids(rep.bids, bids)
         full += rep.full
       }
       if (answered.size < o.shardCount) skipped = this.#hostNames.filter((_, i) => !answered.has(i))
@@ -117,15 +117,18 @@ export class Router {
       request: req,
     }
     let refused = 0
+    const wire = { ...draft, bids: packBids(bids) }
     for (const bid of bids) {
-      draft.latency_us = Math.round((performance.now() - t0) * 1000)
-      const creq: CommitReq = { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft }
+      wire.latency_us = Math.round((performance.now() - t0) * 1000)
+      const creq: CommitReq = { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft: wire }
       const cg = await o.requester.gather([o.subjects.commit(bid.interviewer_id % o.shardCount)], pack(creq), o.commitTimeoutMs ?? 10_000, 1)
       if (cg.replies.length === 0) throw new EngineError('unavailable', 'commit timed out')
       const rep = unpack<CommitReply>(cg.replies[0])
       if (rep.ok) {
-        rep.record.latency_us = Math.round((performance.now() - t0) * 1000)
-        return { result: rep.result, record: rep.record, persisted: true }
+        const r = rep.result
+        draft.latency_us = Math.round((performance.now() - t0) * 1000)
+        const record: DecisionRecord = { ...draft, status: 'assigned', interviewer_id: r.interviewer_id ?? bid.interviewer_id, score: r.score ?? bid.score, result: r, assignment_id: r.assignment_id ?? null }
+        return { result: r, record, persisted: true }
       }
       if (rep.code === 'unavailable') throw new EngineError('unavailable', 'assignment could not be committed')
       if (rep.code === 'conflict') return this.#replayConflict(req)

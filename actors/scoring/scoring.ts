@@ -16,10 +16,12 @@ export const FAIRNESS_SATURATION_MS = 10 * 60_000
 export const QUALITY_PRIOR_N = 5
 export const QUALITY_PRIOR_COMPLETION = 0.8
 
-/** What scoring reads from a candidate; kept on the interviewer's queue object. */
+/** What scoring reads from a candidate; plain fields on the interviewer's queue object. */
 export interface Candidate {
   /** Lower-cased specializations. */
   readonly specs: ReadonlySet<string>
+  /** Bit i set when the interviewer has interned topic i (see topicBit). */
+  readonly specMask: number
   /** Index in SENIORITY (0..3). */
   readonly seniority: number
   readonly cost: number
@@ -32,9 +34,41 @@ export interface Candidate {
   readonly lastAssignedAt: number
 }
 
+// Topics are interned process-wide; the first 31 get a bit, so a topic match is one AND and a
+// popcount instead of a Set lookup per candidate. Rarer topics fall back to the Set.
+const topicIds = new Map<string, number>()
+const MASK_BITS = 31
+
+/** The bit of a lower-cased topic, interning it if `intern` (interviewer load); 0 when it has none. */
+export function topicBit(topic: string, intern = false): number {
+  let id = topicIds.get(topic)
+  if (id === undefined) {
+    if (!intern) return 0
+    id = topicIds.size
+    topicIds.set(topic, id)
+  }
+  return id < MASK_BITS ? 1 << id : 0
+}
+
+export function maskOf(topics: Iterable<string>, intern = false): number {
+  let m = 0
+  for (const t of topics) m |= topicBit(t, intern)
+  return m
+}
+
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
+  return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24
+}
+
 /** A request prepared once per decision: lower-cased topics, user level index. */
 export interface ScoringContext {
   topics: string[]
+  /** Bits of the request's topics that have one. */
+  mask: number
+  /** Request topics without a bit, checked against the Set. */
+  extra: string[]
   budget: number
   /** Index in USER_LEVELS, or -1 when unknown. */
   level: number
@@ -51,7 +85,13 @@ export function levelIndex(l: UserLevel | null | undefined): number {
 }
 
 export function scoringContext(req: { topics: string[]; budget: number }, level: UserLevel | null | undefined, now: number): ScoringContext {
-  return { topics: req.topics.map((t) => t.toLowerCase()), budget: req.budget, level: levelIndex(level), now }
+  return contextOf(req.topics.map((t) => t.toLowerCase()), req.budget, levelIndex(level), now)
+}
+
+/** A context from already lower-cased topics and a level index. */
+export function contextOf(topics: string[], budget: number, level: number, now: number): ScoringContext {
+  const extra = topics.filter((t) => topicBit(t) === 0)
+  return { topics, mask: maskOf(topics), extra, budget, level, now }
 }
 
 /**
@@ -77,30 +117,48 @@ export function weightVector(w: Weights): Float64Array {
 
 /** Fills `out` with the six factors of one candidate and returns the weighted score. */
 export function scoreInto(ctx: ScoringContext, c: Candidate, w: Float64Array, out: Float64Array): number {
-  const topics = ctx.topics
+  return scoreRaw(ctx, c.specMask, c.specs, c.seniority, c.cost, c.capacity, c.quality, c.occupancy, c.lastAssignedAt, w, out)
+}
+
+/** scoreInto on plain numbers, for the shard host's typed-array table. */
+export function scoreRaw(
+  ctx: ScoringContext,
+  specMask: number,
+  specs: ReadonlySet<string> | null,
+  seniority: number,
+  costV: number,
+  capacity: number,
+  quality: number,
+  occupancy: number,
+  lastAssignedAt: number,
+  w: Float64Array,
+  out: Float64Array,
+): number {
+  const n = ctx.topics.length
   let topic = 1
-  if (topics.length > 0) {
-    let hit = 0
-    for (let i = 0; i < topics.length; i++) if (c.specs.has(topics[i])) hit++
-    topic = hit / topics.length
+  if (n > 0) {
+    let hit = popcount(specMask & ctx.mask)
+    const extra = ctx.extra
+    if (specs !== null) for (let i = 0; i < extra.length; i++) if (specs.has(extra[i])) hit++
+    topic = hit / n
   }
   // Experience: a perfect match is 1; each level of mismatch costs a third; an interviewer more
   // senior than needed is penalised half as much as one too junior.
   let experience = 0.5
   if (ctx.level >= 0) {
-    const d = c.seniority - ctx.level
+    const d = seniority - ctx.level
     experience = 1 - (d >= 0 ? d / 6 : -d / 3)
   }
-  const cost = ctx.budget > 0 ? clamp01((ctx.budget - c.cost) / ctx.budget) : 0
-  const load = c.capacity > 0 ? clamp01(1 - c.occupancy / c.capacity) : 0
-  const fairness = c.lastAssignedAt <= 0 ? 1 : clamp01((ctx.now - c.lastAssignedAt) / FAIRNESS_SATURATION_MS)
+  const cost = ctx.budget > 0 ? clamp01((ctx.budget - costV) / ctx.budget) : 0
+  const load = capacity > 0 ? clamp01(1 - occupancy / capacity) : 0
+  const fairness = lastAssignedAt <= 0 ? 1 : clamp01((ctx.now - lastAssignedAt) / FAIRNESS_SATURATION_MS)
   out[F_TOPIC] = topic
   out[F_EXPERIENCE] = experience
   out[F_COST] = cost
   out[F_LOAD] = load
   out[F_FAIRNESS] = fairness
-  out[F_QUALITY] = c.quality
-  return w[0] * topic + w[1] * experience + w[2] * cost + w[3] * load + w[4] * fairness + w[5] * c.quality
+  out[F_QUALITY] = quality
+  return w[0] * topic + w[1] * experience + w[2] * cost + w[3] * load + w[4] * fairness + w[5] * quality
 }
 
 export function factorsOf(v: Float64Array): Factors {

@@ -2,15 +2,18 @@
 // by clearance) listing the actors that are online with room ("open") or online and full. A scoring
 // request scans only the buckets its hard filters allow, at most `scanLimit` actors, starting from a
 // rotating cursor; top-k lives in a fixed heap. So a decision costs O(scanLimit + k), whatever the
-// number of interviewers; below the limit the scan is exhaustive.
+// number of interviewers; below the limit the scan is exhaustive (and before answering "nobody"
+// it always is). Hot fields live in typed arrays indexed by a dense slot, so the scan touches
+// contiguous memory instead of chasing a pointer per field per candidate.
 import type { Bid } from '../model/types.ts'
 import type { InterviewerActor } from '../interviewer/actor.ts'
-import { FACTOR_COUNT, factorsOf, round4, scoreInto, type ScoringContext } from '../scoring/scoring.ts'
+import { FACTOR_COUNT, factorsOf, round4, scoreRaw, type ScoringContext } from '../scoring/scoring.ts'
 import type { ScoreReq } from './messages.ts'
 
 class Bucket {
-  open: InterviewerActor[] = []
-  full: InterviewerActor[] = []
+  /** Slots of open actors. */
+  open: number[] = []
+  full: number[] = []
   cursor = 0
 }
 
@@ -33,18 +36,34 @@ export function bucketKeys(langs: Iterable<string>, specs: Iterable<string>, cle
 
 export interface ScanResult {
   bids: Bid[]
+  /** Interviewers passing the static filters but full or too late for sla_min. */
   full: number
-  /** Scan stamp of this request (monotonic). */
-  scanned: number
 }
 
 export class CandidateIndex {
   readonly scanLimit: number
   #buckets = new Map<string, Bucket>()
+  #actors: (InterviewerActor | null)[] = []
+  #free: number[] = []
+  #actorBuckets: Bucket[][] = []
+  #openPos: Int32Array[] = []
+  #fullPos: Int32Array[] = []
+  // The hot table, one entry per slot.
+  #cap = 0
+  #cost = new Float64Array(0)
+  #capacity = new Int32Array(0)
+  #occ = new Int32Array(0)
+  #conc = new Int32Array(0)
+  #avg = new Float64Array(0)
+  #last = new Float64Array(0)
+  #quality = new Float64Array(0)
+  #seniority = new Int32Array(0)
+  #mask = new Int32Array(0)
+  #seen = new Int32Array(0)
   #stamp = 0
   // Fixed top-k heap (min-heap on score), reused by every scan.
   #heapScore: Float64Array
-  #heapActor: (InterviewerActor | null)[]
+  #heapSlot: Int32Array
   #factors = new Float64Array(FACTOR_COUNT)
   #maxK: number
 
@@ -52,48 +71,72 @@ export class CandidateIndex {
     this.scanLimit = opts.scanLimit ?? 64
     this.#maxK = opts.maxK ?? 16
     this.#heapScore = new Float64Array(this.#maxK)
-    this.#heapActor = new Array<InterviewerActor | null>(this.#maxK).fill(null)
+    this.#heapSlot = new Int32Array(this.#maxK)
+    this.#grow(1024)
   }
 
-  /** Registers an actor's buckets (after it is created or its profile changed). */
+  /** Registers an actor (new, or after its profile changed). */
   add(actor: InterviewerActor): void {
+    if (actor.slot >= 0) this.remove(actor)
+    const slot = this.#free.pop() ?? this.#actors.length
+    if (slot >= this.#cap) this.#grow(this.#cap * 2)
+    this.#actors[slot] = actor
+    actor.slot = slot
     const q = actor.queue
-    const keys = bucketKeys(q.langs, q.specs, q.profile.clearance)
-    const buckets: Bucket[] = keys.map((k) => {
+    const buckets = bucketKeys(q.langs, q.specs, q.profile.clearance).map((k) => {
       let b = this.#buckets.get(k)
       if (!b) this.#buckets.set(k, (b = new Bucket()))
       return b
     })
-    actor.buckets = buckets
-    actor.openPos = new Int32Array(buckets.length).fill(-1)
-    actor.fullPos = new Int32Array(buckets.length).fill(-1)
+    this.#actorBuckets[slot] = buckets
+    this.#openPos[slot] = new Int32Array(buckets.length).fill(-1)
+    this.#fullPos[slot] = new Int32Array(buckets.length).fill(-1)
+    this.#cost[slot] = q.cost
+    this.#capacity[slot] = q.capacity
+    this.#conc[slot] = q.concurrency
+    this.#avg[slot] = q.avgDuration
+    this.#quality[slot] = q.quality
+    this.#seniority[slot] = q.seniority
+    this.#mask[slot] = q.specMask
+    this.#seen[slot] = 0
     this.update(actor)
   }
 
   remove(actor: InterviewerActor): void {
-    const buckets = actor.buckets as Bucket[]
+    const slot = actor.slot
+    if (slot < 0 || this.#actors[slot] !== actor) return
+    const buckets = this.#actorBuckets[slot]
     for (let i = 0; i < buckets.length; i++) {
-      this.#take(buckets[i].open, actor, i, actor.openPos)
-      this.#take(buckets[i].full, actor, i, actor.fullPos)
+      this.#take(buckets[i].open, slot, i, this.#openPos)
+      this.#take(buckets[i].full, slot, i, this.#fullPos)
     }
-    actor.buckets = []
+    this.#actors[slot] = null
+    this.#actorBuckets[slot] = []
+    this.#free.push(slot)
+    actor.slot = -1
   }
 
-  /** Moves the actor between open / full / neither after a state change. O(buckets). */
+  /** Refreshes the actor's hot fields and open / full membership after a state change. O(buckets). */
   update(actor: InterviewerActor): void {
+    const slot = actor.slot
+    if (slot < 0) return
     const q = actor.queue
+    this.#occ[slot] = q.occupancy
+    this.#last[slot] = q.lastAssignedAt
     const online = q.availability === 'online'
-    const open = online && q.hasRoom
-    const full = online && !q.hasRoom
-    const buckets = actor.buckets as Bucket[]
+    const open = online && q.occupancy < q.capacity
+    const full = online && !open
+    const buckets = this.#actorBuckets[slot]
+    const op = this.#openPos[slot]
+    const fp = this.#fullPos[slot]
     for (let i = 0; i < buckets.length; i++) {
       const b = buckets[i]
       if (open) {
-        if (actor.openPos[i] < 0) this.#put(b.open, actor, i, actor.openPos)
-      } else this.#take(b.open, actor, i, actor.openPos)
+        if (op[i] < 0) this.#put(b.open, slot, i, op)
+      } else if (op[i] >= 0) this.#take(b.open, slot, i, this.#openPos)
       if (full) {
-        if (actor.fullPos[i] < 0) this.#put(b.full, actor, i, actor.fullPos)
-      } else this.#take(b.full, actor, i, actor.fullPos)
+        if (fp[i] < 0) this.#put(b.full, slot, i, fp)
+      } else if (fp[i] >= 0) this.#take(b.full, slot, i, this.#fullPos)
     }
   }
 
@@ -102,79 +145,100 @@ export class CandidateIndex {
     const stamp = ++this.#stamp
     const k = Math.max(1, Math.min(r.k, this.#maxK))
     const suffix = r.sens ? CLEARED : ''
-    let budget = this.scanLimit
-    let size = 0
-    let full = 0
-    const hs = this.#heapScore
-    const ha = this.#heapActor
+    const st = { budget: this.scanLimit, size: 0, full: 0 }
     const excl = r.excl && r.excl.length > 0 ? r.excl : null
-    const visit = (b: Bucket): void => {
-      const list = b.open
-      const n = list.length
-      if (n === 0 || budget <= 0) return
-      const take = n < budget ? n : budget
-      let c = b.cursor < n ? b.cursor : 0
-      for (let j = 0; j < take; j++) {
-        const a = list[c]
-        c = c + 1 === n ? 0 : c + 1
-        if (a.seen === stamp) continue
-        a.seen = stamp
-        budget--
-        const q = a.queue
-        if (q.profile.cost > r.budget) continue
-        if (excl !== null && excl.includes(q.id)) continue
-        if (q.estimatedStart(q.occupancy) > r.sla) {
-          full++
-          continue
-        }
-        const s = scoreInto(ctx, q, w, this.#factors)
-        if (size < k) {
-          hs[size] = s
-          ha[size] = a
-          size++
-          siftUp(hs, ha, size - 1)
-        } else if (s > hs[0]) {
-          hs[0] = s
-          ha[0] = a
-          siftDown(hs, ha, size)
-        }
-      }
-      b.cursor = c
-    }
-    for (let i = 0; i < r.topics.length && budget > 0; i++) {
+    for (let i = 0; i < r.topics.length && st.budget > 0; i++) {
       const b = this.#buckets.get(r.lang + SEP + r.topics[i] + suffix)
-      if (b) visit(b)
+      if (b) this.#visit(b, r, ctx, w, k, stamp, excl, st)
     }
     const langBucket = this.#buckets.get(r.lang + suffix)
-    if (size < k && budget > 0 && langBucket) visit(langBucket)
-    if (size === 0 && langBucket && langBucket.open.length > 0) {
+    if (st.size < k && st.budget > 0 && langBucket) this.#visit(langBucket, r, ctx, w, k, stamp, excl, st)
+    if (st.size === 0 && langBucket && langBucket.open.length > 0) {
       // Nothing eligible within the limit (e.g. a budget only a few can meet): before answering
       // "nobody", scan the whole language bucket. Costly only on this rare path.
-      budget = langBucket.open.length
-      visit(langBucket)
+      st.budget = langBucket.open.length
+      this.#visit(langBucket, r, ctx, w, k, stamp, excl, st)
     }
+    const size = st.size
+    const hs = this.#heapScore
+    const hslot = this.#heapSlot
     const bids: Bid[] = new Array<Bid>(size)
-    // Pop the min-heap from the back: best bid ends up first.
+    // Pop the min-heap into the back of the array: the best bid ends up first.
     for (let i = size - 1; i >= 0; i--) {
-      const a = ha[0] as InterviewerActor
-      const last = i
-      ha[0] = ha[last]
-      hs[0] = hs[last]
-      ha[last] = null
-      siftDown(hs, ha, last)
-      const q = a.queue
-      const score = scoreInto(ctx, q, w, this.#factors)
-      bids[i] = {
-        interviewer_id: q.id,
-        score: round4(score),
-        factors: factorsOf(this.#factors),
-        queue_depth: q.occupancy,
-        estimated_start_min: q.estimatedStart(q.occupancy),
-        source: 'local',
+      const slot = hslot[0]
+      hslot[0] = hslot[i]
+      hs[0] = hs[i]
+      siftDown(hs, hslot, i)
+      bids[i] = this.#bid(slot, ctx, w)
+    }
+    let full = st.full
+    if (size === 0 && langBucket) full += this.#countFull(langBucket, r)
+    return { bids, full }
+  }
+
+  #visit(b: Bucket, r: ScoreReq, ctx: ScoringContext, w: Float64Array, k: number, stamp: number, excl: number[] | null, st: { budget: number; size: number; full: number }): void {
+    const list = b.open
+    const n = list.length
+    if (n === 0 || st.budget <= 0) return
+    const take = n < st.budget ? n : st.budget
+    let c = b.cursor < n ? b.cursor : 0
+    const seen = this.#seen
+    const cost = this.#cost
+    const occ = this.#occ
+    const conc = this.#conc
+    const avg = this.#avg
+    const hs = this.#heapScore
+    const hslot = this.#heapSlot
+    const out = this.#factors
+    const budget = r.budget
+    const sla = r.sla
+    let size = st.size
+    let left = st.budget
+    let full = 0
+    for (let j = 0; j < take; j++) {
+      const s = list[c]
+      c = c + 1 === n ? 0 : c + 1
+      if (seen[s] === stamp) continue
+      seen[s] = stamp
+      left--
+      if (cost[s] > budget) continue
+      if (excl !== null && excl.includes((this.#actors[s] as InterviewerActor).id)) continue
+      const o = occ[s]
+      const cc = conc[s]
+      if (o >= cc && Math.ceil((o - cc + 1) / cc) * avg[s] > sla) {
+        full++
+        continue
+      }
+      const score = scoreRaw(ctx, this.#mask[s], null, this.#seniority[s], cost[s], this.#capacity[s], this.#quality[s], o, this.#last[s], w, out)
+      if (size < k) {
+        hs[size] = score
+        hslot[size] = s
+        size++
+        siftUp(hs, hslot, size - 1)
+      } else if (score > hs[0]) {
+        hs[0] = score
+        hslot[0] = s
+        siftDown(hs, hslot, size)
       }
     }
-    if (size === 0 && langBucket) full += this.#countFull(langBucket, r)
-    return { bids, full, scanned: stamp }
+    b.cursor = c
+    st.size = size
+    st.budget = left
+    st.full += full
+  }
+
+  #bid(slot: number, ctx: ScoringContext, w: Float64Array): Bid {
+    const q = (this.#actors[slot] as InterviewerActor).queue
+    // Materialised only for the k winners, with the Set fallback for topics without a bit.
+    const score = scoreRaw(ctx, q.specMask, q.specs, q.seniority, q.cost, q.capacity, q.quality, q.occupancy, q.lastAssignedAt, w, this.#factors)
+    return {
+      interviewer_id: q.id,
+      score: round4(score),
+      factors: factorsOf(this.#factors),
+      queue_depth: q.occupancy,
+      estimated_start_min: q.estimatedStart(q.occupancy),
+      source: 'local',
+    }
   }
 
   /** Eligible-but-full interviewers, counted over at most scanLimit of them (enough to say "some"). */
@@ -182,45 +246,65 @@ export class CandidateIndex {
     let n = 0
     const list = b.full
     const m = Math.min(list.length, this.scanLimit)
-    for (let i = 0; i < m; i++) if (list[i].queue.profile.cost <= r.budget) n++
+    for (let i = 0; i < m; i++) if (this.#cost[list[i]] <= r.budget) n++
     return n
   }
 
-  #put(list: InterviewerActor[], a: InterviewerActor, i: number, pos: Int32Array): void {
+  #put(list: number[], slot: number, i: number, pos: Int32Array): void {
     pos[i] = list.length
-    list.push(a)
+    list.push(slot)
   }
 
-  #take(list: InterviewerActor[], a: InterviewerActor, i: number, pos: Int32Array): void {
+  #take(list: number[], slot: number, i: number, posBy: Int32Array[]): void {
+    const pos = posBy[slot]
     const at = pos[i]
     if (at < 0) return
-    const last = list.pop() as InterviewerActor
-    if (last !== a) {
+    const last = list.pop() as number
+    if (last !== slot) {
       list[at] = last
-      // The moved actor's slot for this bucket: find which of its buckets this list belongs to.
-      const lb = last.buckets as Bucket[]
-      const isOpen = pos === a.openPos
+      // The moved actor's position for this bucket: find which of its buckets owns this list.
+      const lb = this.#actorBuckets[last]
+      const isOpen = posBy === this.#openPos
       for (let j = 0; j < lb.length; j++) {
         if ((isOpen ? lb[j].open : lb[j].full) === list) {
-          ;(isOpen ? last.openPos : last.fullPos)[j] = at
+          posBy[last][j] = at
           break
         }
       }
     }
     pos[i] = -1
   }
+
+  #grow(cap: number): void {
+    const g = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+      const b = make(cap)
+      b.set(a)
+      return b
+    }
+    this.#cost = g(this.#cost, (n) => new Float64Array(n))
+    this.#capacity = g(this.#capacity, (n) => new Int32Array(n))
+    this.#occ = g(this.#occ, (n) => new Int32Array(n))
+    this.#conc = g(this.#conc, (n) => new Int32Array(n))
+    this.#avg = g(this.#avg, (n) => new Float64Array(n))
+    this.#last = g(this.#last, (n) => new Float64Array(n))
+    this.#quality = g(this.#quality, (n) => new Float64Array(n))
+    this.#seniority = g(this.#seniority, (n) => new Int32Array(n))
+    this.#mask = g(this.#mask, (n) => new Int32Array(n))
+    this.#seen = g(this.#seen, (n) => new Int32Array(n))
+    this.#cap = cap
+  }
 }
 
-function siftUp(hs: Float64Array, ha: (InterviewerActor | null)[], i: number): void {
+function siftUp(hs: Float64Array, hslot: Int32Array, i: number): void {
   while (i > 0) {
     const p = (i - 1) >> 1
     if (hs[p] <= hs[i]) break
-    swap(hs, ha, i, p)
+    swap(hs, hslot, i, p)
     i = p
   }
 }
 
-function siftDown(hs: Float64Array, ha: (InterviewerActor | null)[], n: number): void {
+function siftDown(hs: Float64Array, hslot: Int32Array, n: number): void {
   let i = 0
   for (;;) {
     const l = 2 * i + 1
@@ -229,16 +313,16 @@ function siftDown(hs: Float64Array, ha: (InterviewerActor | null)[], n: number):
     if (l < n && hs[l] < hs[m]) m = l
     if (r < n && hs[r] < hs[m]) m = r
     if (m === i) return
-    swap(hs, ha, i, m)
+    swap(hs, hslot, i, m)
     i = m
   }
 }
 
-function swap(hs: Float64Array, ha: (InterviewerActor | null)[], i: number, j: number): void {
+function swap(hs: Float64Array, hslot: Int32Array, i: number, j: number): void {
   const s = hs[i]
   hs[i] = hs[j]
   hs[j] = s
-  const a = ha[i]
-  ha[i] = ha[j]
-  ha[j] = a
+  const a = hslot[i]
+  hslot[i] = hslot[j]
+  hslot[j] = a
 }

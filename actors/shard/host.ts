@@ -11,10 +11,10 @@ import type { GroupCommitter } from '../commit/committer.ts'
 import { InterviewerActor, type ActorEnv, type TransitionReply } from '../interviewer/actor.ts'
 import { InterviewerQueue } from '../interviewer/queue.ts'
 import type { Requester } from '../runtime/requester.ts'
-import type { ScoringContext } from '../scoring/scoring.ts'
+import { contextOf } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
 import { CandidateIndex } from './candidates.ts'
-import { pack, unpack, type BidderMsg, type CommitReply, type CommitReq, type CtlReply, type CtlReq, type ScoreReply, type ScoreReq, type Subjects } from './messages.ts'
+import { pack, packBids, unpack, unpackBids, type BidderMsg, type CommitReply, type CommitReq, type CtlReply, type CtlReq, type ScoreReply, type ScoreReq, type Subjects } from './messages.ts'
 import { applyRemoteBids } from './remote.ts'
 
 export interface ShardHostOptions {
@@ -169,10 +169,10 @@ export class ShardHost {
   #onScore(m: BusMsg): void {
     if (!m.reply) return
     const r = unpack<ScoreReq>(m.data)
-    const ctx: ScoringContext = { topics: r.topics, budget: r.budget, level: r.level, now: r.now }
+    const ctx = contextOf(r.topics, r.budget, r.level, r.now)
     const { bids, full } = this.#index.scan(r, ctx, this.#o.weights.vector)
     const reply = m.reply
-    const send = (): void => this.#o.bus.publish(reply, pack({ shard: this.#o.shardIndex, node: this.#o.nodeId, bids, full } satisfies ScoreReply))
+    const send = (): void => this.#o.bus.publish(reply, pack({ shard: this.#o.shardIndex, node: this.#o.nodeId, bids: packBids(bids), full } satisfies ScoreReply))
     if (this.#remote.size === 0 || !bids.some((b) => this.#remote.has(b.interviewer_id))) return send()
     applyRemoteBids(bids, this.#remote, r, this.#o.requester, this.#o.subjects).then(send, (err: unknown) => {
       this.#o.log.warn({ err }, 'remote bids failed; using local scores')
@@ -199,7 +199,8 @@ export class ShardHost {
       created_at: now,
       updated_at: now,
     }
-    if (!actor.tell({ type: 'commit', a, sla: c.sla, draft: c.draft, reply: answer })) answer({ ok: false, code: 'unavailable', reason: 'mailbox full' })
+    const draft = { ...c.draft, bids: unpackBids(c.draft.bids) }
+    if (!actor.tell({ type: 'commit', a, sla: c.sla, draft, reply: answer })) answer({ ok: false, code: 'unavailable', reason: 'mailbox full' })
   }
 
   #onCtl(m: BusMsg): void {

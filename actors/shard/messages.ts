@@ -43,7 +43,8 @@ export interface ScoreReq {
 export interface ScoreReply {
   shard: number
   node: string
-  bids: Bid[]
+  /** Bids flattened by packBids: numbers only, so encoding costs no map per bid. */
+  bids: number[]
   /** Interviewers that pass the static filters but are full or too late for sla_min. */
   full: number
 }
@@ -51,15 +52,18 @@ export interface ScoreReply {
 /** The decision as the router knows it before the commit; the owning host completes it. */
 export type DecisionDraft = Omit<DecisionRecord, 'status' | 'interviewer_id' | 'score' | 'result' | 'assignment_id'>
 
+/** A draft on the wire: bids flattened by packBids. */
+export type WireDraft = Omit<DecisionDraft, 'bids'> & { bids: number[] }
+
 export interface CommitReq {
   iv: number
   score: number
   sla: number
-  draft: DecisionDraft
+  draft: WireDraft
 }
 
 export type CommitReply =
-  | { ok: true; result: RouteResult; record: DecisionRecord }
+  | { ok: true; result: RouteResult }
   | { ok: false; code: 'refused' | 'conflict' | 'unavailable' | 'not_found'; reason?: string }
 
 export type CtlReq =
@@ -98,4 +102,29 @@ export interface RemoteBidReq {
   req: RouteRequest
   local: number | null
   ms: number
+}
+
+const BID_WIDTH = 11
+
+/** Flattens bids to numbers: id, score, six factors, queue depth, estimated start, remote flag. */
+export function packBids(bids: readonly Bid[], out: number[] = []): number[] {
+  for (const b of bids) {
+    const f = b.factors
+    out.push(b.interviewer_id, b.score, f.topic, f.experience, f.cost, f.load, f.fairness, f.quality, b.queue_depth, b.estimated_start_min, b.source === 'remote' ? 1 : 0)
+  }
+  return out
+}
+
+export function unpackBids(flat: readonly number[], out: Bid[] = []): Bid[] {
+  for (let i = 0; i + BID_WIDTH <= flat.length; i += BID_WIDTH) {
+    out.push({
+      interviewer_id: flat[i],
+      score: flat[i + 1],
+      factors: { topic: flat[i + 2], experience: flat[i + 3], cost: flat[i + 4], load: flat[i + 5], fairness: flat[i + 6], quality: flat[i + 7] },
+      queue_depth: flat[i + 8],
+      estimated_start_min: flat[i + 9],
+      source: flat[i + 10] === 1 ? 'remote' : 'local',
+    })
+  }
+  return out
 }
