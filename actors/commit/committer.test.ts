@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest'
+import type { CommitBatch, DecisionRecord } from '../ports.ts'
+import { GroupCommitter } from './committer.ts'
+
+const decision = (rid: string | null): DecisionRecord => ({ decision_id: `d-${rid}`, request_id: rid } as DecisionRecord)
+
+describe('GroupCommitter', () => {
+  it('groups items into one batch, flushed by size', async () => {
+    const batches: CommitBatch[] = []
+    const c = new GroupCommitter({ log: { commit: async (b) => (batches.push(b), { conflicts: [] }) }, maxBatch: 3, maxDelayMs: 10_000 })
+    const ps = [1, 2, 3].map((i) => c.add({ decisions: [decision(`r${i}`)] }))
+    expect(await Promise.all(ps)).toEqual(['ok', 'ok', 'ok'])
+    expect(batches).toHaveLength(1)
+    expect(batches[0].decisions).toHaveLength(3)
+  })
+
+  it('flushes a partial batch on the timer', async () => {
+    let n = 0
+    const c = new GroupCommitter({ log: { commit: async () => (n++, { conflicts: [] }) }, maxBatch: 100, maxDelayMs: 2 })
+    await Promise.all([c.add({ transitions: [] }), c.add({ transitions: [] })])
+    expect(n).toBe(1)
+  })
+
+  it('a failed batch rejects every item in it with code unavailable', async () => {
+    const c = new GroupCommitter({ log: { commit: async () => Promise.reject(new Error('db down')) }, maxBatch: 10, maxDelayMs: 1 })
+    const rs = await Promise.allSettled([c.add({ decisions: [decision('a')] }), c.add({ decisions: [decision('b')] })])
+    for (const r of rs) expect(r).toMatchObject({ status: 'rejected', reason: { code: 'unavailable' } })
+    expect(c.stats.failures).toBe(1)
+  })
+
+  it('maps store conflicts back to the items whose request_id conflicted', async () => {
+    const c = new GroupCommitter({ log: { commit: async () => ({ conflicts: ['dup'] }) }, maxBatch: 10, maxDelayMs: 1 })
+    expect(await Promise.all([c.add({ decisions: [decision('dup')] }), c.add({ decisions: [decision('fresh')] }), c.add({ decisions: [decision(null)] })])).toEqual(['conflict', 'ok', 'ok'])
+  })
+
+  it('drain waits for everything queued', async () => {
+    let committed = 0
+    const c = new GroupCommitter({ log: { commit: async (b) => ((committed += b.decisions.length), { conflicts: [] }) }, maxBatch: 1000, maxDelayMs: 10_000 })
+    void c.add({ decisions: [decision('x')] })
+    await c.drain()
+    expect(committed).toBe(1)
+  })
+})
