@@ -34,6 +34,9 @@ export class NatsBus implements Bus {
           this.#onError(err, subject)
           return
         }
+        // "No responders" (503) status messages answer a request nobody subscribed to; the Bus
+        // contract has no such thing, and a missing answer is what a gather's deadline is for.
+        if (msg.headers?.code === 503) return
         try {
           handler(msg.reply ? { subject: msg.subject, data: msg.data, reply: msg.reply } : { subject: msg.subject, data: msg.data })
         } catch (e) {

@@ -1,0 +1,253 @@
+// The engine integration suite, parameterised by bus and store so the same tests run on the
+// in-process bus and on real NATS, with the in-memory store and (added by the integrator) the real
+// Postgres / PGlite stores. A store harness only has to seed rows and close.
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Bus } from '../bus/types.ts'
+import type { Interviewer, User } from '../model/types.ts'
+import type { AssignmentLog, Directory, WeightsStore } from '../ports.ts'
+import type { AssignmentEvent, DecisionEvent, RouteRequest } from '../../client/protocol.ts'
+import type { RoutingEngine } from '../engine.ts'
+import { Engine } from '../engine/engine.ts'
+import { silentLogger } from '../../server/log.ts'
+import { uniquePrefix } from '../../test/helpers/services.ts'
+import { interviewer, testConfig, user } from './fixtures.ts'
+
+export type EngineStore = Directory & AssignmentLog & WeightsStore
+
+export interface StoreHarness {
+  store: EngineStore
+  seed(users: User[], interviewers: Interviewer[]): Promise<void>
+  close(): Promise<void>
+}
+
+/** Wraps a store so a test can make every call fail (a database outage) and recover. */
+export function withOutage(store: EngineStore): { store: EngineStore; down: (on: boolean) => void } {
+  let down = false
+  const proxy = new Proxy(store, {
+    get(target, prop, recv) {
+      const v = Reflect.get(target, prop, recv) as unknown
+      if (typeof v !== 'function') return v
+      return (...args: unknown[]) => (down ? Promise.reject(Object.assign(new Error('database unavailable'), { code: 'db_error' })) : (v as (...a: unknown[]) => unknown).apply(target, args))
+    },
+  })
+  return { store: proxy, down: (on) => (down = on) }
+}
+
+export interface SuiteOptions {
+  name: string
+  /** A bus for one engine; `shared` is the bus of the first engine (the in-process bus reuses it). */
+  bus: (shared: Bus | null) => Promise<Bus>
+  store: () => Promise<StoreHarness>
+}
+
+const REQ: RouteRequest = { user_id: 1, topics: ['FinTech'], language: 'English', budget: 75, sensitivity: false, sla_min: 600 }
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+export function engineSuite(o: SuiteOptions): void {
+  describe(`engine integration: ${o.name}`, () => {
+    const cleanups: (() => Promise<void>)[] = []
+    afterEach(async () => {
+      for (const c of cleanups.splice(0).reverse()) await c().catch(() => {})
+    })
+
+    async function setup(opts: { users?: User[]; interviewers?: Interviewer[]; engines?: { SHARD_INDEX: number; SHARD_COUNT: number }[]; config?: Record<string, string> } = {}) {
+      const h = await o.store()
+      cleanups.push(() => h.close())
+      await h.seed(opts.users ?? [user(1), user(2), user(3)], opts.interviewers ?? [interviewer(1), interviewer(2, { cost: 70 })])
+      const outage = withOutage(h.store)
+      const prefix = uniquePrefix('eng')
+      const engines: Engine[] = []
+      let first: Bus | null = null
+      for (const [i, shard] of (opts.engines ?? [{ SHARD_INDEX: 0, SHARD_COUNT: 1 }]).entries()) {
+        const bus = await o.bus(first)
+        if (!first) first = bus
+        if (bus !== first || i === 0) cleanups.push(() => bus.close())
+        const e = new Engine({
+          config: testConfig({ SUBJECT_PREFIX: prefix, NODE_ID: `node-${i}`, SHARD_INDEX: String(shard.SHARD_INDEX), SHARD_COUNT: String(shard.SHARD_COUNT), ...opts.config }),
+          bus,
+          store: outage.store,
+          log: silentLogger,
+          ctlTimeoutMs: 2_000,
+        })
+        await e.start()
+        await bus.flush()
+        cleanups.push(() => e.stop())
+        engines.push(e)
+      }
+      return { e: engines[0], engines, h, outage }
+    }
+
+    it('assigns the best bid, durably, keeping every bid with its factors', async () => {
+      const { e, h } = await setup()
+      const decisions: DecisionEvent[] = []
+      e.onDecision((d) => decisions.push(d))
+      const r = await e.route({ ...REQ, request_id: 'first' })
+      expect(r).toMatchObject({ status: 'assigned', user_id: 1, interviewer_id: 1, current_queue: 1, queue_position: 0, estimated_start_min: 0 })
+      const open = await h.store.openAssignments()
+      expect(open.map((a) => a.id)).toEqual([r.assignment_id])
+      const stored = await h.store.findDecisionByRequestId('first')
+      expect(stored?.decision_id).toBe(r.decision_id)
+      expect(decisions[0].bids.map((b) => b.interviewer_id)).toEqual([1, 2])
+      expect(Object.keys(decisions[0].bids[0].factors).sort()).toEqual(['cost', 'experience', 'fairness', 'load', 'quality', 'topic'])
+      expect(decisions[0].skipped_hosts).toEqual([])
+    })
+
+    it('answers user_not_found, no_candidates and at_capacity', async () => {
+      const { e } = await setup({ interviewers: [interviewer(1, { capacity: 1 })] })
+      expect((await e.route({ ...REQ, user_id: 999 })).status).toBe('user_not_found')
+      expect((await e.route({ ...REQ, language: 'Klingon' })).status).toBe('no_candidates')
+      expect((await e.route({ ...REQ, budget: 10 })).status).toBe('no_candidates')
+      expect((await e.route({ ...REQ, sensitivity: true })).status).toBe('no_candidates')
+      expect((await e.route(REQ)).status).toBe('assigned')
+      expect((await e.route(REQ)).status).toBe('at_capacity')
+      expect((await e.route({ ...REQ, language: 'Klingon' })).status).toBe('no_candidates')
+    })
+
+    it('rejects invalid requests with code invalid', async () => {
+      const { e } = await setup()
+      await expect(e.route({ ...REQ, budget: -1 })).rejects.toMatchObject({ code: 'invalid' })
+      await expect(e.route({ ...REQ, topics: 'x' } as unknown as RouteRequest)).rejects.toMatchObject({ code: 'invalid' })
+    })
+
+    it('skips a shard host that does not answer before the deadline and says so', async () => {
+      const { e } = await setup({ engines: [{ SHARD_INDEX: 0, SHARD_COUNT: 2 }], interviewers: [interviewer(2), interviewer(3)], config: { GATHER_DEADLINE_MS: '30' } })
+      const decisions: DecisionEvent[] = []
+      e.onDecision((d) => decisions.push(d))
+      const r = await e.route(REQ)
+      expect(r).toMatchObject({ status: 'assigned', interviewer_id: 2 })
+      expect(decisions[0].skipped_hosts).toEqual(['shard-1'])
+    })
+
+    it('a database error fails the request with unavailable and changes no actor state', async () => {
+      const { e, outage } = await setup()
+      expect((await e.route(REQ)).status).toBe('assigned')
+      const before = await e.state()
+      outage.down(true)
+      await expect(e.route(REQ)).rejects.toMatchObject({ code: 'unavailable' })
+      await expect(e.complete({ interviewer_id: 1 })).rejects.toMatchObject({ code: 'unavailable' })
+      expect(await e.state()).toEqual(before)
+      outage.down(false)
+      expect((await e.route(REQ)).status).toBe('assigned')
+    })
+
+    it('when the winner refuses the commit (state changed since it bid) the next bid is tried', async () => {
+      const { e } = await setup({ interviewers: [interviewer(1, { capacity: 1, cost: 10 }), interviewer(2, { capacity: 1, cost: 70 })] })
+      const decisions: DecisionEvent[] = []
+      e.onDecision((d) => decisions.push(d))
+      const [a, b] = await Promise.all([e.route(REQ), e.route({ ...REQ, user_id: 2 })])
+      expect([a.interviewer_id, b.interviewer_id].sort()).toEqual([1, 2])
+      expect(decisions.some((d) => d.interviewer_id === 2 && d.bids[0].interviewer_id === 1)).toBe(true)
+      expect((await e.route(REQ)).status).toBe('at_capacity')
+    })
+
+    it('a repeated request_id returns the first outcome and never books twice', async () => {
+      const { e, h } = await setup()
+      const [a, b] = await Promise.all([e.route({ ...REQ, request_id: 'same' }), e.route({ ...REQ, request_id: 'same' })])
+      const c = await e.route({ ...REQ, request_id: 'same' })
+      expect(b.assignment_id).toBe(a.assignment_id)
+      expect(c).toMatchObject({ assignment_id: a.assignment_id, replayed: true })
+      expect(await h.store.openAssignments()).toHaveLength(1)
+    })
+
+    it('complete by interviewer or assignment, cancel, and their not_found / conflict codes', async () => {
+      const { e, h } = await setup({ interviewers: [interviewer(1, { capacity: 3, concurrency: 1 })] })
+      const a = await e.route(REQ)
+      const b = await e.route(REQ)
+      const c = await e.route(REQ)
+      await expect(e.complete({ assignment_id: b.assignment_id as string })).rejects.toMatchObject({ code: 'conflict' })
+      expect(await e.complete({ interviewer_id: 1 })).toMatchObject({ status: 'completed', assignment_id: a.assignment_id, current_queue: 2 })
+      expect(await e.complete({ assignment_id: b.assignment_id as string })).toMatchObject({ assignment_id: b.assignment_id, current_queue: 1 })
+      expect(await e.cancel(c.assignment_id as string)).toMatchObject({ status: 'cancelled', current_queue: 0 })
+      await expect(e.cancel(c.assignment_id as string)).rejects.toMatchObject({ code: 'not_found' })
+      await expect(e.complete({ interviewer_id: 1 })).rejects.toMatchObject({ code: 'not_found' })
+      expect(await h.store.openAssignments()).toEqual([])
+      expect(await e.assignmentOwner(a.assignment_id as string)).toBeNull()
+    })
+
+    it('paused and offline interviewers get nothing until they are online again', async () => {
+      const { e } = await setup({ interviewers: [interviewer(1)] })
+      expect(await e.setAvailability(1, 'paused')).toMatchObject({ interviewer_id: 1, availability: 'paused' })
+      expect((await e.route(REQ)).status).toBe('no_candidates')
+      await e.setAvailability(1, 'online')
+      expect((await e.route(REQ)).status).toBe('assigned')
+      await expect(e.setAvailability(99, 'online')).rejects.toMatchObject({ code: 'not_found' })
+    })
+
+    it('with wait, a full pool answers queued and assigns when a slot frees', async () => {
+      const { e } = await setup({ interviewers: [interviewer(1, { capacity: 1 })] })
+      const first = await e.route(REQ)
+      const events: DecisionEvent[] = []
+      e.onDecision((d) => events.push(d))
+      const q = await e.route({ ...REQ, user_id: 2, wait: true, request_id: 'held' })
+      expect(q.status).toBe('queued')
+      expect((await e.route({ ...REQ, user_id: 2, wait: true, request_id: 'held' })).status).toBe('queued')
+      await e.complete({ assignment_id: first.assignment_id as string })
+      for (let i = 0; i < 100 && !events.some((d) => d.status === 'assigned'); i++) await wait(10)
+      expect(events.find((d) => d.status === 'assigned')).toMatchObject({ user_id: 2, interviewer_id: 1, request_id: 'held' })
+    })
+
+    it('weights change live: version bumps, persists, and decisions carry it', async () => {
+      const { e, h } = await setup()
+      const w = await e.setWeights({ cost: 2 }, 'tester')
+      expect(w.version).toBeGreaterThan(1)
+      expect((await h.store.latestWeights())?.version).toBe(w.version)
+      const events: DecisionEvent[] = []
+      e.onDecision((d) => events.push(d))
+      await e.route(REQ)
+      expect(events[0].weights_version).toBe(w.version)
+      await expect(e.setWeights({ cost: -5 }, 'tester')).rejects.toMatchObject({ code: 'invalid' })
+    })
+
+    it('after a restart every queue equals the committed rows', async () => {
+      const { e, h, engines } = await setup({ interviewers: [interviewer(1, { capacity: 5 }), interviewer(2, { capacity: 5 })] })
+      for (let i = 0; i < 6; i++) await e.route({ ...REQ, user_id: 1 + (i % 3) })
+      await e.complete({ interviewer_id: 1 })
+      const before = await e.state()
+      await engines[0].stop()
+      const bus = await o.bus(null)
+      cleanups.push(() => bus.close())
+      const again = new Engine({ config: testConfig({ SUBJECT_PREFIX: uniquePrefix('eng') }), bus, store: h.store, log: silentLogger })
+      await again.start()
+      cleanups.push(() => again.stop())
+      const after = await again.state()
+      expect(after.map((s) => [s.interviewer_id, s.current_queue, s.active, s.waiting])).toEqual(before.map((s) => [s.interviewer_id, s.current_queue, s.active, s.waiting]))
+    })
+
+    it('a remote bidder changes a score only within the clamp; a silent one costs only the deadline', async () => {
+      const { e } = await setup({ interviewers: [interviewer(1, { cost: 70 }), interviewer(2, { cost: 70 })], config: { GATHER_DEADLINE_MS: '100' } })
+      const decisions: DecisionEvent[] = []
+      e.onDecision((d) => decisions.push(d))
+      const off = e.setRemoteBidder(2, async () => 1_000_000)
+      await new Promise((r) => setTimeout(r, 100))
+      await e.route(REQ)
+      const d = decisions[0]
+      const remote = d.bids.find((b) => b.interviewer_id === 2)
+      const local = d.bids.find((b) => b.interviewer_id === 1)
+      expect(remote?.source).toBe('remote')
+      expect(remote && local && remote.score - local.score).toBeLessThan(1)
+      off()
+      e.setRemoteBidder(1, () => new Promise(() => {}))
+      await new Promise((r) => setTimeout(r, 100))
+      expect((await e.route(REQ)).status).toBe('assigned')
+    })
+
+    it('two engines, each hosting half the interviewers, route correctly over one bus', async () => {
+      const ivs = [1, 2, 3, 4, 5, 6].map((id) => interviewer(id, { capacity: 1 }))
+      const { engines, h } = await setup({ interviewers: ivs, engines: [{ SHARD_INDEX: 0, SHARD_COUNT: 2 }, { SHARD_INDEX: 1, SHARD_COUNT: 2 }] })
+      const [a, b] = engines
+      const seen: AssignmentEvent[] = []
+      a.onAssignment((ev) => seen.push(ev))
+      const results = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((i) => (i % 2 ? a : b).route({ ...REQ, user_id: 1 + (i % 3) })))
+      const assigned = results.filter((r) => r.status === 'assigned').map((r) => r.interviewer_id)
+      expect(assigned.sort()).toEqual([1, 2, 3, 4, 5, 6])
+      expect(results.filter((r) => r.status === 'at_capacity')).toHaveLength(1)
+      expect((await a.state()).map((s) => [s.interviewer_id, s.current_queue, s.node_id])).toEqual(ivs.map((iv) => [iv.id, 1, `node-${iv.id % 2}`]))
+      expect((await a.stats()).interviewers).toBe(3)
+      const onB = results.find((r) => r.interviewer_id === 3)
+      expect(await a.assignmentOwner(onB?.assignment_id as string)).toBe(3)
+      expect(await a.complete({ assignment_id: onB?.assignment_id as string })).toMatchObject({ interviewer_id: 3, current_queue: 0 })
+      expect(await h.store.openAssignments()).toHaveLength(5)
+      expect(seen.length).toBeGreaterThan(0)
+    })
+  })
+}
