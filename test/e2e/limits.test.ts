@@ -45,11 +45,9 @@ describe('rate limits', () => {
   })
 })
 
-describe('in-flight bound and slow readers', () => {
+describe('in-flight bound', () => {
   let srv: ServerHandle
-  beforeAll(async () => {
-    srv = await startServer({ env: { MAX_INFLIGHT: '1', MAX_BACKPRESSURE_BYTES: '4096', RATE_LIMIT_RPS: '1000000', RATE_LIMIT_BURST: '1000000' } })
-  })
+  beforeAll(async () => { srv = await startServer({ env: { MAX_INFLIGHT: '1' } }) })
   afterAll(async () => { await srv?.dispose() })
 
   it('requests past MAX_INFLIGHT get unavailable with a retry hint, the rest succeed', async () => {
@@ -68,6 +66,15 @@ describe('in-flight bound and slow readers', () => {
     ws.close()
     silent.close()
   })
+
+})
+
+describe('slow readers', () => {
+  let srv: ServerHandle
+  beforeAll(async () => {
+    srv = await startServer({ env: { MAX_BACKPRESSURE_BYTES: '4096', RATE_LIMIT_RPS: '1000000', RATE_LIMIT_BURST: '1000000' } })
+  })
+  afterAll(async () => { await srv?.dispose() })
 
   it('a reader that stops reading loses pushes (counted), then gets a `dropped` push', async () => {
     const slow = await RawWs.open(srv.wsUrl)

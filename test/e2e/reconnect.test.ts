@@ -54,15 +54,16 @@ describe('SDK', () => {
     c.close()
   })
 
+})
+
+describe('SDK with auth', () => {
+  let other: ServerHandle
+  beforeAll(async () => { other = await startServer({ env: { JWT_SECRET: 'sdk-secret-0123456789abcdef' } }) })
+  afterAll(async () => { await other?.dispose() })
+
   it('does not reconnect after an auth failure; connect rejects with unauthorized', async () => {
-    const secret = 'sdk-secret-0123456789abcdef'
-    const other = await startServer({ env: { JWT_SECRET: secret } })
-    try {
-      const err = await connect(other.wsUrl, { token: 'bogus' }).catch((e: unknown) => e)
-      expect(err).toBeInstanceOf(RouterError)
-      expect((err as RouterError).code).toBe('unauthorized')
-    } finally {
-      await other.dispose()
-    }
+    const err = await connect(other.wsUrl, { token: 'bogus' }).catch((e: unknown) => e)
+    expect(err).toBeInstanceOf(RouterError)
+    expect((err as RouterError).code).toBe('unauthorized')
   })
 })
