@@ -82,3 +82,9 @@ export async function startServer(tmpDir: string, extra: Record<string, string> 
   const env = { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '100000000', RATE_LIMIT_BURST: '100000000', ...extra }
   return start([join(ROOT, 'server/main.ts')], env, port)
 }
+
+/** Empties every queue (operator endpoint, open local mode) so each measured cell starts alike. */
+export async function resetQueues(url: string): Promise<void> {
+  const res = await fetch(`${url}/v1/admin/reset_queues`, { method: 'POST', signal: AbortSignal.timeout(10_000) })
+  if (!res.ok) throw new Error(`reset_queues answered ${res.status}`)
+}

@@ -12,9 +12,13 @@ import { WsConn } from './ws-conn.ts'
 
 const CONNECT_TIMEOUT_MS = 10_000
 const DRAIN_MS = 5_000
+const COMPLETE_ATTEMPTS = 5
 
 /** An outstanding request: a route (req set) or a side message such as a complete (side set). */
-interface Pending { t0: number; req: RouteRequest | null; side?: string }
+interface Pending { t0: number; req: RouteRequest | null; side?: string; retry?: () => void }
+
+/** A side message awaiting its reply; `retry` runs when it fails (bounded attempts). */
+interface Side { kind: string; retry?: () => void }
 
 type Conn = { kind: 'ws'; c: WsConn } | { kind: 'http'; c: HttpConn; fifo: Pending[]; head: number }
 
@@ -26,7 +30,7 @@ class LoadWorker {
   #conns: Conn[] = []
   #consoles: WsConn[] = []
   #pending = new Map<number, Pending>()
-  #side = new Map<number, string>()
+  #side = new Map<number, Side>()
   #seq = 0
   #rr = 0
   #sent = 0
@@ -111,9 +115,9 @@ class LoadWorker {
         const parsed = classify(m)
         if (parsed === null) return
         if ('reply' in parsed) {
-          const kind = typeof parsed.reply.re === 'number' ? this.#side.get(parsed.reply.re) : undefined
-          if (kind !== undefined && typeof parsed.reply.re === 'number') this.#side.delete(parsed.reply.re)
-          bump(this.#sideOut, `${kind ?? 'console'}:${parsed.reply.ok ? 'ok' : parsed.reply.error_code ?? 'error'}`)
+          const side = typeof parsed.reply.re === 'number' ? this.#side.get(parsed.reply.re) : undefined
+          if (side !== undefined && typeof parsed.reply.re === 'number') this.#side.delete(parsed.reply.re)
+          bump(this.#sideOut, `${side?.kind ?? 'console'}:${parsed.reply.ok ? 'ok' : parsed.reply.error_code ?? 'error'}`)
           return
         }
         const p = parsed.push
@@ -128,9 +132,22 @@ class LoadWorker {
     })
   }
 
-  #sideSend(c: WsConn, kind: string, build: (id: number) => unknown): void {
+  #sideSend(c: WsConn, kind: string, build: (id: number) => unknown, retry?: () => void): void {
     const id = ++this.#seq
-    if (c.send(build(id))) this.#side.set(id, kind)
+    if (c.send(build(id))) this.#side.set(id, { kind, retry })
+  }
+
+  /**
+   * Completes the interviewer's oldest active interview after the service time. It can fail while
+   * that interview is still being persisted (or none is active yet); then it is retried, a bounded
+   * number of times, so queues keep draining.
+   */
+  #completeLater(conn: Conn, interviewer_id: number, attempt = 1): void {
+    const retry = attempt < COMPLETE_ATTEMPTS ? () => this.#completeLater(conn, interviewer_id, attempt + 1) : () => bump(this.#sideOut, 'complete:gave_up')
+    this.#later(() => {
+      if (conn.kind === 'ws') this.#sideSend(conn.c, 'complete', (id) => wsCompleteOldest(id, interviewer_id), retry)
+      else if (conn.c.request('POST', '/v1/complete', httpCompleteBody({ interviewer_id }))) conn.fifo.push({ t0: 0, req: null, side: 'complete', retry })
+    })
   }
 
   async #openLoop(rate: number): Promise<void> {
@@ -192,7 +209,8 @@ class LoadWorker {
     const side = this.#side.get(re)
     if (side !== undefined) {
       this.#side.delete(re)
-      bump(this.#sideOut, `${side}:${r.ok ? 'ok' : r.error_code ?? 'error'}`)
+      bump(this.#sideOut, `${side.kind}:${r.ok ? 'ok' : r.error_code ?? 'error'}`)
+      if (!r.ok && this.#sending) side.retry?.()
       return
     }
     const p = this.#pending.get(re)
@@ -201,12 +219,9 @@ class LoadWorker {
     c.inFlight--
     const outcome = r.ok ? r.status ?? 'ok' : `error:${r.error_code ?? 'unknown'}`
     this.#finish(p, outcome, r.interviewer_id, r.assignment_id)
-    if (outcome === 'assigned' && r.interviewer_id !== undefined && this.#completes()) {
-      // Complete "the interviewer's oldest active interview" rather than this assignment: only
-      // active work can complete, and this one may still be waiting behind others.
-      const interviewer_id = r.interviewer_id
-      this.#later(() => this.#sideSend(c, 'complete', (id) => wsCompleteOldest(id, interviewer_id)))
-    }
+    // Complete "the interviewer's oldest active interview" rather than this assignment: only
+    // active work can complete, and this one may still be waiting behind others.
+    if (outcome === 'assigned' && r.interviewer_id !== undefined && this.#completes()) this.#completeLater({ kind: 'ws', c }, r.interviewer_id)
     if (this.#t.rate === null && this.#sending && performance.now() < this.#end) this.#sendRoute({ kind: 'ws', c }, performance.now())
   }
 
@@ -214,7 +229,11 @@ class LoadWorker {
     const p = conn.fifo[conn.head++]
     if (conn.head > 1024 && conn.head * 2 > conn.fifo.length) { conn.fifo = conn.fifo.slice(conn.head); conn.head = 0 }
     if (p === undefined) return
-    if (p.side !== undefined) { bump(this.#sideOut, `${p.side}:${res.status === 200 ? 'ok' : `http_${res.status}`}`); return }
+    if (p.side !== undefined) {
+      bump(this.#sideOut, `${p.side}:${res.status === 200 ? 'ok' : `http_${res.status}`}`)
+      if (res.status !== 200 && this.#sending) p.retry?.()
+      return
+    }
     let outcome = `http:${res.status}`
     let interviewer_id: number | undefined
     let assignment_id: string | undefined
@@ -232,10 +251,7 @@ class LoadWorker {
       // Non-JSON body: the outcome stays `http:<status>`.
     }
     this.#finish(p, outcome, interviewer_id, assignment_id)
-    if (outcome === 'assigned' && interviewer_id !== undefined && this.#completes()) {
-      const body = httpCompleteBody({ interviewer_id })
-      this.#later(() => { if (conn.c.request('POST', '/v1/complete', body)) conn.fifo.push({ t0: 0, req: null, side: 'complete' }) })
-    }
+    if (outcome === 'assigned' && interviewer_id !== undefined && this.#completes()) this.#completeLater(conn, interviewer_id)
     if (this.#t.rate === null && this.#sending && performance.now() < this.#end) this.#sendRoute(conn, performance.now())
   }
 
