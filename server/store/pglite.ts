@@ -3,21 +3,17 @@
 // a throwaway in-memory database).
 import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { Worker } from 'node:worker_threads'
-import { copyStatement, encodeCopy } from './copy.ts'
+import type { Worker } from 'node:worker_threads'
+import { copyStatement } from './copy.ts'
 import type { Db, Queryer, Row } from './db.ts'
 import { StoreError, toStoreError } from './errors.ts'
 import type { WorkerReply, WorkerRequest } from './pglite-worker.ts'
 import { SqlStore } from './sql-store.ts'
-import type { SeedRow, SeedTable } from './types.ts'
+import { startTsWorker } from './ts-worker.ts'
+import type { CopyChunk, SeedTable } from './types.ts'
 
 type Pending = { resolve: (r: WorkerReply & { ok: true }) => void; reject: (e: Error) => void }
 type Call = WorkerRequest extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never
-
-// Workers inherit no TypeScript loader under every runner (Node 20 ignores `--import` in a worker's
-// execArgv), so a two-line ESM bootstrap registers tsx in the worker before loading the .ts entry.
-const WORKER_ENTRY = new URL('./pglite-worker.ts', import.meta.url).href
-const BOOT = `import('tsx/esm/api').then(({ register }) => { register(); return import(require('node:worker_threads').workerData.entry) })`
 
 /** Bytes per COPY chunk handed to the worker; large chunks amortise the message hop. */
 const COPY_CHUNK_BYTES = 4 * 1024 * 1024
@@ -32,7 +28,7 @@ class PgliteClient {
   constructor(dataDir: string, where: string, ready: Pending) {
     this.#where = where
     this.#pending.set(0, ready)
-    this.#worker = new Worker(BOOT, { eval: true, workerData: { dataDir, entry: WORKER_ENTRY } })
+    this.#worker = startTsWorker(new URL('./pglite-worker.ts', import.meta.url), { dataDir })
     this.#worker.on('message', (r: WorkerReply) => {
       const p = this.#pending.get(r.id)
       if (!p) return
@@ -113,7 +109,7 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
       await client.terminate()
     },
   }
-  const bulk = async <T extends SeedTable>(table: T, batches: AsyncIterable<SeedRow[T][]> | Iterable<SeedRow[T][]>): Promise<number> => {
+  const bulk = async (table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number> => {
     const text = copyStatement(table, "'/dev/blob'")
     let n = 0
     let chunk: string[] = []
@@ -128,11 +124,10 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
       inFlight = client.call({ op: 'copy', text, data })
       inFlight.catch(() => {})
     }
-    for await (const rows of batches) {
-      const s = encodeCopy(table, rows)
-      chunk.push(s)
-      bytes += s.length
-      n += rows.length
+    for await (const c of chunks) {
+      chunk.push(c.text)
+      bytes += c.text.length
+      n += c.rows
       if (bytes >= COPY_CHUNK_BYTES) await flush()
     }
     if (bytes) await flush()

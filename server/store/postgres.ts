@@ -1,13 +1,14 @@
 // The Store on real Postgres through postgres.js: a small pool, errors mapped to StoreError codes,
 // and bulkLoad streaming COPY text lines with backpressure (constant memory at any size).
+import { once } from 'node:events'
 import postgres from 'postgres'
 import { redactUrl } from '../config.ts'
 import type { Logger } from '../log.ts'
-import { copyStatement, encodeCopy } from './copy.ts'
+import { copyStatement } from './copy.ts'
 import type { Db, Queryer, Row } from './db.ts'
 import { StoreError, toStoreError } from './errors.ts'
 import { SqlStore } from './sql-store.ts'
-import type { SeedRow, SeedTable } from './types.ts'
+import type { CopyChunk, SeedTable } from './types.ts'
 
 type Sql = postgres.Sql | postgres.TransactionSql
 type Params = postgres.ParameterOrJSON<never>[]
@@ -79,7 +80,7 @@ export async function createPostgresStore(opts: PostgresOptions): Promise<SqlSto
     const e = toStoreError(err, where)
     throw e.code === 'unavailable' ? e : new StoreError('unavailable', `cannot use database at ${where}: ${e.message}`, { cause: err })
   }
-  const bulk = async <T extends SeedTable>(table: T, batches: AsyncIterable<SeedRow[T][]> | Iterable<SeedRow[T][]>): Promise<number> => {
+  const bulk = async (table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number> => {
     let n = 0
     try {
       const stream = await sql.unsafe(copyStatement(table, 'stdin')).writable()
@@ -88,14 +89,10 @@ export async function createPostgresStore(opts: PostgresOptions): Promise<SqlSto
         stream.on('error', reject)
       })
       done.catch(() => {}) // observed below; an early error also rejects the drain wait
-      for await (const rows of batches) {
-        n += rows.length
-        if (!stream.write(encodeCopy(table, rows))) {
-          await new Promise<void>((resolve, reject) => {
-            stream.once('drain', resolve)
-            stream.once('error', reject)
-          })
-        }
+      for await (const chunk of chunks) {
+        n += chunk.rows
+        // Backpressure: never run ahead of the socket, so memory stays flat at any size.
+        if (!stream.write(chunk.text)) await once(stream, 'drain')
       }
       stream.end()
       await done

@@ -11,6 +11,12 @@ export interface SeedRow {
   interviews: InterviewRecord
 }
 
+/** Rows already encoded as COPY text lines (columns in copy.ts COLUMNS order), e.g. by a generator worker. */
+export interface CopyChunk {
+  rows: number
+  text: string
+}
+
 export interface Counts {
   users: number
   interviewers: number
@@ -59,6 +65,8 @@ export interface Store extends Directory, AssignmentLog, WeightsStore {
   reset(): Promise<void>
   /** Streams rows into a table in constant memory (COPY on Postgres); returns rows written. */
   bulkLoad<T extends SeedTable>(table: T, batches: AsyncIterable<SeedRow[T][]> | Iterable<SeedRow[T][]>): Promise<number>
+  /** bulkLoad for rows already encoded as COPY text (see copy.ts encodeCopy); returns rows written. */
+  bulkLoadEncoded(table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number>
 
   listUsers(q: { page: number; limit: number; search?: string }): Promise<Page<User>>
   userHistory(userId: number, limit?: number): Promise<InterviewRecord[]>

@@ -1,10 +1,10 @@
 // Interview history: who each user met, and how it went, sampled from the hidden ground truth.
 // Pairs lean toward plausible matches (shared language, some topic overlap), as real routing would,
 // with enough spread that the ground truth's deciles differ.
-import type { Interviewer, InterviewOutcome, InterviewRecord, User } from '../../../actors/model/types.ts'
+import type { Interviewer, InterviewOutcome, InterviewRecord } from '../../../actors/model/types.ts'
 import { Rng, STREAM } from './rng.ts'
 import { poolsFor } from './pools.ts'
-import { clamp } from './people.ts'
+import { clamp, type UserCore } from './people.ts'
 import { trueSuccessProbability } from './truth.ts'
 import { DAY_MS, EPOCH_MS } from './vocab.ts'
 
@@ -27,19 +27,13 @@ export class InterviewerIndex {
   }
 }
 
-/** How many interviews a user has: uniform in [0, 2K], so K on average. */
-export function historyCount(seed: number, userId: number, perUser: number): number {
-  if (perUser <= 0) return 0
-  return Rng.for(seed, STREAM.counts, userId).int(0, 2 * perUser)
-}
-
-function overlap(user: User, iv: Interviewer): number {
+function overlap(user: UserCore, iv: Interviewer): number {
   let n = 0
   for (const t of user.topics) if (iv.specializations.includes(t)) n++
   return n
 }
 
-function pickInterviewer(r: Rng, user: User, index: InterviewerIndex): Interviewer {
+function pickInterviewer(r: Rng, user: UserCore, index: InterviewerIndex): Interviewer {
   const pool = r.chance(0.75) ? (index.speaking(r.pick(user.languages)) ?? index.all) : index.all
   let best = r.pick(pool)
   if (r.chance(0.4)) {
@@ -67,11 +61,11 @@ function transcript(r: Rng, seed: number, outcome: InterviewOutcome, topic: stri
 }
 
 /** The history of one user; ids start at firstId and are consecutive. */
-export function makeHistory(seed: number, user: User, count: number, firstId: number, index: InterviewerIndex): InterviewRecord[] {
+export function makeHistory(seed: number, user: UserCore, count: number, firstId: number, index: InterviewerIndex): InterviewRecord[] {
   const out: InterviewRecord[] = []
   if (count === 0 || index.all.length === 0) return out
   const r = Rng.for(seed, STREAM.history, user.id)
-  const since = Date.parse(user.created_at)
+  const since = user.created_ms
   for (let k = 0; k < count; k++) {
     const iv = pickInterviewer(r, user, index)
     const p = trueSuccessProbability(user, iv, seed)

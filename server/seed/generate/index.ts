@@ -1,27 +1,14 @@
 // The synthetic data generator (pure, no I/O): users, interviewers and interview history as batches,
 // deterministic for (seed, sizes) and independent of batch size, in constant memory per batch.
 import type { Interviewer, InterviewRecord, User } from '../../../actors/model/types.ts'
-import { InterviewerIndex, historyCount, makeHistory } from './history.ts'
-import { makeInterviewer, makeUser } from './people.ts'
+import { InterviewerIndex, makeHistory } from './history.ts'
+import { DEFAULT_BATCH, historyCount, type Sizes } from './sizes.ts'
+import { makeInterviewer, makeUser, makeUserCore } from './people.ts'
 
-export { makeInterviewer, makeUser } from './people.ts'
-export { historyCount, InterviewerIndex } from './history.ts'
+export { makeInterviewer, makeUser, makeUserCore, type UserCore } from './people.ts'
+export { InterviewerIndex } from './history.ts'
+export { DEFAULT_BATCH, LIMITS, historyCount, totalHistory, type Sizes } from './sizes.ts'
 export { DEMO_TOPICS } from './vocab.ts'
-
-export interface Sizes {
-  users: number
-  interviewers: number
-  /** Average interviews per user (each user has 0..2K). */
-  historyPerUser: number
-}
-
-export const LIMITS = {
-  users: [100, 1_000_000],
-  interviewers: [10, 100_000],
-  historyPerUser: [0, 50],
-} as const satisfies Record<keyof Sizes, readonly [number, number]>
-
-export const DEFAULT_BATCH = 5_000
 
 function* ranged<T>(n: number, make: (id: number) => T, batch: number): Generator<T[]> {
   for (let lo = 1; lo <= n; lo += batch) {
@@ -46,13 +33,6 @@ export function generateInterviewers(seed: number, n: number): Interviewer[] {
   return out
 }
 
-/** Exact number of history rows for these sizes (cheap: one hash per user). */
-export function totalHistory(seed: number, sizes: Sizes): number {
-  let n = 0
-  for (let id = 1; id <= sizes.users; id++) n += historyCount(seed, id, sizes.historyPerUser)
-  return n
-}
-
 /** History for users 1..N in order, ids 1.. consecutive; holds all interviewers (≤ 100k) in memory. */
 export function* historyBatches(seed: number, sizes: Sizes, batch = DEFAULT_BATCH, interviewers?: Interviewer[]): Generator<InterviewRecord[]> {
   const index = new InterviewerIndex(interviewers ?? generateInterviewers(seed, sizes.interviewers))
@@ -61,7 +41,7 @@ export function* historyBatches(seed: number, sizes: Sizes, batch = DEFAULT_BATC
   for (let uid = 1; uid <= sizes.users; uid++) {
     const count = historyCount(seed, uid, sizes.historyPerUser)
     if (count === 0) continue
-    for (const rec of makeHistory(seed, makeUser(seed, uid), count, nextId, index)) out.push(rec)
+    for (const rec of makeHistory(seed, makeUserCore(seed, uid), count, nextId, index)) out.push(rec)
     nextId += count
     if (out.length >= batch) {
       yield out

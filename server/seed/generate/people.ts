@@ -57,9 +57,12 @@ function topicsFor(r: Rng, industry: string, k: number): string[] {
   return out
 }
 
-export function makeUser(seed: number, id: number): User {
+/** What history and the ground truth need of a user; drawn from its own stream so history
+ * generation skips the cosmetic fields (name, email, …) it does not use. */
+export type UserCore = Pick<User, 'id' | 'languages' | 'level' | 'preferred_type' | 'topics'> & { age_band: string; industry: string; country: Country; created_ms: number }
+
+export function makeUserCore(seed: number, id: number): UserCore {
   const r = Rng.for(seed, STREAM.users, id)
-  const pools = poolsFor(seed)
   const first = r.weighted(LANGUAGES)
   const country = r.weighted(COUNTRIES_BY_LANGUAGE.get(first)!)
   const languages = [first]
@@ -68,24 +71,40 @@ export function makeUser(seed: number, id: number): User {
     const extra = r.chance(0.5) ? r.pick(country.languages) : r.weighted(LANGUAGES)
     if (!languages.includes(extra)) languages.push(extra)
   }
-  const [fn, ln] = nameFrom(r, pools.names.get(first) ?? pools.names.get('English')!)
   const age_band = r.weighted(AGE_BANDS)
   const industry = r.weighted(INDUSTRIES)
-  const created = EPOCH_MS - r.int(30, 3 * 365) * DAY_MS - r.int(0, DAY_MS - 1)
+  return {
+    id,
+    languages,
+    level: r.weighted(LEVEL_BY_AGE[age_band]),
+    preferred_type: r.weighted(PREFERRED),
+    topics: topicsFor(r, industry, r.int(1, 4)),
+    age_band,
+    industry,
+    country,
+    created_ms: EPOCH_MS - r.int(30, 3 * 365) * DAY_MS - r.int(0, DAY_MS - 1),
+  }
+}
+
+export function makeUser(seed: number, id: number): User {
+  const c = makeUserCore(seed, id)
+  const r = Rng.for(seed, STREAM.userProfile, id)
+  const pools = poolsFor(seed)
+  const [fn, ln] = nameFrom(r, pools.names.get(c.languages[0]) ?? pools.names.get('English')!)
   return {
     id,
     name: `${fn} ${ln}`,
     email: `${slug(fn)}.${slug(ln)}${id}@${r.pick(EMAIL_DOMAINS)}`,
-    age_band,
-    country: country.name,
-    timezone: r.pick(country.timezones),
+    age_band: c.age_band,
+    country: c.country.name,
+    timezone: r.pick(c.country.timezones),
     education: r.weighted(EDUCATION),
-    industry,
-    level: r.weighted(LEVEL_BY_AGE[age_band]),
-    languages,
-    preferred_type: r.weighted(PREFERRED),
-    topics: topicsFor(r, industry, r.int(1, 4)),
-    created_at: iso(created),
+    industry: c.industry,
+    level: c.level,
+    languages: c.languages,
+    preferred_type: c.preferred_type,
+    topics: c.topics,
+    created_at: iso(c.created_ms),
   }
 }
 
@@ -96,7 +115,8 @@ export function makeInterviewer(seed: number, id: number): Interviewer {
   const availability = r.weighted(AVAILABILITY_W)
   if (ai) {
     const languages = ['English', ...r.distinct(AI_LANGUAGES, r.int(2, 7))]
-    const concurrency = r.int(3, 8)
+    // Elastic in principle, but capped low enough that a demo burst visibly fills queues.
+    const concurrency = r.int(2, 4)
     return {
       id,
       name: `${r.pick(pools.aiNames)} ${id}`,
@@ -107,7 +127,7 @@ export function makeInterviewer(seed: number, id: number): Interviewer {
       years_experience: r.int(1, 4),
       cost: r.int(12, 35),
       concurrency,
-      capacity: concurrency * 2,
+      capacity: concurrency + r.int(2, 4),
       clearance: r.chance(0.1),
       availability,
       rating: round1(clamp(3.9 + 0.3 * r.normal(), 3, 5)),

@@ -24,7 +24,7 @@ export function hash32(a: number, b = 0, c = 0, d = 0): number {
 export const unit = (h: number): number => h / 4294967296
 
 /** Table tags for per-entity streams. */
-export const STREAM = { users: 1, interviewers: 2, history: 3, truth: 4, pools: 5, counts: 6 } as const
+export const STREAM = { users: 1, interviewers: 2, history: 3, truth: 4, pools: 5, counts: 6, userProfile: 7 } as const
 
 /** A small PRNG (mulberry32) with the draws the generator needs. */
 export class Rng {

@@ -4,6 +4,9 @@
 import type { Interviewer, Seniority, User, UserLevel } from '../../../actors/model/types.ts'
 import { STREAM, hash32, unit } from './rng.ts'
 
+/** The user fields the truth reads: a full User or the generator's UserCore. */
+export type TruthUser = Pick<User, 'id' | 'languages' | 'level' | 'preferred_type' | 'topics'>
+
 const LEVEL: Record<UserLevel, number> = { entry: 0, mid: 1, senior: 2, executive: 3 }
 const SENIORITY: Record<Seniority, number> = { junior: 0, mid: 1, senior: 2, principal: 3 }
 
@@ -16,7 +19,7 @@ export interface TruthFeatures {
   type_fit: number
 }
 
-export function truthFeatures(user: User, interviewer: Interviewer): TruthFeatures {
+export function truthFeatures(user: TruthUser, interviewer: Interviewer): TruthFeatures {
   let language = 0
   for (const l of user.languages) if (interviewer.languages.includes(l)) language = 1
   let overlap = 0
@@ -43,7 +46,7 @@ function pairNoise(seed: number, userId: number, interviewerId: number): number 
 }
 
 /** The true success probability of this pair (sigmoid of weighted features plus pair noise). */
-export function trueSuccessProbability(user: User, interviewer: Interviewer, seed: number): number {
+export function trueSuccessProbability(user: TruthUser, interviewer: Interviewer, seed: number): number {
   const f = truthFeatures(user, interviewer)
   const w = TRUTH_WEIGHTS
   const z = w.bias + w.language * f.language + w.topic * f.topic + w.experience * (f.experience - 0.5) +

@@ -1,0 +1,63 @@
+// Seeding: streams generated users, interviewers and history into a Store, with progress and a
+// summary; seedIfEmpty gives `npm start` the demo dataset on an empty database.
+import type { Logger } from '../log.ts'
+import type { Store } from '../store/index.ts'
+import type { CopyChunk } from '../store/types.ts'
+import { totalHistory, type Sizes } from './generate/sizes.ts'
+import { produce } from './producer.ts'
+import { SummaryBuilder, type SeedSummary } from './summary.ts'
+
+export type { SeedSummary } from './summary.ts'
+export { formatSummary } from './summary.ts'
+export { LIMITS, type Sizes } from './generate/sizes.ts'
+
+/** The demo dataset: the Terac demo's curl examples are meaningful against it (see seed.test.ts). */
+export const DEMO_SEED = 20_260_101
+export const DEMO_SIZES: Sizes = { users: 1_000, interviewers: 100, historyPerUser: 5 }
+
+export interface SeedOptions extends Sizes {
+  seed: number
+}
+
+export interface SeedProgress {
+  table: 'interviewers' | 'users' | 'interviews'
+  /** Rows written so far, all tables. */
+  rows: number
+  /** Rows this run will write in all. */
+  total: number
+}
+
+/**
+ * Seeds an empty database (bulk loads fail with StoreError('conflict') on existing ids). Each table is
+ * generated on a worker thread and streamed as COPY text, so memory stays flat at any size.
+ */
+export async function seedDatabase(store: Store, opts: SeedOptions, onProgress?: (p: SeedProgress) => void): Promise<SeedSummary> {
+  const { seed } = opts
+  const sizes: Sizes = { users: opts.users, interviewers: opts.interviewers, historyPerUser: opts.historyPerUser }
+  const summary = new SummaryBuilder(seed, sizes)
+  const total = sizes.users + sizes.interviewers + totalHistory(seed, sizes)
+  let rows = 0
+  for (const table of ['interviewers', 'users', 'interviews'] as const) {
+    await store.bulkLoadEncoded(table, counted(produce(table, seed, sizes, (s) => summary.merge(s)), (n) => {
+      rows += n
+      onProgress?.({ table, rows, total })
+    }))
+  }
+  return summary.finish()
+}
+
+async function* counted(chunks: AsyncIterable<CopyChunk>, each: (rows: number) => void): AsyncGenerator<CopyChunk> {
+  for await (const c of chunks) {
+    yield c
+    each(c.rows)
+  }
+}
+
+/** Seeds the demo dataset when the database holds no users, interviewers or history. */
+export async function seedIfEmpty(store: Store, log: Logger): Promise<SeedSummary | null> {
+  if (!(await store.isEmpty())) return null
+  log.info({ seed: DEMO_SEED, ...DEMO_SIZES }, 'empty database: seeding the demo dataset')
+  const s = await seedDatabase(store, { ...DEMO_SIZES, seed: DEMO_SEED })
+  log.info({ counts: s.counts, elapsed_ms: s.elapsed_ms }, 'demo dataset seeded')
+  return s
+}

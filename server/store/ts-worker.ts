@@ -1,0 +1,10 @@
+// Starts a worker thread from a .ts module. Workers inherit no TypeScript loader under every runner
+// (Node 20 ignores `--import` in a worker's execArgv), so a tiny bootstrap registers tsx in the
+// worker before importing the entry.
+import { Worker, type ResourceLimits } from 'node:worker_threads'
+
+const BOOT = `import('tsx/esm/api').then(({ register }) => { register(); return import(require('node:worker_threads').workerData.__entry) })`
+
+export function startTsWorker(entry: URL, workerData: Record<string, unknown>, resourceLimits?: ResourceLimits): Worker {
+  return new Worker(BOOT, { eval: true, workerData: { ...workerData, __entry: entry.href }, resourceLimits })
+}
