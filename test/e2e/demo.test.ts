@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CompleteResult } from '../../actors/engine.ts'
 import type { HealthReport, InterviewerState, RouteResult, StateSnapshot } from '../../client/protocol.ts'
-import { get, post, startServer, type ServerHandle } from './server.ts'
+import { RawWs, get, post, startServer, type ServerHandle } from './server.ts'
 
 let srv: ServerHandle
 beforeAll(async () => { srv = await startServer() })
@@ -117,5 +117,21 @@ describe('demo scenarios', () => {
     const r = await post<{ results: RouteResult[] }>(`${srv.url}/v1/route/batch`, { requests: [one, { ...one, language: 'Klingon' }] })
     expect(r.status).toBe(200)
     expect(r.body.results.map((x) => x.status)).toEqual([expect.any(String), 'no_candidates'])
+  })
+
+  it('SIGTERM: answers what it accepted, closes sockets with server_shutdown, exits 0', async () => {
+    const ws = await RawWs.open(srv.wsUrl)
+    const body = { type: 'route', topics: ['FinTech'], language: 'English', budget: 100, sensitivity: false, sla_min: 30, user_id: 3 }
+    const first = ws.call({ id: 'first', ...body })
+    await first
+    for (let i = 0; i < 20; i++) ws.send({ id: i, ...body })
+    await ws.next((m) => m.re === 0)
+    const code = await srv.stop('SIGTERM')
+    expect(code).toBe(0)
+    expect(await ws.closed).toBe(4003)
+    // Every request the server read before the signal got its reply before the close.
+    const replies = ws.frames.filter((f) => typeof f.re === 'number')
+    expect(replies.length).toBeGreaterThan(0)
+    for (const r of replies) expect(r.ok === true || (r.error as { code: string }).code === 'unavailable').toBe(true)
   })
 })
