@@ -2,7 +2,7 @@
 // both measured in the same run with the same driver, then p99 at half of the route peak.
 import type { LoadReport } from '../driver/types.ts'
 import { cpuCells, drive, nines, outcomeCell } from './drive.ts'
-import { resetQueues, startEcho, startServer } from './procs.ts'
+import { resetQueues, sharedServer, startEcho } from './procs.ts'
 import type { BenchContext, BenchSection, BenchTable } from './types.ts'
 
 /** Requests in flight per connection: enough to keep the server busy, like a multiplexing backend. */
@@ -13,9 +13,9 @@ const LEVELS = [
 ]
 
 export default async function echoVsWs(ctx: BenchContext): Promise<BenchSection> {
-  const duration_ms = ctx.quick ? 3000 : 8000
+  const duration_ms = ctx.quick ? 2000 : 8000
   const echo = await startEcho()
-  const server = await startServer(ctx.tmpDir)
+  const server = await sharedServer(ctx.tmpDir)
   const rows: BenchTable['rows'] = []
   const echoRuns: LoadReport[] = []
   const routeRuns: LoadReport[] = []
@@ -39,7 +39,6 @@ export default async function echoVsWs(ctx: BenchContext): Promise<BenchSection>
     })
   } finally {
     await echo.stop()
-    await server.stop()
   }
   const peakRoute = routeRuns.reduce((a, b) => (b.throughput > a.throughput ? b : a))
   const peakEcho = echoRuns.reduce((a, b) => (b.throughput > a.throughput ? b : a))

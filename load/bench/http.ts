@@ -2,7 +2,7 @@
 // flight each) and with pipelining, against the 10,000 req/s goal.
 import type { LoadReport } from '../driver/types.ts'
 import { cpuCells, drive, nines, outcomeCell } from './drive.ts'
-import { resetQueues, startServer } from './procs.ts'
+import { resetQueues, sharedServer } from './procs.ts'
 import type { BenchContext, BenchSection, BenchTable } from './types.ts'
 
 const GOAL_RPS = 10_000
@@ -10,23 +10,19 @@ const GOAL_RPS = 10_000
 const REFERENCE_DEMO_RPS = 150
 
 export default async function httpBench(ctx: BenchContext): Promise<BenchSection> {
-  const duration_ms = ctx.quick ? 3000 : 8000
+  const duration_ms = ctx.quick ? 2000 : 8000
   // One request in flight per connection, as curl with keep-alive: the gateway does not answer
   // pipelined HTTP/1.1 requests (measured: a connection with several written requests stalls).
   const levels = ctx.quick ? [{ conns: 64, pipeline: 1 }] : [{ conns: 16, pipeline: 1 }, { conns: 64, pipeline: 1 }, { conns: 256, pipeline: 1 }]
-  const server = await startServer(ctx.tmpDir)
+  const server = await sharedServer(ctx.tmpDir)
   const runs: LoadReport[] = []
   const rows: BenchTable['rows'] = []
-  try {
-    for (const { conns, pipeline } of levels) {
-      await resetQueues(server.url)
-      const r = await drive(ctx, `http ${conns}x${pipeline}`, { url: server.url, scenario: 'http-burst', conns, pipeline, duration_ms, complete: true, service_ms: 20, server_pid: server.pid, check: runs.length === 0 })
-      runs.push(r)
-      const l = r.latency_ms
-      rows.push([conns, pipeline, Math.round(r.throughput), l.p50, l.p90, l.p99, l.max, ...cpuCells(r), outcomeCell(r)])
-    }
-  } finally {
-    await server.stop()
+  for (const { conns, pipeline } of levels) {
+    await resetQueues(server.url)
+    const r = await drive(ctx, `http ${conns}x${pipeline}`, { url: server.url, scenario: 'http-burst', conns, pipeline, duration_ms, complete: true, service_ms: 20, server_pid: server.pid, check: runs.length === 0 })
+    runs.push(r)
+    const l = r.latency_ms
+    rows.push([conns, pipeline, Math.round(r.throughput), l.p50, l.p90, l.p99, l.max, ...cpuCells(r), outcomeCell(r)])
   }
   const best = runs.reduce((a, b) => (b.throughput > a.throughput ? b : a))
   const inv = runs[0]?.invariants

@@ -75,6 +75,21 @@ export async function startEcho(): Promise<Proc> {
  * an inherited DATABASE_URL / NATS_URL / JWT_SECRET must not change what is measured. The per-peer
  * rate limit is lifted because every benchmark client shares one loopback address.
  */
+let shared: Promise<Proc> | null = null
+
+/** One server shared by the transport benchmarks (start-up seeds the demo dataset: seconds). */
+export function sharedServer(tmpDir: string): Promise<Proc> {
+  shared ??= startServer(tmpDir)
+  return shared
+}
+
+/** Stops the shared server; the harness calls it once all modules ran. */
+export async function stopShared(): Promise<void> {
+  const s = shared
+  shared = null
+  if (s) await (await s.catch(() => null))?.stop()
+}
+
 export async function startServer(tmpDir: string, extra: Record<string, string> = {}): Promise<Proc> {
   const port = await freePort()
   const dataDir = join(tmpDir, `data-${port}`)

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { cpus, freemem, platform, release, tmpdir, totalmem } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { stopShared } from './procs.ts'
 import { renderMarkdown, type Outcome, type RunMeta } from './report.ts'
 import { renderSvg } from './svg.ts'
 import type { BenchContext, BenchModule } from './types.ts'
@@ -78,6 +79,7 @@ try {
     if (tty) process.stderr.write('\n')
   }
 } finally {
+  await stopShared()
   rmSync(tmp, { recursive: true, force: true })
 }
 
