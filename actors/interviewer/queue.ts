@@ -230,8 +230,9 @@ export class InterviewerQueue implements Candidate {
   }
 
   #index(id: string): number {
+    // Backwards: the hot lookups (confirm / release of a fresh reservation) are at the tail.
     const list = this.#entries
-    for (let i = 0; i < list.length; i++) if (list[i].a.id === id) return i
+    for (let i = list.length - 1; i >= 0; i--) if (list[i].a.id === id) return i
     return -1
   }
 
