@@ -14,6 +14,18 @@ export type GatewayStore = Pick<Store, 'kind' | 'location' | 'ping' | 'listUsers
 
 const TERMINAL = new Set(['completed', 'cancelled', 'expired'])
 
+/**
+ * The schemas let unknown fields through (forward compatibility); only the known ones reach the
+ * engine, which stores the request with every decision.
+ */
+function onlyRouteFields(r: RouteRequest): RouteRequest {
+  const out: RouteRequest = { user_id: r.user_id, topics: r.topics, language: r.language, budget: r.budget, sensitivity: r.sensitivity, sla_min: r.sla_min }
+  if (r.request_id !== undefined) out.request_id = r.request_id
+  if (r.wait !== undefined) out.wait = r.wait
+  if (r.priority !== undefined) out.priority = r.priority
+  return out
+}
+
 export class Service {
   readonly engine: RoutingEngine
   readonly store: GatewayStore
@@ -59,8 +71,9 @@ export class Service {
     if (denied) throw GatewayError.from(denied)
   }
 
-  route(p: Principal, req: RouteRequest): Promise<RouteResult> {
+  route(p: Principal, body: RouteRequest): Promise<RouteResult> {
     this.check(p, 'route')
+    const req = onlyRouteFields(body)
     const key = req.request_id
     if (key !== undefined) {
       const pending = this.#routing.get(key)

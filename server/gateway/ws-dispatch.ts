@@ -1,5 +1,5 @@
 // One validated WebSocket request → the Service (or the push hub / bidding), → one reply with `re`.
-import type { ClientMessage, RouteRequest } from '../../client/protocol.ts'
+import type { ClientMessage } from '../../client/protocol.ts'
 import type { Encoding } from '../../client/codec.ts'
 import { interviewerOf } from '../auth/index.ts'
 import type { Logger } from '../log.ts'
@@ -47,10 +47,9 @@ export class Dispatcher {
     const p = conn.principal
     const svc = this.#svc
     switch (msg.type) {
-      case 'route': {
-        const { id: _id, type: _type, ...req } = msg
-        return svc.route(p, req satisfies RouteRequest)
-      }
+      case 'route':
+        // The message is a RouteRequest plus id and type; Service.route copies only the route fields.
+        return svc.route(p, msg)
       case 'cancel':
         return svc.cancel(p, msg.assignment_id)
       case 'complete': {
