@@ -70,7 +70,7 @@ export default async function echoVsWs(ctx: BenchContext): Promise<BenchSection>
         ],
       },
       {
-        id: 'ws-latency', title: 'WebSocket round-trip latency distribution', x_label: 'percentile (1 = p90, 2 = p99, 3 = p99.9)', y_label: 'ms', kind: 'line',
+        id: 'ws-latency', title: 'WebSocket round-trip latency distribution', x_label: 'percentile (1 = p90, 2 = p99, 3 = p99.9)', y_label: 'ms', kind: 'line', log_y: true,
         series: [
           { name: 'route at half of peak', points: half.percentiles.map(([p, v]) => [nines(p), v]) },
           { name: `route peak, ${peakRoute.conns} conns`, points: peakRoute.percentiles.map(([p, v]) => [nines(p), v]) },

@@ -1,6 +1,6 @@
 // The SVG renderer produces well-formed SVG with axes, ticks, legend and escaped labels.
 import { describe, expect, it } from 'vitest'
-import { escapeXml, formatTick, niceTicks, renderSvg } from './svg.ts'
+import { decades, escapeXml, formatTick, niceTicks, renderSvg } from './svg.ts'
 
 /** A minimal well-formedness check: every opened element is closed in order. */
 function wellFormed(svg: string): boolean {
@@ -34,6 +34,14 @@ describe('svg renderer', () => {
     expect(wellFormed(bar)).toBe(true)
     expect(bar.match(/<rect [^>]*><title>/g)).toHaveLength(4)
     expect(bar).not.toMatch(/NaN|Infinity/)
+  })
+
+  it('renders a log-y chart with decade ticks, dropping non-positive values', () => {
+    const svg = renderSvg({ id: 'y', title: 't', x_label: 'p', y_label: 'ms', kind: 'line', log_y: true, series: [{ name: 'a', points: [[0, 0], [1, 0.05], [2, 3], [3, 250]] }] })
+    expect(wellFormed(svg)).toBe(true)
+    for (const t of ['>0.01<', '>0.1<', '>1<', '>10<', '>100<', '>1000<']) expect(svg).toContain(t)
+    expect(svg).not.toMatch(/NaN|Infinity/)
+    expect(decades(0.05, 250)).toEqual([0.01, 0.1, 1, 10, 100, 1000])
   })
 
   it('renders an empty plot', () => {

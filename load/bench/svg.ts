@@ -21,6 +21,13 @@ export function niceTicks(lo: number, hi: number, count = 6): number[] {
   return ticks
 }
 
+/** Powers of ten from below lo to above hi (log axes). */
+export function decades(lo: number, hi: number): number[] {
+  const a = Math.floor(Math.log10(lo))
+  const b = Math.max(a + 1, Math.ceil(Math.log10(hi)))
+  return Array.from({ length: b - a + 1 }, (_, i) => Number((10 ** (a + i)).toPrecision(12)))
+}
+
 export function formatTick(v: number): string {
   const a = Math.abs(v)
   if (a >= 1e6) return `${Number((v / 1e6).toPrecision(3))}M`
@@ -30,7 +37,8 @@ export function formatTick(v: number): string {
 }
 
 export function renderSvg(plot: BenchPlot): string {
-  const pts = plot.series.flatMap((s) => s.points).filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!plot.log_x || x > 0))
+  const usable = ([x, y]: [number, number]): boolean => Number.isFinite(x) && Number.isFinite(y) && (!plot.log_x || x > 0) && (!plot.log_y || y > 0)
+  const pts = plot.series.flatMap((s) => s.points).filter(usable)
   const pw = W - M.left - M.right
   const ph = H - M.top - M.bottom
   const out: string[] = [
@@ -50,13 +58,14 @@ export function renderSvg(plot: BenchPlot): string {
   let x1 = tx(Math.max(...xs))
   if (x1 === x0) { x0 -= 1; x1 += 1 }
   const yMax = Math.max(...ys)
-  const yTicks = niceTicks(Math.min(0, ...ys), yMax > 0 ? yMax * 1.05 : 1)
-  const y0 = yTicks[0] as number
-  const y1 = Math.max(yTicks[yTicks.length - 1] as number, yMax)
+  const ty = (v: number): number => (plot.log_y ? Math.log10(v) : v)
+  const yTicks = plot.log_y ? decades(Math.min(...ys), yMax) : niceTicks(Math.min(0, ...ys), yMax > 0 ? yMax * 1.05 : 1)
+  const y0 = plot.log_y ? Math.log10(yTicks[0] as number) : (yTicks[0] as number)
+  const y1 = plot.log_y ? Math.log10(yTicks[yTicks.length - 1] as number) : Math.max(yTicks[yTicks.length - 1] as number, yMax)
   // Bars are placed by category (the distinct x values) so a bar chart never overlaps.
   const cats = [...new Set(xs)].sort((a, b) => a - b)
   const sx = (v: number): number => bars ? M.left + ((cats.indexOf(v) + 0.5) / cats.length) * pw : M.left + ((tx(v) - x0) / (x1 - x0)) * pw
-  const sy = (v: number): number => M.top + ph - ((v - y0) / (y1 - y0)) * ph
+  const sy = (v: number): number => M.top + ph - ((ty(v) - y0) / (y1 - y0 || 1)) * ph
 
   for (const t of yTicks) {
     const y = sy(t).toFixed(1)
@@ -74,19 +83,20 @@ export function renderSvg(plot: BenchPlot): string {
   out.push(`<line x1="${M.left}" y1="${M.top + ph}" x2="${W - M.right}" y2="${M.top + ph}" stroke="#333"/>`)
   out.push(`<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + ph}" stroke="#333"/>`)
   out.push(`<text x="${M.left + pw / 2}" y="${H - 18}" text-anchor="middle">${escapeXml(plot.x_label)}${plot.log_x ? ' (log scale)' : ''}</text>`)
-  out.push(`<text transform="translate(18 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(plot.y_label)}</text>`)
+  out.push(`<text transform="translate(18 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(plot.y_label)}${plot.log_y ? ' (log scale)' : ''}</text>`)
 
   const n = plot.series.length
   plot.series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length] as string
-    const sp = s.points.filter(([x, y]) => Number.isFinite(x) && Number.isFinite(y) && (!plot.log_x || x > 0))
+    const sp = s.points.filter(usable)
     if (bars) {
       const slot = (pw / cats.length) * 0.8
       const bw = slot / n
       for (const [x, y] of sp) {
         const left = sx(x) - slot / 2 + i * bw
-        const top = sy(Math.max(y, y0))
-        out.push(`<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${(sy(y0) - top).toFixed(1)}" fill="${color}"><title>${escapeXml(`${s.name}: ${formatTick(y)}`)}</title></rect>`)
+        const base = M.top + ph
+        const top = Math.min(base, sy(y))
+        out.push(`<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${(base - top).toFixed(1)}" fill="${color}"><title>${escapeXml(`${s.name}: ${formatTick(y)}`)}</title></rect>`)
       }
     } else {
       const sorted = [...sp].sort((a, b) => a[0] - b[0])

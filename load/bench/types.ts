@@ -28,6 +28,8 @@ export interface BenchPlot {
   kind: 'line' | 'bar'
   /** Log-scale x axis (e.g. number of interviewers). */
   log_x?: boolean
+  /** Log-scale y axis (e.g. latencies spanning µs to seconds). */
+  log_y?: boolean
   series: { name: string; points: [number, number][] }[]
 }
 
