@@ -27,18 +27,32 @@ export interface SeedProgress {
   total: number
 }
 
+export interface SeedRunOptions {
+  /**
+   * Generate on a worker thread (heap-capped, beside the database I/O). Default: only for runs above
+   * WORKER_THRESHOLD rows, where it pays for the worker's start-up (loading tsx and faker again).
+   */
+  worker?: boolean
+}
+export const WORKER_THRESHOLD = 100_000
+
 /**
- * Seeds an empty database (bulk loads fail with StoreError('conflict') on existing ids). Each table is
- * generated on a worker thread and streamed as COPY text, so memory stays flat at any size.
+ * Seeds an empty database (bulk loads fail with StoreError('conflict') on existing ids). Rows are
+ * streamed as COPY text in constant memory; both generation paths produce identical rows.
  */
-export async function seedDatabase(store: Store, opts: SeedOptions, onProgress?: (p: SeedProgress) => void): Promise<SeedSummary> {
+export async function seedDatabase(store: Store, opts: SeedOptions, onProgress?: (p: SeedProgress) => void, run: SeedRunOptions = {}): Promise<SeedSummary> {
   const { seed } = opts
   const sizes: Sizes = { users: opts.users, interviewers: opts.interviewers, historyPerUser: opts.historyPerUser }
   const summary = new SummaryBuilder(seed, sizes)
   const total = sizes.users + sizes.interviewers + totalHistory(seed, sizes)
+  const worker = run.worker ?? total > WORKER_THRESHOLD
+  // The in-process path loads the generator (and faker) only when it is used.
+  const local = worker ? null : await import('./chunks.ts')
   let rows = 0
   for (const table of ['interviewers', 'users', 'interviews'] as const) {
-    await store.bulkLoadEncoded(table, counted(produce(table, seed, sizes, (s) => summary.merge(s)), (n) => {
+    const onSummary = (s: SeedSummary): void => summary.merge(s)
+    const chunks = local ? local.tableChunks(table, seed, sizes, onSummary) : produce(table, seed, sizes, onSummary)
+    await store.bulkLoadEncoded(table, counted(chunks, (n) => {
       rows += n
       onProgress?.({ table, rows, total })
     }))
@@ -46,7 +60,7 @@ export async function seedDatabase(store: Store, opts: SeedOptions, onProgress?:
   return summary.finish()
 }
 
-async function* counted(chunks: AsyncIterable<CopyChunk>, each: (rows: number) => void): AsyncGenerator<CopyChunk> {
+async function* counted(chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>, each: (rows: number) => void): AsyncGenerator<CopyChunk> {
   for await (const c of chunks) {
     yield c
     each(c.rows)

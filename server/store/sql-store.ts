@@ -10,6 +10,8 @@ import type { AuditEntry, CopyChunk, Counts, DecisionQuery, Page, SeedRow, SeedT
 
 export type BulkLoader = (table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>) => Promise<number>
 
+/** Fingerprint of an empty table. */
+const md5Empty = 'd41d8cd98f00b204e9800998ecf8427e'
 const OPEN = `('offered', 'accepted', 'active')`
 const json = (v: unknown): string => JSON.stringify(v)
 const clampLimit = (n: number | undefined, dflt: number): number => Math.min(1000, Math.max(1, Math.floor(n ?? dflt)))
@@ -79,6 +81,20 @@ export class SqlStore implements Store {
       for (const ix of indexes) await this.#db.exec(ix.def)
       if (empty) await this.#db.exec(`analyze ${table}`)
     }
+  }
+
+  async checksums(): Promise<Record<SeedTable, string>> {
+    return this.#db.transaction(async (tx) => {
+      // Timestamps render in the session time zone; pin it so every server agrees.
+      await tx.exec(`set local timezone to 'UTC'`)
+      const out = {} as Record<SeedTable, string>
+      for (const t of ['users', 'interviewers', 'interviews'] as const) {
+        // Hash of per-row hashes: the aggregated string stays 32 bytes a row, far under text's 1 GB cap.
+        const [r] = await tx.query<{ sum: string | null }>(`select md5(string_agg(md5(t::text), '' order by t.id)) as sum from ${t} t`)
+        out[t] = r.sum ?? md5Empty
+      }
+      return out
+    })
   }
 
   // ---- Directory ----

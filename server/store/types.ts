@@ -65,6 +65,11 @@ export interface Store extends Directory, AssignmentLog, WeightsStore {
   reset(): Promise<void>
   /** Streams rows into a table in constant memory (COPY on Postgres); returns rows written. */
   bulkLoad<T extends SeedTable>(table: T, batches: AsyncIterable<SeedRow[T][]> | Iterable<SeedRow[T][]>): Promise<number>
+  /**
+   * md5 fingerprint of each seeded table's rows in id order, rendered in UTC: equal fingerprints mean
+   * equal contents, on either backend (determinism checks, verifying a copy). Reads whole tables.
+   */
+  checksums(): Promise<Record<SeedTable, string>>
   /** bulkLoad for rows already encoded as COPY text (see copy.ts encodeCopy); returns rows written. */
   bulkLoadEncoded(table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number>
 
