@@ -11,7 +11,7 @@ import { GroupCommitter } from '../commit/committer.ts'
 import { Requester } from '../runtime/requester.ts'
 import { WeightsBook, WeightsError } from '../scoring/weights.ts'
 import { ShardHost } from '../shard/host.ts'
-import { pack, subjects, unpack, type CtlReply, type CtlReq, type RemoteBidReq, type Subjects, type TransitionResult } from '../shard/messages.ts'
+import { pack, subjects, unpack, type BidderMsg, type CtlReply, type CtlReq, type RemoteBidReq, type Subjects, type TransitionResult } from '../shard/messages.ts'
 import { Router } from '../router/router.ts'
 import { UserCache } from '../router/users.ts'
 import { validateRoute } from '../router/validate.ts'
@@ -46,6 +46,8 @@ export class Engine implements RoutingEngine {
   #held: HeldRequests
   #subs: BusSubscription[] = []
   #bidders = new Map<number, { bidder: RemoteBidder; sub: BusSubscription }>()
+  /** Interviewers with a remote bidder anywhere in the cluster (from `bidders` announcements). */
+  #remoteKnown = new Set<number>()
   #inflight = new Map<string, Promise<RouteResult>>()
   #recent = new Map<string, RouteResult>()
   #routing = 0
@@ -76,7 +78,7 @@ export class Engine implements RoutingEngine {
       offerTimeoutMs: c.OFFER_TIMEOUT_S * 1000,
       log: o.log,
       scanLimit: o.scanLimit,
-      onAssignment: (e) => this.#events.assignment(e),
+      onAssignment: (a, previous, cq) => this.#events.assignmentOf(a, previous, cq),
     })
     this.#users = new UserCache(o.store)
     this.#router = new Router({
@@ -92,6 +94,8 @@ export class Engine implements RoutingEngine {
       store: o.store,
       weights: this.#weights,
       onDecision: (e) => this.#events.decision(e),
+      wantsDecision: () => this.#events.wantsDecisions(),
+      remoteBidding: () => this.#remoteKnown.size > 0,
     })
     this.#held = new HeldRequests({
       attempt: async (h) => {
@@ -114,6 +118,11 @@ export class Engine implements RoutingEngine {
     this.#subs.push(
       bus.subscribe(this.#s.freed, () => this.#held.freed()),
       bus.subscribe(this.#s.weights, (m) => this.#weights.adopt(unpack<Weights>(m.data))),
+      bus.subscribe(this.#s.bidders, (m) => {
+        const b = unpack<BidderMsg>(m.data)
+        if (b.on) this.#remoteKnown.add(b.iv)
+        else this.#remoteKnown.delete(b.iv)
+      }),
     )
     this.#running = true
     this.#startedAt = Date.now()

@@ -3,6 +3,7 @@
 import type { Bus, BusSubscription } from '../bus/types.ts'
 import { LocalBus } from '../bus/local.ts'
 import type { AssignmentEvent, DecisionEvent, HeartbeatEvent } from '../../client/protocol.ts'
+import type { Assignment, AssignmentState } from '../model/types.ts'
 import type { Subjects } from '../shard/messages.ts'
 
 const enc = new TextEncoder()
@@ -43,6 +44,17 @@ export class EventHub {
 
   stop(): void {
     for (const s of this.#subs.splice(0)) s.unsubscribe()
+  }
+
+  /** False when nobody would see a decision event: the router then skips building it. */
+  wantsDecisions(): boolean {
+    return this.#decision.size > 0 || this.#wanted(this.#s.decisions)
+  }
+
+  /** Builds and sends an assignment event, unless nobody would see it. */
+  assignmentOf(a: Assignment, previous: AssignmentState | null, currentQueue: number): void {
+    if (this.#assignment.size === 0 && !this.#wanted(this.#s.assignments(a.interviewer_id))) return
+    this.assignment({ type: 'assignment', assignment_id: a.id, interviewer_id: a.interviewer_id, user_id: a.user_id, state: a.state, previous, current_queue: currentQueue, at: new Date().toISOString() })
   }
 
   decision(e: DecisionEvent): void {

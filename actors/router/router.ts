@@ -13,7 +13,7 @@ import type { GroupCommitter } from '../commit/committer.ts'
 import type { Requester } from '../runtime/requester.ts'
 import { levelIndex } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
-import { pack, packBids, unpack, unpackBids, type CommitReply, type CommitReq, type DecisionDraft, type ScoreReply, type ScoreReq, type Subjects } from '../shard/messages.ts'
+import { decodeCommitReply, decodeScoreReply, encodeCommitReq, encodeScoreReq, packBids, unpackBids, type CommitReq, type DecisionDraft, type ScoreReq, type Subjects } from '../shard/messages.ts'
 import type { UserCache } from './users.ts'
 
 export interface RouterOptions {
@@ -30,9 +30,13 @@ export interface RouterOptions {
   committer: GroupCommitter
   store: Pick<AssignmentLog, 'findDecisionByRequestId'>
   weights: WeightsBook
+  /** True while some interviewer bids remotely: only then does the scoring request carry the request. */
+  remoteBidding?: () => boolean
   /** Bids asked from each host (top-k); default 4. */
   k?: number
   onDecision: (e: DecisionEvent) => void
+  /** False when no one listens for decisions: announce() then builds nothing. */
+  wantsDecision?: () => boolean
 }
 
 /** A decision reached without holding: the result plus what to record. */
@@ -80,21 +84,21 @@ export class Router {
       k: this.#k,
       now: Date.now(),
       remote_ms: Math.max(1, Math.floor(o.gatherDeadlineMs * 0.6)),
-      req,
+      req: o.remoteBidding?.() ? req : null,
     }
     if (exclude && exclude.length) sreq.excl = exclude
-    const g = await o.requester.gather(this.#scoreSubjects, pack(sreq), o.gatherDeadlineMs)
+    const g = await o.requester.gather(this.#scoreSubjects, encodeScoreReq(sreq), o.gatherDeadlineMs)
     let bids: Bid[] = []
     let full = 0
     let skipped: string[] = []
     if (g.replies.length === 1 && o.shardCount === 1) {
-      const rep = unpack<ScoreReply>(g.replies[0])
+      const rep = decodeScoreReply(g.replies[0])
       bids = unpackBids(rep.bids)
       full = rep.full
     } else {
       const answered = new Set<number>()
       for (const data of g.replies) {
-        const rep = unpack<ScoreReply>(data)
+        const rep = decodeScoreReply(data)
         if (answered.has(rep.shard)) continue
         answered.add(rep.shard)
         unpackBids(rep.bids, bids)
@@ -121,9 +125,9 @@ export class Router {
     for (const bid of bids) {
       wire.latency_us = Math.round((performance.now() - t0) * 1000)
       const creq: CommitReq = { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft: wire }
-      const cg = await o.requester.gather([o.subjects.commit(bid.interviewer_id % o.shardCount)], pack(creq), o.commitTimeoutMs ?? 10_000, 1)
+      const cg = await o.requester.gather([o.subjects.commit(bid.interviewer_id % o.shardCount)], encodeCommitReq(creq), o.commitTimeoutMs ?? 10_000, 1)
       if (cg.replies.length === 0) throw new EngineError('unavailable', 'commit timed out')
-      const rep = unpack<CommitReply>(cg.replies[0])
+      const rep = decodeCommitReply(cg.replies[0])
       if (rep.ok) {
         const r = rep.result
         draft.latency_us = Math.round((performance.now() - t0) * 1000)
@@ -163,6 +167,7 @@ export class Router {
 
   /** Publishes the decision to operators and local listeners. */
   announce(record: DecisionEvent): void {
+    if (this.#o.wantsDecision && !this.#o.wantsDecision()) return
     const e: DecisionEvent = {
       type: 'decision',
       decision_id: record.decision_id,

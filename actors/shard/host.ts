@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { Logger } from '../../server/log.ts'
 import type { Assignment, AssignmentState, Interviewer, InterviewerStats } from '../model/types.ts'
 import type { AssignmentLog, Directory } from '../ports.ts'
-import type { AssignmentEvent, InterviewerState } from '../../client/protocol.ts'
+import type { InterviewerState } from '../../client/protocol.ts'
 import type { Bus, BusMsg, BusSubscription } from '../bus/types.ts'
 import type { GroupCommitter } from '../commit/committer.ts'
 import { InterviewerActor, type ActorEnv, type TransitionReply } from '../interviewer/actor.ts'
@@ -14,7 +14,7 @@ import type { Requester } from '../runtime/requester.ts'
 import { contextOf } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
 import { CandidateIndex } from './candidates.ts'
-import { pack, packBids, unpack, unpackBids, type BidderMsg, type CommitReply, type CommitReq, type CtlReply, type CtlReq, type ScoreReply, type ScoreReq, type Subjects } from './messages.ts'
+import { decodeCommitReq, decodeScoreReq, encodeCommitReply, encodeScoreReply, pack, packBids, unpack, unpackBids, type BidderMsg, type CommitReply, type CtlReply, type CtlReq, type Subjects } from './messages.ts'
 import { applyRemoteBids } from './remote.ts'
 
 export interface ShardHostOptions {
@@ -31,7 +31,8 @@ export interface ShardHostOptions {
   offerTimeoutMs: number
   log: Logger
   scanLimit?: number
-  onAssignment: (e: AssignmentEvent) => void
+  /** An assignment changed state; the callee builds the event only if someone listens. */
+  onAssignment: (a: Assignment, previous: AssignmentState | null, currentQueue: number) => void
 }
 
 export class ShardHost {
@@ -52,8 +53,7 @@ export class ShardHost {
       offerTimeoutMs: o.offerTimeoutMs,
       log: o.log,
       changed: (a) => this.#index.update(a),
-      assignmentEvent: (a, previous, current_queue) =>
-        o.onAssignment({ type: 'assignment', assignment_id: a.id, interviewer_id: a.interviewer_id, user_id: a.user_id, state: a.state, previous, current_queue, at: new Date().toISOString() }),
+      assignmentEvent: (a, previous, current_queue) => o.onAssignment(a, previous, current_queue),
       freed: (iv) => o.bus.publish(o.subjects.freed, pack({ iv })),
       track: (id, actor) => {
         if (actor) this.#byAssignment.set(id, actor)
@@ -168,11 +168,11 @@ export class ShardHost {
 
   #onScore(m: BusMsg): void {
     if (!m.reply) return
-    const r = unpack<ScoreReq>(m.data)
+    const r = decodeScoreReq(m.data)
     const ctx = contextOf(r.topics, r.budget, r.level, r.now)
     const { bids, full } = this.#index.scan(r, ctx, this.#o.weights.vector)
     const reply = m.reply
-    const send = (): void => this.#o.bus.publish(reply, pack({ shard: this.#o.shardIndex, node: this.#o.nodeId, bids: packBids(bids), full } satisfies ScoreReply))
+    const send = (): void => this.#o.bus.publish(reply, encodeScoreReply({ shard: this.#o.shardIndex, node: this.#o.nodeId, bids: packBids(bids), full }))
     if (this.#remote.size === 0 || !bids.some((b) => this.#remote.has(b.interviewer_id))) return send()
     applyRemoteBids(bids, this.#remote, r, this.#o.requester, this.#o.subjects).then(send, (err: unknown) => {
       this.#o.log.warn({ err }, 'remote bids failed; using local scores')
@@ -183,8 +183,8 @@ export class ShardHost {
   #onCommit(m: BusMsg): void {
     if (!m.reply) return
     const reply = m.reply
-    const answer = (r: CommitReply): void => this.#o.bus.publish(reply, pack(r))
-    const c = unpack<CommitReq>(m.data)
+    const answer = (r: CommitReply): void => this.#o.bus.publish(reply, encodeCommitReply(r))
+    const c = decodeCommitReq(m.data)
     const actor = this.#actors.get(c.iv)
     if (!actor) return answer({ ok: false, code: 'not_found', reason: 'interviewer not hosted here' })
     const now = new Date().toISOString()

@@ -37,7 +37,8 @@ export interface ScoreReq {
   excl?: number[]
   /** Remote bidders must answer within this many ms. */
   remote_ms: number
-  req: RouteRequest
+  /** The original request, sent only while some interviewer bids remotely (it is shown to it). */
+  req: RouteRequest | null
 }
 
 export interface ScoreReply {
@@ -127,4 +128,51 @@ export function unpackBids(flat: readonly number[], out: Bid[] = []): Bid[] {
     })
   }
   return out
+}
+
+// The hot messages travel as positional arrays: no keys to write or read, about half the
+// MessagePack cost of maps. Each has one encoder and one decoder here, next to its type.
+
+export function encodeScoreReq(r: ScoreReq): Uint8Array {
+  return pack([r.lang, r.topics, r.budget, r.sens, r.sla, r.level, r.k, r.now, r.remote_ms, r.excl ?? null, r.req])
+}
+
+export function decodeScoreReq(data: Uint8Array): ScoreReq {
+  const a = unpack<[string, string[], number, boolean, number, number, number, number, number, number[] | null, RouteRequest | null]>(data)
+  const r: ScoreReq = { lang: a[0], topics: a[1], budget: a[2], sens: a[3], sla: a[4], level: a[5], k: a[6], now: a[7], remote_ms: a[8], req: a[10] }
+  if (a[9]) r.excl = a[9]
+  return r
+}
+
+export function encodeScoreReply(r: ScoreReply): Uint8Array {
+  return pack([r.shard, r.node, r.bids, r.full])
+}
+
+export function decodeScoreReply(data: Uint8Array): ScoreReply {
+  const a = unpack<[number, string, number[], number]>(data)
+  return { shard: a[0], node: a[1], bids: a[2], full: a[3] }
+}
+
+export function encodeCommitReq(c: CommitReq): Uint8Array {
+  const d = c.draft
+  return pack([c.iv, c.score, c.sla, d.decision_id, d.request_id, d.user_id, d.weights_version, d.bids, d.skipped_hosts, d.latency_us, d.node_id, d.at, d.request])
+}
+
+export function decodeCommitReq(data: Uint8Array): CommitReq {
+  const a = unpack<[number, number, number, string, string | null, number, number, number[], string[], number, string, string, RouteRequest]>(data)
+  return {
+    iv: a[0],
+    score: a[1],
+    sla: a[2],
+    draft: { type: 'decision', decision_id: a[3], request_id: a[4], user_id: a[5], weights_version: a[6], bids: a[7], skipped_hosts: a[8], latency_us: a[9], node_id: a[10], at: a[11], request: a[12] },
+  }
+}
+
+export function encodeCommitReply(r: CommitReply): Uint8Array {
+  return pack(r.ok ? [1, r.result] : [0, r.code, r.reason ?? null])
+}
+
+export function decodeCommitReply(data: Uint8Array): CommitReply {
+  const a = unpack<[1, RouteResult] | [0, 'refused' | 'conflict' | 'unavailable' | 'not_found', string | null]>(data)
+  return a[0] === 1 ? { ok: true, result: a[1] } : { ok: false, code: a[1], reason: a[2] ?? undefined }
 }

@@ -22,6 +22,7 @@ export async function applyRemoteBids(bids: Bid[], remote: ReadonlySet<number>, 
   const dropped = new Set<Bid>()
   for (const b of bids) {
     if (!remote.has(b.interviewer_id)) continue
+    if (!r.req) continue
     const req: RemoteBidReq = { bid_id: randomUUID(), iv: b.interviewer_id, req: r.req, local: b.score, ms: r.remote_ms }
     asks.push(
       requester.gather([subjects.bidder(b.interviewer_id)], pack(req), r.remote_ms, 1).then((g) => {

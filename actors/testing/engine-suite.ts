@@ -92,6 +92,29 @@ export function engineSuite(o: SuiteOptions): void {
       expect(decisions[0].skipped_hosts).toEqual([])
     })
 
+    it('operator subjects carry JSON: decisions, assignments per interviewer, heartbeats', async () => {
+      const bus = await o.bus(null)
+      cleanups.push(() => bus.close())
+      const prefix = uniquePrefix('ops')
+      const got: Record<string, unknown[]> = { decisions: [], assignments: [], heartbeat: [] }
+      const dec = new TextDecoder()
+      bus.subscribe(`${prefix}.decisions`, (m) => got.decisions.push(JSON.parse(dec.decode(m.data))))
+      bus.subscribe(`${prefix}.assignments.*`, (m) => got.assignments.push([m.subject, JSON.parse(dec.decode(m.data))]))
+      bus.subscribe(`${prefix}.nodes.*.heartbeat`, (m) => got.heartbeat.push(JSON.parse(dec.decode(m.data))))
+      await bus.flush()
+      const h = await o.store()
+      cleanups.push(() => h.close())
+      await h.seed([user(1)], [interviewer(7)])
+      const e = new Engine({ config: testConfig({ SUBJECT_PREFIX: prefix, NODE_ID: 'ops-node' }), bus, store: h.store, log: silentLogger })
+      await e.start()
+      cleanups.push(() => e.stop())
+      const r = await e.route(REQ)
+      for (let i = 0; i < 100 && (got.decisions.length === 0 || got.assignments.length === 0); i++) await wait(10)
+      expect(got.decisions[0]).toMatchObject({ type: 'decision', status: 'assigned', interviewer_id: 7, node_id: 'ops-node' })
+      expect(got.assignments[0]).toEqual([`${prefix}.assignments.7`, expect.objectContaining({ type: 'assignment', assignment_id: r.assignment_id, state: 'active', previous: null })])
+      expect(got.heartbeat[0]).toMatchObject({ type: 'heartbeat', node_id: 'ops-node', interviewers: 1 })
+    })
+
     it('answers user_not_found, no_candidates and at_capacity', async () => {
       const { e } = await setup({ interviewers: [interviewer(1, { capacity: 1 })] })
       expect((await e.route({ ...REQ, user_id: 999 })).status).toBe('user_not_found')
