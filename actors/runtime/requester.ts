@@ -27,6 +27,9 @@ interface Lane {
   timer: NodeJS.Timeout | null
 }
 
+const NO_REPLIES: Uint8Array[] = []
+const noop = (): void => {}
+
 export class Requester {
   #bus: Bus
   #inbox: string
@@ -75,7 +78,12 @@ export class Requester {
   #finish(p: Pending, end: GatherEnd): void {
     p.done = true
     this.#pending.delete(p.id)
-    p.resolve({ replies: p.replies, end })
+    const { replies, resolve } = p
+    // The entry stays in its lane until its deadline passes; it must not keep the replies (and
+    // the encoder buffers they are views of) or the caller's continuation alive until then.
+    p.replies = NO_REPLIES
+    p.resolve = noop
+    resolve({ replies, end })
   }
 
   #lane(ms: number, p: Pending): void {
