@@ -16,6 +16,8 @@ interface Pending {
   expected: number
   replies: Uint8Array[]
   deadline: number
+  /** Already given its one extension after a stall of this process. */
+  extended: boolean
   done: boolean
   resolve: (g: Gathered) => void
 }
@@ -25,6 +27,8 @@ interface Lane {
   queue: Pending[]
   head: number
   timer: NodeJS.Timeout | null
+  /** When the armed timer should fire; a late fire means this process stalled. */
+  firesAt: number
 }
 
 const NO_REPLIES: Uint8Array[] = []
@@ -58,7 +62,7 @@ export class Requester {
   gather(subjects: readonly string[], data: Uint8Array, timeoutMs: number, expected = subjects.length): Promise<Gathered> {
     return new Promise((resolve) => {
       const id = ++this.#seq
-      const p: Pending = { id, expected, replies: [], deadline: performance.now() + timeoutMs, done: false, resolve }
+      const p: Pending = { id, expected, replies: [], deadline: performance.now() + timeoutMs, extended: false, done: false, resolve }
       this.#pending.set(id, p)
       this.#lane(timeoutMs, p)
       const reply = `${this.#inbox}.${id}`
@@ -89,7 +93,7 @@ export class Requester {
   #lane(ms: number, p: Pending): void {
     let lane = this.#lanes.get(ms)
     if (!lane) {
-      lane = { ms, queue: [], head: 0, timer: null }
+      lane = { ms, queue: [], head: 0, timer: null, firesAt: 0 }
       this.#lanes.set(ms, lane)
     }
     lane.queue.push(p)
@@ -97,18 +101,31 @@ export class Requester {
   }
 
   #arm(lane: Lane, delay: number): void {
-    lane.timer = setTimeout(() => this.#expire(lane), Math.max(0, Math.ceil(delay)))
+    const ms = Math.max(0, Math.ceil(delay))
+    lane.firesAt = performance.now() + ms
+    lane.timer = setTimeout(() => this.#expire(lane), ms)
   }
 
   #expire(lane: Lane): void {
     lane.timer = null
     const now = performance.now()
+    // A timer that fires late means this process was stalled (GC, a burst, a blocking call): replies
+    // sent before the deadline may sit undelivered in the bus queue behind the timer. The deadline is
+    // there to skip slow hosts, not to blame them for our stall, so each gather due now gets one
+    // extension of its own length (bounded: at most twice the deadline in all). Extended entries
+    // keep the lane sorted: their new deadline is later than any entry already queued.
+    const stalled = now - lane.firesAt > Math.max(5, lane.ms / 2)
     const q = lane.queue
     while (lane.head < q.length) {
       const p = q[lane.head]
       if (!p.done && p.deadline > now) break
       lane.head++
-      if (!p.done) this.#finish(p, 'deadline')
+      if (p.done) continue
+      if (stalled && !p.extended) {
+        p.extended = true
+        p.deadline = now + lane.ms
+        q.push(p)
+      } else this.#finish(p, 'deadline')
     }
     if (lane.head === q.length) {
       lane.queue = []

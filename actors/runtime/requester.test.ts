@@ -1,0 +1,60 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { LocalBus } from '../bus/local.ts'
+import { Requester } from './requester.ts'
+
+const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
+
+/** Blocks the event loop, as a GC pause or a long synchronous burst would. */
+function stall(ms: number): void {
+  const end = performance.now() + ms
+  while (performance.now() < end) { /* busy */ }
+}
+
+describe('Requester', () => {
+  let bus: LocalBus
+  afterEach(async () => { await bus.close() })
+
+  it('gathers every expected reply on one shared inbox (end: all)', async () => {
+    bus = new LocalBus()
+    for (const s of ['a', 'b']) bus.subscribe(s, (m) => bus.publish(m.reply!, bytes(s)))
+    const r = new Requester(bus)
+    const g = await r.gather(['a', 'b'], bytes('q'), 1000)
+    expect(g.end).toBe('all')
+    expect(g.replies.map((x) => new TextDecoder().decode(x)).sort()).toEqual(['a', 'b'])
+    expect(r.inflight).toBe(0)
+  })
+
+  it('ends a gather at the deadline with what arrived (a silent responder is skipped)', async () => {
+    bus = new LocalBus()
+    bus.subscribe('fast', (m) => bus.publish(m.reply!, bytes('fast')))
+    bus.subscribe('silent', () => {})
+    const r = new Requester(bus)
+    const t0 = performance.now()
+    const g = await r.gather(['fast', 'silent'], bytes('q'), 30)
+    expect(g.end).toBe('deadline')
+    expect(g.replies).toHaveLength(1)
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(29)
+  })
+
+  it('does not blame a responder for a stall of this process: replies queued behind the timer still count', async () => {
+    bus = new LocalBus()
+    bus.subscribe('svc', (m) => bus.publish(m.reply!, bytes('ok')))
+    const r = new Requester(bus)
+    const pending = r.gather(['svc'], bytes('q'), 20)
+    stall(80) // the deadline passes while the request and its reply are still queued in the bus
+    const g = await pending
+    expect(g.end).toBe('all')
+    expect(g.replies).toHaveLength(1)
+  })
+
+  it('still ends a stalled gather whose responder is silent (one extension at most)', async () => {
+    bus = new LocalBus()
+    bus.subscribe('silent', () => {})
+    const r = new Requester(bus)
+    const pending = r.gather(['silent'], bytes('q'), 20)
+    stall(60)
+    const g = await pending
+    expect(g.end).toBe('deadline')
+    expect(g.replies).toHaveLength(0)
+  })
+})
