@@ -20,7 +20,7 @@ export async function drive(ctx: BenchContext, label: string, o: Partial<DriverO
 const pct = (n: number | null): string => (n === null ? '?' : `${n.toFixed(0)}%`)
 
 /** Server / driver CPU, in % of one core, as table cells. */
-export const cpuCells = (r: LoadReport): string[] => [`${pct(r.cpu.server_pct)} (loop ${pct(r.cpu.server_main_thread_pct)})`, pct(r.cpu.driver_pct)]
+export const cpuCells = (r: LoadReport): string[] => [`${pct(r.cpu.server_pct)} (loop ${pct(r.cpu.server_event_loop_pct)}, busiest thread ${pct(r.cpu.server_busiest_thread_pct)})`, pct(r.cpu.driver_pct)]
 
 /** Outcomes as a compact "assigned 93%, at_capacity 7%" cell. */
 export function outcomeCell(r: LoadReport): string {

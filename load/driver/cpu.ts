@@ -65,7 +65,7 @@ export function findPidByPort(port: number): number | null {
   return null
 }
 
-export interface ProcSample { at: number; ticks: number; threads: Map<string, number> }
+export interface ProcSample { pid: number; at: number; ticks: number; threads: Map<string, number> }
 
 export function sampleProcess(pid: number): ProcSample | null {
   const stat = read(`/proc/${pid}/stat`)
@@ -79,16 +79,18 @@ export function sampleProcess(pid: number): ProcSample | null {
   } catch {
     // Threads unreadable: the process total still stands.
   }
-  return { at: performance.now(), ticks: statTicks(stat), threads }
+  return { pid, at: performance.now(), ticks: statTicks(stat), threads }
 }
 
-/** CPU % of one core between two samples, and that of the busiest thread. */
-export function processCpu(a: ProcSample, b: ProcSample): { pct: number; busiest_thread_pct: number } {
+/** CPU % of one core between two samples: the process, its busiest thread, its main thread. */
+export function processCpu(a: ProcSample, b: ProcSample): { pct: number; busiest_thread_pct: number; main_thread_pct: number } {
   const secs = (b.at - a.at) / 1000
-  if (secs <= 0) return { pct: 0, busiest_thread_pct: 0 }
+  if (secs <= 0) return { pct: 0, busiest_thread_pct: 0, main_thread_pct: 0 }
+  const toPct = (ticks: number): number => (ticks / CLK_TCK / secs) * 100
   let busiest = 0
   for (const [tid, ticks] of b.threads) busiest = Math.max(busiest, ticks - (a.threads.get(tid) ?? 0))
-  return { pct: ((b.ticks - a.ticks) / CLK_TCK / secs) * 100, busiest_thread_pct: (busiest / CLK_TCK / secs) * 100 }
+  const main = String(b.pid)
+  return { pct: toPct(b.ticks - a.ticks), busiest_thread_pct: toPct(busiest), main_thread_pct: toPct((b.threads.get(main) ?? 0) - (a.threads.get(main) ?? 0)) }
 }
 
 export interface MachineSample { busy: number; total: number }

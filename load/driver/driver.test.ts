@@ -94,12 +94,12 @@ describe('invariant checks (pure)', () => {
 })
 
 describe('saturation verdict', () => {
-  const cpu = { server_pct: 0, server_main_thread_pct: 0, driver_pct: 0, driver_busiest_thread_pct: 0, cores: 2, machine_pct: 0 }
+  const cpu = { server_pct: 0, server_busiest_thread_pct: 0, server_event_loop_pct: 0, driver_pct: 0, driver_busiest_thread_pct: 0, cores: 2, machine_pct: 0 }
   it('names the side whose busiest thread is pegged', () => {
-    expect(verdict({ ...cpu, server_main_thread_pct: 97, driver_busiest_thread_pct: 60 })).toBe('server')
-    expect(verdict({ ...cpu, server_main_thread_pct: 50, driver_busiest_thread_pct: 99 })).toBe('driver')
-    expect(verdict({ ...cpu, server_main_thread_pct: 50, driver_busiest_thread_pct: 50, machine_pct: 99 })).toBe('machine')
-    expect(verdict({ ...cpu, server_main_thread_pct: 20 })).toBe('neither')
-    expect(verdict({ ...cpu, server_main_thread_pct: null })).toBe('unknown')
+    expect(verdict({ ...cpu, server_busiest_thread_pct: 97, driver_busiest_thread_pct: 60 })).toBe('server')
+    expect(verdict({ ...cpu, server_busiest_thread_pct: 50, driver_busiest_thread_pct: 99 })).toBe('driver')
+    expect(verdict({ ...cpu, server_busiest_thread_pct: 50, driver_busiest_thread_pct: 50, machine_pct: 99 })).toBe('machine')
+    expect(verdict({ ...cpu, server_busiest_thread_pct: 20 })).toBe('neither')
+    expect(verdict({ ...cpu, server_busiest_thread_pct: null })).toBe('unknown')
   })
 })

@@ -79,7 +79,8 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
   const selfCpu = selfA && selfB ? processCpu(selfA, selfB) : null
   const cpu: CpuFigures = {
     server_pct: serverCpu?.pct ?? null,
-    server_main_thread_pct: serverCpu?.busiest_thread_pct ?? null,
+    server_busiest_thread_pct: serverCpu?.busiest_thread_pct ?? null,
+    server_event_loop_pct: serverCpu?.main_thread_pct ?? null,
     driver_pct: ((cpuB.user + cpuB.system) / 1e6 / elapsed_s) * 100,
     cores: cpus().length,
     machine_pct: machineA && machineB ? machineBusyPct(machineA, machineB) : null,
@@ -120,7 +121,7 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
  * thread is what counts; when neither loop is pegged but every core is busy, the machine is.
  */
 export function verdict(c: CpuFigures): LoadReport['saturated'] {
-  const server = c.server_main_thread_pct
+  const server = c.server_busiest_thread_pct
   const driver = c.driver_busiest_thread_pct ?? 0
   if (server === null) return 'unknown'
   if (server >= SATURATED_PCT && server >= driver) return 'server'

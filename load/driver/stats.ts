@@ -51,7 +51,7 @@ const sorted = (m: Record<string, number>): [string, string][] =>
   Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, v]) => [`  ${k}`, fmt(v)])
 
 const SATURATION: Record<LoadReport['saturated'], string> = {
-  server: 'server (its event loop is the busiest thread, >= 85% of a core)',
+  server: 'server (its busiest thread >= 85% of a core: the server, not the driver, is the limit)',
   driver: 'DRIVER (a load worker thread >= 85% of a core: add --workers or cores; the figures understate the server)',
   machine: 'machine (all cores busy, neither event loop pegged: server, driver and other processes share the cores)',
   neither: 'neither (add load: raise --rate, --conns or --pipeline)',
@@ -72,7 +72,7 @@ export function formatReport(r: LoadReport): string {
     ...(Object.keys(r.side).length > 0 ? ([['other messages', ''], ...sorted(r.side)] as [string, string][]) : []),
     ['throughput', `${fmt(Math.round(r.throughput))} routes/s`],
     ['latency ms', `p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  p99.9 ${l.p999}  max ${l.max}`],
-    ['server CPU', c.server_pct === null ? 'unknown (pass --server-pid)' : `${c.server_pct.toFixed(0)}% of a core (busiest thread ${c.server_main_thread_pct?.toFixed(0) ?? '?'}%)`],
+    ['server CPU', c.server_pct === null ? 'unknown (pass --server-pid)' : `${c.server_pct.toFixed(0)}% of a core (busiest thread ${c.server_busiest_thread_pct?.toFixed(0) ?? '?'}%, event loop ${c.server_event_loop_pct?.toFixed(0) ?? '?'}%)`],
     ['driver CPU', `${c.driver_pct.toFixed(0)}% of a core (busiest thread ${c.driver_busiest_thread_pct?.toFixed(0) ?? '?'}%, ${r.workers} load workers)`],
     ['machine', c.machine_pct === null ? 'unknown' : `${c.machine_pct.toFixed(0)}% busy over ${c.cores} cores (server + driver + anything else running)`],
     ['saturated', SATURATION[r.saturated]],

@@ -68,8 +68,10 @@ export type WorkerMessage = WorkerTick | WorkerResult
 export interface CpuFigures {
   /** user+sys CPU over the run, in % of one core. */
   server_pct: number | null
-  /** The server's busiest thread (its event loop), in % of one core. */
-  server_main_thread_pct: number | null
+  /** The server's busiest thread (event loop, or a worker such as PGlite's), in % of one core. */
+  server_busiest_thread_pct: number | null
+  /** The server's main thread (its uWS event loop), in % of one core. */
+  server_event_loop_pct: number | null
   driver_pct: number
   /** The driver's busiest thread (a load worker), in % of one core. */
   driver_busiest_thread_pct: number | null
