@@ -35,6 +35,8 @@ async function shutdown(signal: string): Promise<void> {
   log.info('stopped')
   process.exit(0)
 }
+// A stray rejected promise in some handler is a bug to log, not a reason to drop every connection.
+process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise rejection'))
 process.once('SIGTERM', () => void shutdown('SIGTERM'))
 process.once('SIGINT', () => void shutdown('SIGINT'))
 

@@ -46,7 +46,16 @@ export const statusLine = (n: number): string => STATUS_TEXT[n] ?? `${n} Status`
 export function mountHttp(app: TemplatedApp, routes: HttpRoute[], deps: HttpDeps): void {
   for (const route of routes) {
     const paramCount = (route.path.match(/:/g) ?? []).length
-    app[route.method](route.path, (res, req) => serve(route, paramCount, res, req, deps))
+    app[route.method](route.path, (res, req) => {
+      // A throw must never escape into uWS (it would take the process down): answer 500 instead.
+      try {
+        serve(route, paramCount, res, req, deps)
+      } catch (err) {
+        deps.metrics.errors++
+        deps.log.error({ err }, 'HTTP handler threw')
+        try { res.cork(() => sendError(res, { code: 'internal', message: 'internal error; see the server log' })) } catch { /* already answered or aborted */ }
+      }
+    })
   }
   app.any('/*', (res, req) => {
     const where = `${req.getMethod().toUpperCase()} ${req.getUrl()}`
@@ -61,7 +70,7 @@ function serve(route: HttpRoute, paramCount: number, res: HttpResponse, req: Htt
   res.onAborted(() => { state.aborted = true })
   // Everything from req is read now: it is invalid after this tick.
   const params: string[] = []
-  for (let i = 0; i < paramCount; i++) params.push(decodeURIComponent(req.getParameter(i)))
+  for (let i = 0; i < paramCount; i++) params.push(safeDecode(req.getParameter(i)))
   const query = new URLSearchParams(req.getQuery() ?? '')
   const token = bearer(req.getHeader('authorization'))
   const lengthHeader = req.getHeader('content-length')
@@ -125,6 +134,15 @@ function serve(route: HttpRoute, paramCount: number, res: HttpResponse, req: Htt
 }
 
 class BodyTooLarge extends Error {}
+
+/** Percent-decodes a path parameter; a malformed escape is kept as is (it then fails validation). */
+function safeDecode(raw: string): string {
+  try {
+    return decodeURIComponent(raw)
+  } catch {
+    return raw
+  }
+}
 
 function readBody(res: HttpResponse, max: number, state: { aborted: boolean }): Promise<Buffer> {
   return new Promise((resolve, reject) => {

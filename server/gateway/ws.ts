@@ -31,6 +31,35 @@ export interface WsDeps {
 
 export function mountWs(app: TemplatedApp, deps: WsDeps): void {
   const { metrics, writer, limiter } = deps
+  function onMessage(conn: Conn, data: ArrayBuffer, isBinary: boolean): void {
+    metrics.wsMessages++
+    if (conn.closed) return
+    if (conn.principal.exp * 1000 < Date.now()) return writer.close(conn, CLOSE_CODE.unauthorized, 'token expired')
+    // Rate limit before decoding: a flood costs a map lookup per frame, not a parse.
+    const wait = limiter.take(conn.principal.key)
+    if (wait > 0) {
+      metrics.rateLimited++
+      if (++conn.limited > FLOOD_CLOSE_AFTER) return writer.close(conn, CLOSE_CODE.rate_limited, 'rate limit flood')
+      return writer.error(conn, null, { code: 'rate_limited', message: `rate limit exceeded; retry in ${wait} ms`, retry_after_ms: wait }, isBinary ? 'msgpack' : 'json')
+    }
+    conn.limited = 0
+    const encoding: Encoding = isBinary ? 'msgpack' : 'json'
+    let value: unknown
+    try {
+      value = decodeFrame(new Uint8Array(data), isBinary)
+    } catch (err) {
+      metrics.badFrames++
+      return writer.error(conn, null, toErrorBody(err, deps.log), encoding)
+    }
+    const checked = checkMessage(value)
+    if (!checked.ok) {
+      metrics.badFrames++
+      return writer.error(conn, checked.id ?? null, checked.error, encoding)
+    }
+    conn.encoding = encoding
+    deps.dispatcher.dispatch(conn, checked.value, encoding)
+  }
+
   app.ws<Conn>('/v1/ws', {
     maxPayloadLength: deps.maxPayload,
     maxBackpressure: deps.maxBackpressure,
@@ -49,33 +78,14 @@ export function mountWs(app: TemplatedApp, deps: WsDeps): void {
       metrics.wsOpen++
     },
     message: (ws, data, isBinary) => {
-      const conn = ws.getUserData()
-      metrics.wsMessages++
-      if (conn.closed) return
-      if (conn.principal.exp * 1000 < Date.now()) return writer.close(conn, CLOSE_CODE.unauthorized, 'token expired')
-      // Rate limit before decoding: a flood costs a map lookup per frame, not a parse.
-      const wait = limiter.take(conn.principal.key)
-      if (wait > 0) {
-        metrics.rateLimited++
-        if (++conn.limited > FLOOD_CLOSE_AFTER) return writer.close(conn, CLOSE_CODE.rate_limited, 'rate limit flood')
-        return writer.error(conn, null, { code: 'rate_limited', message: `rate limit exceeded; retry in ${wait} ms`, retry_after_ms: wait }, isBinary ? 'msgpack' : 'json')
-      }
-      conn.limited = 0
-      const encoding: Encoding = isBinary ? 'msgpack' : 'json'
-      let value: unknown
+      // A throw must never escape into uWS; a bug in one handler costs one error reply, not the process.
       try {
-        value = decodeFrame(new Uint8Array(data), isBinary)
+        onMessage(ws.getUserData(), data, isBinary)
       } catch (err) {
-        metrics.badFrames++
-        return writer.error(conn, null, toErrorBody(err, deps.log), encoding)
+        metrics.errors++
+        deps.log.error({ err }, 'WebSocket message handler threw')
+        writer.error(ws.getUserData(), null, { code: 'internal', message: 'internal error; see the server log' }, isBinary ? 'msgpack' : 'json')
       }
-      const checked = checkMessage(value)
-      if (!checked.ok) {
-        metrics.badFrames++
-        return writer.error(conn, checked.id ?? null, checked.error, encoding)
-      }
-      conn.encoding = encoding
-      deps.dispatcher.dispatch(conn, checked.value, encoding)
     },
     drain: (ws) => writer.drained(ws.getUserData()),
     close: (ws: WebSocket<Conn>) => {

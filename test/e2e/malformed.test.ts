@@ -143,6 +143,8 @@ describe('malformed input', () => {
     const big = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...ROUTE, topics: ['x'.repeat(80 * 1024)] }) })
     expect(big.status).toBe(413)
     expect(await big.json()).toMatchObject({ error: { code: 'too_large' } })
+    expect((await get(`${srv.url}/v1/state/%E0%A4%A`)).status).toBe(400)
+    expect((await get(`${srv.url}/v1/users?page=abc`)).status).toBe(400)
     expect((await get(`${srv.url}/healthz`)).status).toBe(200)
   })
 
