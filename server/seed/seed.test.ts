@@ -49,7 +49,7 @@ describe.runIf(pg)('seeding real Postgres', () => {
     await seedDatabase(c, { ...SIZES, seed: 6 })
     const other = await c.checksums()
     for (const t of ['users', 'interviewers', 'interviews'] as const) expect(other[t]).not.toBe(checks.pg[t])
-  })
+  }, 60_000)
 })
 
 describe('seeding embedded PGlite', () => {
@@ -74,5 +74,5 @@ describe('seeding embedded PGlite', () => {
     expect(await s.getUser(42)).not.toBeNull()
     expect(await seedIfEmpty(s, silentLogger)).toBeNull()
     expect((await s.counts()).users).toBe(DEMO_SIZES.users)
-  })
+  }, 90_000)
 })

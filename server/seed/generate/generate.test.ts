@@ -147,3 +147,25 @@ describe('demo dataset', () => {
     expect(ivs.filter((i) => i.availability === 'online').length).toBeGreaterThan(60)
   })
 })
+
+describe('helpers', () => {
+  it('isoTime matches Date#toISOString', async () => {
+    const { isoTime } = await import('./time.ts')
+    const fc = await import('fast-check')
+    fc.assert(fc.property(fc.integer({ min: 0, max: Date.UTC(2100, 0, 1) }), (ms) => isoTime(ms) === new Date(ms).toISOString()))
+  })
+
+  it('trueSuccessProbability is the sigmoid of the documented features', async () => {
+    const { truthFeatures, TRUTH_WEIGHTS: w } = await import('./truth.ts')
+    const ivs = generateInterviewers(8, 50)
+    for (let id = 1; id <= 50; id++) {
+      const u = makeUser(8, id)
+      const iv = ivs[id - 1]
+      const f = truthFeatures(u, iv)
+      const withoutNoise = w.bias + w.language * f.language + w.topic * f.topic + w.experience * (f.experience - 0.5) + w.rating * f.rating + w.type_fit * f.type_fit
+      const z = Math.log(trueSuccessProbability(u, iv, 8) / (1 - trueSuccessProbability(u, iv, 8)))
+      // The remainder is the pair noise: bounded by noise weight × √12 × 2 (Irwin–Hall of 4 uniforms).
+      expect(Math.abs(z - withoutNoise)).toBeLessThanOrEqual(w.noise * 3.47)
+    }
+  })
+})

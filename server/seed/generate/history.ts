@@ -3,10 +3,11 @@
 // with enough spread that the ground truth's deciles differ.
 import type { Interviewer, InterviewOutcome, InterviewRecord } from '../../../actors/model/types.ts'
 import { Rng, STREAM } from './rng.ts'
-import { poolsFor } from './pools.ts'
+import { poolsFor, type Pools } from './pools.ts'
 import { clamp, type UserCore } from './people.ts'
 import { trueSuccessProbability } from './truth.ts'
 import { DAY_MS, EPOCH_MS } from './vocab.ts'
+import { isoTime } from './time.ts'
 
 /** Interviewers held once per seeding run, indexed by language for plausible pair draws. */
 export class InterviewerIndex {
@@ -45,19 +46,11 @@ function pickInterviewer(r: Rng, user: UserCore, index: InterviewerIndex): Inter
   return best
 }
 
-function transcript(r: Rng, seed: number, outcome: InterviewOutcome, topic: string): string {
+function transcript(r: Rng, p: Pools, outcome: InterviewOutcome, topic: string): string {
   if (outcome === 'no_show') return 'Interviewer: Hello? [participant did not join]'
-  const p = poolsFor(seed)
-  const lines = [
-    `Interviewer: Thanks for joining. Today is about ${topic}.`,
-    `User: ${r.pick(p.phrases)}`,
-  ]
-  if (outcome === 'abandoned') {
-    lines.push('[call ended early]')
-  } else {
-    lines.push(`Interviewer: ${r.pick(p.questions)}`, `User: ${r.pick(p.phrases)}`)
-  }
-  return lines.join('\n')
+  const opening = `Interviewer: Thanks for joining. Today is about ${topic}.\nUser: ${r.pick(p.phrases)}`
+  return outcome === 'abandoned' ? `${opening}\n[call ended early]`
+    : `${opening}\nInterviewer: ${r.pick(p.questions)}\nUser: ${r.pick(p.phrases)}`
 }
 
 /** The history of one user; ids start at firstId and are consecutive. */
@@ -66,6 +59,7 @@ export function makeHistory(seed: number, user: UserCore, count: number, firstId
   if (count === 0 || index.all.length === 0) return out
   const r = Rng.for(seed, STREAM.history, user.id)
   const since = user.created_ms
+  const pools = poolsFor(seed)
   for (let k = 0; k < count; k++) {
     const iv = pickInterviewer(r, user, index)
     const p = trueSuccessProbability(user, iv, seed)
@@ -85,8 +79,8 @@ export function makeHistory(seed: number, user: UserCore, count: number, firstId
       duration_min,
       rating,
       topic,
-      transcript: transcript(r, seed, outcome, topic),
-      started_at: new Date(started - (started % 60_000)).toISOString(),
+      transcript: transcript(r, pools, outcome, topic),
+      started_at: isoTime(started - (started % 60_000)),
     })
   }
   return out

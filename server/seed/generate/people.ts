@@ -2,6 +2,7 @@
 import type { Interviewer, InterviewerType, Seniority, User, UserLevel } from '../../../actors/model/types.ts'
 import { Rng, STREAM, weighted, type Weighted } from './rng.ts'
 import { poolsFor, type NamePool } from './pools.ts'
+import { isoTime } from './time.ts'
 import {
   AGE_BANDS, AI_LANGUAGES, COUNTRIES, DAY_MS, EDUCATION, EPOCH_MS, INDUSTRIES, INDUSTRY_TOPICS, LANGUAGES, TOPICS,
   type Country,
@@ -38,13 +39,15 @@ function nameFrom(r: Rng, pool: NamePool): [string, string] {
   return [r.pick(pool.first), r.pick(pool.last)]
 }
 
-/** ASCII slug for emails: strips accents and anything not a letter or digit. */
+const SLUGS = new Map<string, string>()
+/** ASCII slug for emails: strips accents and anything not a letter or digit (names come from small pools). */
 function slug(s: string): string {
-  return s.normalize('NFD').replace(/[^A-Za-z0-9]/g, '').toLowerCase() || 'x'
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString()
+  let out = SLUGS.get(s)
+  if (out === undefined) {
+    out = s.normalize('NFD').replace(/[^A-Za-z0-9]/g, '').toLowerCase() || 'x'
+    SLUGS.set(s, out)
+  }
+  return out
 }
 
 function topicsFor(r: Rng, industry: string, k: number): string[] {
@@ -104,7 +107,7 @@ export function makeUser(seed: number, id: number): User {
     languages: c.languages,
     preferred_type: c.preferred_type,
     topics: c.topics,
-    created_at: iso(c.created_ms),
+    created_at: isoTime(c.created_ms),
   }
 }
 

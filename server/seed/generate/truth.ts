@@ -47,9 +47,17 @@ function pairNoise(seed: number, userId: number, interviewerId: number): number 
 
 /** The true success probability of this pair (sigmoid of weighted features plus pair noise). */
 export function trueSuccessProbability(user: TruthUser, interviewer: Interviewer, seed: number): number {
-  const f = truthFeatures(user, interviewer)
+  // Same arithmetic as truthFeatures, without the object: this runs once per history row.
+  let language = 0
+  for (const l of user.languages) if (interviewer.languages.includes(l)) language = 1
+  let overlap = 0
+  for (const t of user.topics) if (interviewer.specializations.includes(t)) overlap++
+  const gap = SENIORITY[interviewer.seniority] - LEVEL[user.level]
+  const experience = Math.max(0, 1 - (gap >= 0 ? Math.max(0, gap - 1) : -gap * 1.5) / 3)
+  const topic = user.topics.length ? overlap / user.topics.length : 0
+  const typeFit = user.preferred_type === null ? 0 : user.preferred_type === interviewer.type ? 1 : -1
   const w = TRUTH_WEIGHTS
-  const z = w.bias + w.language * f.language + w.topic * f.topic + w.experience * (f.experience - 0.5) +
-    w.rating * f.rating + w.type_fit * f.type_fit + w.noise * pairNoise(seed, user.id, interviewer.id)
+  const z = w.bias + w.language * language + w.topic * topic + w.experience * (experience - 0.5) +
+    w.rating * (interviewer.rating - 4) + w.type_fit * typeFit + w.noise * pairNoise(seed, user.id, interviewer.id)
   return 1 / (1 + Math.exp(-z))
 }
