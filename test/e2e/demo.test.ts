@@ -1,4 +1,6 @@
 // The Terac demo's curl scenarios against the real server process, with the demo's request bodies.
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CompleteResult } from '../../actors/engine.ts'
 import type { HealthReport, InterviewerState, RouteResult, StateSnapshot } from '../../client/protocol.ts'
@@ -117,6 +119,17 @@ describe('demo scenarios', () => {
     const r = await post<{ results: RouteResult[] }>(`${srv.url}/v1/route/batch`, { requests: [one, { ...one, language: 'Klingon' }] })
     expect(r.status).toBe(200)
     expect(r.body.results.map((x) => x.status)).toEqual([expect.any(String), 'no_candidates'])
+  })
+
+  it('CLI: route prints the RouteResult, state prints the queues', async () => {
+    const run = promisify(execFile)
+    const cli = (...args: string[]) => run(process.execPath, ['--import', 'tsx', 'client/cli.ts', ...args, '--url', srv.wsUrl], { env: { PATH: process.env.PATH } })
+    const routed = JSON.parse((await cli('route', '--user', '42', '--topics', 'FinTech', '--language', 'English', '--budget', '75', '--sla', '30')).stdout) as RouteResult
+    expect(routed).toMatchObject({ status: 'assigned', user_id: 42 })
+    const one = await cli('state', '--id', String(routed.interviewer_id), '--json')
+    expect(JSON.parse(one.stdout)).toMatchObject({ interviewer_id: routed.interviewer_id })
+    expect((await cli('state')).stdout).toMatch(/total: \d+ interviewers/)
+    await expect(cli('route', '--user', 'x')).rejects.toMatchObject({ code: 1 })
   })
 
   it('SIGTERM: answers what it accepted, closes sockets with server_shutdown, exits 0', async () => {
