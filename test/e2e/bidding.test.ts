@@ -10,7 +10,8 @@ type BidRequest = Extract<ServerPush, { type: 'bid_request' }>
 let srv: ServerHandle
 let states: InterviewerState[]
 beforeAll(async () => {
-  srv = await startServer()
+  // Offers (offered → accept/reject) are made to interviewers whose console is connected.
+  srv = await startServer({ env: { OFFER_TIMEOUT_S: '60' } })
   states = (await get<StateSnapshot>(`${srv.url}/v1/state`)).body.interviewers
 })
 afterAll(async () => { await srv?.dispose() })
@@ -35,8 +36,8 @@ async function bidder(s: InterviewerState, answer: (req: BidRequest) => number |
   return { client, asked, acks }
 }
 
-function pick(n: number): InterviewerState {
-  const free = states.filter((s) => s.availability === 'online' && s.current_queue === 0 && s.capacity >= 1)
+function pick(n: number, minCapacity = 1): InterviewerState {
+  const free = states.filter((s) => s.availability === 'online' && s.current_queue === 0 && s.capacity >= minCapacity)
   return free[n % free.length]
 }
 
@@ -88,6 +89,28 @@ describe('remote bidding', () => {
     const off = await b.client.availability(s.interviewer_id, 'online', { remote_bidding: false })
     expect(off.remote_bidding).toBe(false)
     b.client.close()
+  })
+})
+
+describe('offers', () => {
+  it('an interviewer console gets offers and accepts or rejects them', async () => {
+    const s = pick(4, 3)
+    // Bidding high (clamped) makes this interviewer the likely winner.
+    const b = await bidder(s, () => 1e9)
+    const offers: Extract<ServerPush, { type: 'offer' }>[] = []
+    b.client.on('offer', (o) => offers.push(o))
+    const route = await connect(srv.wsUrl)
+    const results = []
+    for (let i = 0; i < 6; i++) results.push(await route.route(requestFor(s, 401 + i)))
+    const mine = results.filter((r) => r.interviewer_id === s.interviewer_id && r.assignment_id)
+    expect(mine.length).toBeGreaterThanOrEqual(2)
+    await until(() => offers.length >= mine.length)
+    for (const r of mine) expect(offers.map((o) => o.assignment_id)).toContain(r.assignment_id)
+    for (const o of offers) expect(o).toMatchObject({ interviewer_id: s.interviewer_id, expires_at: expect.any(String) })
+    if (mine[0]) expect(await b.client.accept(mine[0].assignment_id!)).toMatchObject({ status: 'accepted' })
+    if (mine[1]) expect(['assigned', 'queued', 'no_candidates', 'at_capacity']).toContain((await b.client.reject(mine[1].assignment_id!)).status)
+    b.client.close()
+    route.close()
   })
 })
 
