@@ -13,6 +13,7 @@ import type { GatewayMetrics } from './metrics.ts'
 export type GatewayStore = Pick<Store, 'kind' | 'location' | 'ping' | 'listUsers' | 'getUser' | 'userHistory' | 'listDecisions'>
 
 const TERMINAL = new Set(['completed', 'cancelled', 'expired'])
+const MAX_OWNERS = 500_000
 
 /**
  * The schemas let unknown fields through (forward compatibility); only the known ones reach the
@@ -81,7 +82,11 @@ export class Service {
     }
     const promise = this.#run(() => this.engine.route(req)).then((result) => {
       this.metrics.outcome(result.status)
-      if (p.role === 'client' && result.assignment_id) this.#owners.set(result.assignment_id, p.key)
+      if (p.role === 'client' && result.assignment_id) {
+        this.#owners.set(result.assignment_id, p.key)
+        // Bounded even if terminal events are missed (e.g. a queue reset): forget the oldest first.
+        if (this.#owners.size > MAX_OWNERS) this.#owners.delete(this.#owners.keys().next().value!)
+      }
       return result
     })
     if (key !== undefined) {
