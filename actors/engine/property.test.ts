@@ -72,15 +72,30 @@ describe('engine property: capacity and durability under random interleavings', 
               }),
             )
             store.failing = false
-            // Held requests may be assigned in the background; let them land before comparing.
-            await new Promise((r) => setTimeout(r, 2))
-            const states = await e.state()
-            const committed = store.openByInterviewer()
-            for (const s of states) {
-              const cap = ivs.find((i) => i.id === s.interviewer_id)?.capacity ?? 0
-              expect(s.current_queue).toBeLessThanOrEqual(cap)
-              expect(s.current_queue).toBe(committed.get(s.interviewer_id)?.length ?? 0)
+            // Held requests may be assigned in the background (a retry after a slot freed), so
+            // compare at quiescence: the committed rows unchanged across the state read.
+            let diff = ''
+            for (let attempt = 0; attempt < 100; attempt++) {
+              const before = JSON.stringify([...store.openByInterviewer()].sort())
+              const states = await e.state()
+              const committed = store.openByInterviewer()
+              for (const s of states) {
+                const cap = ivs.find((i) => i.id === s.interviewer_id)?.capacity ?? 0
+                expect(s.current_queue).toBeLessThanOrEqual(cap)
+              }
+              if (JSON.stringify([...committed].sort()) !== before) {
+                await new Promise((r) => setTimeout(r, 2))
+                continue
+              }
+              diff = states
+                .filter((s) => s.current_queue !== (committed.get(s.interviewer_id)?.length ?? 0))
+                .map((s) => `interviewer ${s.interviewer_id}: queue ${s.current_queue}, committed ${committed.get(s.interviewer_id)?.length ?? 0}`)
+                .join('; ')
+              if (!diff) break
+              await new Promise((r) => setTimeout(r, 2))
             }
+            expect(diff).toBe('')
+            const committed = store.openByInterviewer()
             // Everything a client was told is assigned (and not since ended) is committed and open.
             const committedIds = new Set([...committed.values()].flat())
             for (const id of open) expect(committedIds.has(id)).toBe(true)

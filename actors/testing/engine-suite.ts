@@ -33,6 +33,28 @@ export function withOutage(store: EngineStore): { store: EngineStore; down: (on:
   return { store: proxy, down: (on) => (down = on) }
 }
 
+/** Holds publishes on subjects ending in `suffix` until `n` are waiting, then sends them all. */
+function gateBus(bus: Bus, suffix: string, n: number): Bus {
+  const held: [string, Uint8Array, string | undefined][] = []
+  let open = false
+  return new Proxy(bus, {
+    get(target, prop, recv) {
+      if (prop !== 'publish') {
+        const v = Reflect.get(target, prop, recv) as unknown
+        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
+      }
+      return (subject: string, data: Uint8Array, reply?: string) => {
+        if (open || !subject.endsWith(suffix)) return target.publish(subject, data, reply)
+        held.push([subject, data, reply])
+        if (held.length >= n) {
+          open = true
+          for (const [s, d, r] of held.splice(0)) target.publish(s, d, r)
+        }
+      }
+    },
+  })
+}
+
 export interface SuiteOptions {
   name: string
   /** A bus for one engine; `shared` is the bus of the first engine (the in-process bus reuses it). */
@@ -50,7 +72,7 @@ export function engineSuite(o: SuiteOptions): void {
       for (const c of cleanups.splice(0).reverse()) await c().catch(() => {})
     })
 
-    async function setup(opts: { users?: User[]; interviewers?: Interviewer[]; engines?: { SHARD_INDEX: number; SHARD_COUNT: number }[]; config?: Record<string, string> } = {}) {
+    async function setup(opts: { users?: User[]; interviewers?: Interviewer[]; engines?: { SHARD_INDEX: number; SHARD_COUNT: number }[]; config?: Record<string, string>; gateCommits?: number } = {}) {
       const h = await o.store()
       cleanups.push(() => h.close())
       await h.seed(opts.users ?? [user(1), user(2), user(3)], opts.interviewers ?? [interviewer(1), interviewer(2, { cost: 70 })])
@@ -64,7 +86,7 @@ export function engineSuite(o: SuiteOptions): void {
         if (bus !== first || i === 0) cleanups.push(() => bus.close())
         const e = new Engine({
           config: testConfig({ SUBJECT_PREFIX: prefix, NODE_ID: `node-${i}`, SHARD_INDEX: String(shard.SHARD_INDEX), SHARD_COUNT: String(shard.SHARD_COUNT), ...opts.config }),
-          bus,
+          bus: opts.gateCommits ? gateBus(bus, '.commit', opts.gateCommits) : bus,
           store: outage.store,
           log: silentLogger,
           ctlTimeoutMs: 2_000,
@@ -154,12 +176,14 @@ export function engineSuite(o: SuiteOptions): void {
     })
 
     it('when the winner refuses the commit (state changed since it bid) the next bid is tried', async () => {
-      const { e } = await setup({ interviewers: [interviewer(1, { capacity: 1, cost: 10 }), interviewer(2, { capacity: 1, cost: 70 })] })
+      // Both commits are held until both routes have scored: both bid on interviewer 1 first.
+      const { e } = await setup({ interviewers: [interviewer(1, { capacity: 1, cost: 10 }), interviewer(2, { capacity: 1, cost: 70 })], gateCommits: 2 })
       const decisions: DecisionEvent[] = []
       e.onDecision((d) => decisions.push(d))
       const [a, b] = await Promise.all([e.route(REQ), e.route({ ...REQ, user_id: 2 })])
       expect([a.interviewer_id, b.interviewer_id].sort()).toEqual([1, 2])
-      expect(decisions.some((d) => d.interviewer_id === 2 && d.bids[0].interviewer_id === 1)).toBe(true)
+      const second = decisions.find((d) => d.interviewer_id === 2)
+      expect(second?.bids.map((b) => b.interviewer_id)).toEqual([1, 2])
       expect((await e.route(REQ)).status).toBe('at_capacity')
     })
 
