@@ -31,7 +31,7 @@ export interface CommitterOptions {
   log: Pick<AssignmentLog, 'commit'>
   maxBatch: number
   maxDelayMs: number
-  /** Batches committing at once; later items wait for a free slot. */
+  /** Batches committing at once (default 4, within the store's pool); later items wait for a slot. */
   maxInflight?: number
 }
 
@@ -98,7 +98,7 @@ export class GroupCommitter {
 
   #flush(): void {
     if (this.#items === 0) return
-    if (this.#inflight >= (this.#opts.maxInflight ?? 2)) return
+    if (this.#inflight >= (this.#opts.maxInflight ?? 4)) return
     const batch = this.#batch
     const waiters = this.#waiters
     this.#batch = emptyBatch()
