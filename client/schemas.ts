@@ -113,7 +113,8 @@ export function checkMessage(value: unknown): Checked<ClientMessage> & { id?: st
   return r.ok ? r : { ...r, id: value.id }
 }
 
-function readId(value: unknown): string | number | undefined {
+/** The request id of a decoded value, when it has a readable one. */
+export function readId(value: unknown): string | number | undefined {
   if (typeof value !== 'object' || value === null) return undefined
   const id = (value as { id?: unknown }).id
   return (typeof id === 'string' && id.length <= 128) || (typeof id === 'number' && Number.isFinite(id)) ? id : undefined

@@ -17,6 +17,8 @@ export interface ConnectOptions {
   reconnect?: boolean | ReconnectOptions
   /** Per-request timeout; default 10 s. */
   timeoutMs?: number
+  /** Retries of a route refused with rate_limited / unavailable / timeout; default 5. */
+  routeRetries?: number
 }
 
 /** A request as the caller writes it: the client adds `id`. */
@@ -32,6 +34,7 @@ interface Pending {
   retry: boolean
 }
 
+const RETRY_CODES = new Set<ErrorCode>(['rate_limited', 'unavailable', 'timeout'])
 const RETRYABLE = new Set(['route', 'state', 'ping', 'subscribe', 'unsubscribe', 'availability'])
 const CLOSE_TO_CODE: Record<number, ErrorCode> = {
   [CLOSE_CODE.unauthorized]: 'unauthorized',
@@ -57,6 +60,7 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
   readonly #token: string
   readonly #encoding: Encoding
   readonly #timeoutMs: number
+  readonly #routeRetries: number
   readonly #backoff: Backoff | null
   readonly #pending = new Map<number, Pending>()
   /** Replayed after each reconnect: subscriptions and availability (with remote bidding). */
@@ -72,6 +76,7 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
     this.#token = opts.token ?? ''
     this.#encoding = opts.encoding ?? 'json'
     this.#timeoutMs = opts.timeoutMs ?? 10_000
+    this.#routeRetries = opts.routeRetries ?? 5
     const r = opts.reconnect ?? true
     this.#backoff = r === false ? null : new Backoff(r === true ? {} : r)
   }
@@ -108,7 +113,7 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
         settled = true
         this.#open = true
         this.#backoff?.reset()
-        if (!first) for (const msg of this.#sticky.values()) this.#request(msg, false).catch((err: RouterError) => this.emit('error', err))
+        if (!first) for (const msg of this.#sticky.values()) this.#request(msg, false).catch((err: RouterError) => this.#error(err))
         for (const [id, p] of this.#pending) if (!p.sent) this.#write(id, p)
         this.emit('open')
         resolve()
@@ -151,6 +156,11 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
     }, delay)
   }
 
+  /** 'error' events only when someone listens: an EventEmitter throws an unheard 'error'. */
+  #error(err: RouterError): void {
+    if (this.listenerCount('error') > 0) this.emit('error', err)
+  }
+
   #settle(id: number, p: Pending, err: RouterError | null, value?: unknown): void {
     clearTimeout(p.timer)
     this.#pending.delete(id)
@@ -163,14 +173,14 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
     try {
       msg = decodeFrame(data, isBinary) as ServerReply | ServerPush
     } catch (err) {
-      this.emit('error', new RouterError('invalid', 'undecodable frame from server', { cause: err }))
+      this.#error(new RouterError('invalid', 'undecodable frame from server', { cause: err }))
       return
     }
     if ('re' in msg) {
       const id = typeof msg.re === 'number' ? msg.re : Number(msg.re)
       const p = this.#pending.get(id)
       if (!p) {
-        if (!msg.ok) this.emit('error', RouterError.from(msg.error))
+        if (!msg.ok) this.#error(RouterError.from(msg.error))
         return
       }
       return msg.ok ? this.#settle(id, p, null, msg.result) : this.#settle(id, p, RouterError.from(msg.error))
@@ -207,9 +217,21 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
     return this.#request<T>(msg, RETRYABLE.has(msg.type))
   }
 
-  /** Routes a user. A request_id is generated when absent, so a retry after reconnect never books twice. */
-  route(req: RouteRequest): Promise<RouteResult> {
-    return this.#request({ type: 'route', ...req, request_id: req.request_id ?? randomUUID() }, true)
+  /**
+   * Routes a user. A request_id is generated when absent, so a retry never books twice: after a
+   * reconnect, and on `rate_limited` / `unavailable` / `timeout` (waiting retry_after_ms when given).
+   */
+  async route(req: RouteRequest): Promise<RouteResult> {
+    const msg: Outgoing = { type: 'route', ...req, request_id: req.request_id ?? randomUUID() }
+    const backoff = new Backoff({ initialMs: 50, maxMs: 2000 })
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#request<RouteResult>(msg, true)
+      } catch (err) {
+        if (!(err instanceof RouterError) || !RETRY_CODES.has(err.code) || attempt >= this.#routeRetries || this.#closed) throw err
+        await new Promise((r) => setTimeout(r, err.retry_after_ms ?? backoff.next()))
+      }
+    }
   }
 
   state(): Promise<StateSnapshot>

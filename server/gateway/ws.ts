@@ -3,7 +3,7 @@
 import type { HttpRequest, HttpResponse, TemplatedApp, WebSocket, us_socket_context_t } from 'uWebSockets.js'
 import { CLOSE_CODE, HTTP_STATUS } from '../../client/protocol.ts'
 import { decodeFrame, type Encoding } from '../../client/codec.ts'
-import { checkMessage } from '../../client/schemas.ts'
+import { checkMessage, readId } from '../../client/schemas.ts'
 import { bearer, type Authenticator } from '../auth/index.ts'
 import type { Logger } from '../log.ts'
 import { statusLine } from './http.ts'
@@ -15,6 +15,17 @@ import type { Dispatcher } from './ws-dispatch.ts'
 
 /** Consecutive rate-limited frames after which the flood is cut off with CLOSE_CODE.rate_limited. */
 const FLOOD_CLOSE_AFTER = 200
+/** Limited frames up to this size are still decoded for their id, so the client can correlate the refusal. */
+const PEEK_MAX_BYTES = 1024
+
+function peekId(data: ArrayBuffer, isBinary: boolean): string | number | null {
+  if (data.byteLength > PEEK_MAX_BYTES) return null
+  try {
+    return readId(decodeFrame(new Uint8Array(data), isBinary)) ?? null
+  } catch {
+    return null
+  }
+}
 
 export interface WsDeps {
   auth: Authenticator
@@ -40,7 +51,7 @@ export function mountWs(app: TemplatedApp, deps: WsDeps): void {
     if (wait > 0) {
       metrics.rateLimited++
       if (++conn.limited > FLOOD_CLOSE_AFTER) return writer.close(conn, CLOSE_CODE.rate_limited, 'rate limit flood')
-      return writer.error(conn, null, { code: 'rate_limited', message: `rate limit exceeded; retry in ${wait} ms`, retry_after_ms: wait }, isBinary ? 'msgpack' : 'json')
+      return writer.error(conn, peekId(data, isBinary), { code: 'rate_limited', message: `rate limit exceeded; retry in ${wait} ms`, retry_after_ms: wait }, isBinary ? 'msgpack' : 'json')
     }
     conn.limited = 0
     const encoding: Encoding = isBinary ? 'msgpack' : 'json'

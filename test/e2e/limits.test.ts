@@ -3,6 +3,8 @@
 // whose pushes are dropped and counted rather than buffered without bound.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CLOSE_CODE, type StateSnapshot } from '../../client/protocol.ts'
+import { connect } from '../../client/sdk/index.ts'
+import { RouterError } from '../../client/errors.ts'
 import { RawWs, get, startServer, type Frame, type ServerHandle } from './server.ts'
 
 const ROUTE = { type: 'route', topics: ['FinTech'], language: 'Klingon', budget: 80, sensitivity: false, sla_min: 30, user_id: 42 }
@@ -18,7 +20,8 @@ describe('rate limits', () => {
     await ws.next(() => ws.frames.length >= 20)
     const limited = ws.frames.filter((f) => f.ok === false)
     expect(limited.length).toBeGreaterThanOrEqual(10)
-    for (const f of limited) expect(f.error).toMatchObject({ code: 'rate_limited', retry_after_ms: expect.any(Number) })
+    // Small frames are still read for their id, so a client can tell which request was refused.
+    for (const f of limited) expect(f).toMatchObject({ re: expect.any(Number), error: { code: 'rate_limited', retry_after_ms: expect.any(Number) } })
     expect(ws.closeCode).toBeNull()
     ws.close()
   })
@@ -27,6 +30,19 @@ describe('rate limits', () => {
     const ws = await RawWs.open(srv.wsUrl)
     for (let i = 0; i < 400; i++) ws.send({ id: i, type: 'ping' })
     expect(await ws.closed).toBe(CLOSE_CODE.rate_limited)
+  })
+
+  it('SDK: routes refused with rate_limited are retried after the hint until they succeed', async () => {
+    const c = await connect(srv.wsUrl, { encoding: 'msgpack' })
+    const results = []
+    for (let i = 0; i < 8; i++) results.push(await c.route({ topics: ['FinTech'], language: 'Klingon', budget: 80, sensitivity: false, sla_min: 30, user_id: 42 + i }))
+    expect(results.map((r) => r.status)).toEqual(Array(8).fill('no_candidates'))
+    const none = await connect(srv.wsUrl, { routeRetries: 0 })
+    const klingon = { topics: ['FinTech'], language: 'Klingon', budget: 80, sensitivity: false, sla_min: 30, user_id: 42 }
+    const errors = await Promise.all(Array.from({ length: 10 }, () => none.route(klingon).then(() => null, (e: unknown) => e)))
+    expect(errors.some((e) => e instanceof RouterError && e.code === 'rate_limited')).toBe(true)
+    c.close()
+    none.close()
   })
 
   it('HTTP: 429 rate_limited with Retry-After', async () => {
