@@ -12,7 +12,7 @@ import { WsConn } from './ws-conn.ts'
 
 const CONNECT_TIMEOUT_MS = 10_000
 const DRAIN_MS = 5_000
-const COMPLETE_ATTEMPTS = 5
+const COMPLETE_ATTEMPTS = 8
 
 /** An outstanding request: a route (req set) or a side message such as a complete (side set). */
 interface Pending { t0: number; req: RouteRequest | null; side?: string; retry?: () => void }
@@ -144,7 +144,9 @@ class LoadWorker {
    */
   #completeLater(conn: Conn, interviewer_id: number, attempt = 1): void {
     const retry = attempt < COMPLETE_ATTEMPTS ? () => this.#completeLater(conn, interviewer_id, attempt + 1) : () => bump(this.#sideOut, 'complete:gave_up')
-    this.#later(() => {
+    // Back off while the interview is still being persisted: service time, then doubling up to 1 s.
+    const delay = Math.min(1000, this.#t.service_ms * 2 ** (attempt - 1))
+    this.#later(delay, () => {
       if (conn.kind === 'ws') this.#sideSend(conn.c, 'complete', (id) => wsCompleteOldest(id, interviewer_id), retry)
       else if (conn.c.request('POST', '/v1/complete', httpCompleteBody({ interviewer_id }))) conn.fifo.push({ t0: 0, req: null, side: 'complete', retry })
     })
@@ -255,9 +257,9 @@ class LoadWorker {
     if (this.#t.rate === null && this.#sending && performance.now() < this.#end) this.#sendRoute(conn, performance.now())
   }
 
-  /** Runs fn after the service time; pending timers are cleared at the end of the run. */
-  #later(fn: () => void): void {
-    const timer = setTimeout(() => { this.#timers.delete(timer); fn() }, this.#t.service_ms)
+  /** Runs fn after ms; pending timers are cleared at the end of the run. */
+  #later(ms: number, fn: () => void): void {
+    const timer = setTimeout(() => { this.#timers.delete(timer); fn() }, ms)
     this.#timers.add(timer)
   }
 
