@@ -278,6 +278,29 @@ export function engineSuite(o: SuiteOptions): void {
       expect((await e.route(REQ)).status).toBe('assigned')
     })
 
+    it('offers (console opted in, OFFER_TIMEOUT_S > 0): accept, reject re-routes elsewhere, expiry frees the slot', async () => {
+      const { e, h } = await setup({ interviewers: [interviewer(1, { cost: 10 }), interviewer(2, { cost: 70 })], config: { OFFER_TIMEOUT_S: '1' } })
+      const events: AssignmentEvent[] = []
+      e.onAssignment((ev) => events.push(ev))
+      e.setRemoteBidder(1, async (r) => r.local_score)
+      await e.setWeights({ cost: 10 }, 'tester') // the cheap interviewer 1 wins while it has room
+      await wait(100)
+      const a = await e.route(REQ)
+      expect(a.interviewer_id).toBe(1)
+      expect(events.find((ev) => ev.assignment_id === a.assignment_id)?.state).toBe('offered')
+      expect(await e.accept(a.assignment_id as string)).toEqual({ status: 'accepted', assignment_id: a.assignment_id })
+      await expect(e.accept(a.assignment_id as string)).rejects.toMatchObject({ code: 'conflict' })
+      const b = await e.route(REQ)
+      expect(b.interviewer_id).toBe(1)
+      const again = await e.reject(b.assignment_id as string)
+      expect(again).toMatchObject({ status: 'assigned', interviewer_id: 2 })
+      const c = await e.route(REQ)
+      expect(c.interviewer_id).toBe(1)
+      for (let i = 0; i < 300 && !events.some((ev) => ev.assignment_id === c.assignment_id && ev.state === 'expired'); i++) await wait(10)
+      const open = (await h.store.openAssignments()).map((x) => x.id).sort()
+      expect(open).toEqual([a.assignment_id, again.assignment_id].sort())
+    })
+
     it('two engines, each hosting half the interviewers, route correctly over one bus', async () => {
       const ivs = [1, 2, 3, 4, 5, 6].map((id) => interviewer(id, { capacity: 1 }))
       const { engines, h } = await setup({ interviewers: ivs, engines: [{ SHARD_INDEX: 0, SHARD_COUNT: 2 }, { SHARD_INDEX: 1, SHARD_COUNT: 2 }] })
