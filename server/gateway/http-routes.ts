@@ -25,7 +25,18 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>): H
   const p = (ctx: HttpCtx) => ctx.principal
   return [
     { method: 'get', path: '/healthz', auth: false, handle: () => health(), status: (r) => ((r as HealthReport).status === 'ok' ? 200 : 503) },
-    { method: 'get', path: '/metrics', auth: false, contentType: 'text/plain; version=0.0.4', handle: () => svc.metrics.render() },
+    {
+      method: 'get', path: '/metrics', auth: false, contentType: 'text/plain; version=0.0.4',
+      handle: async () => {
+        const e = await svc.engine.stats()
+        return svc.metrics.render() + [
+          '# TYPE router_engine_decisions_total counter', `router_engine_decisions_total ${e.decisions}`,
+          '# TYPE router_engine_interviewers gauge', `router_engine_interviewers ${e.interviewers}`,
+          '# TYPE router_engine_open_assignments gauge', `router_engine_open_assignments ${e.open_assignments}`,
+          '# TYPE router_engine_weights_version gauge', `router_engine_weights_version ${e.weights_version}`,
+        ].join('\n') + '\n'
+      },
+    },
 
     { method: 'post', path: '/v1/route', auth: true, handle: (c) => svc.route(p(c), valid(checkRouteRequest(c.body))) },
     {

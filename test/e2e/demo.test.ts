@@ -100,6 +100,7 @@ describe('demo scenarios', () => {
     expect((await get(`${srv.url}/v1/decisions?limit=5`)).status).toBe(200)
     const metrics = await get<string>(`${srv.url}/metrics`)
     expect(metrics.body).toContain('router_http_requests_total')
+    expect(metrics.body).toMatch(/router_engine_decisions_total [1-9]/)
     expect((await get(`${srv.url}/v1/nope`)).status).toBe(404)
     expect((await get(`${srv.url}/v1/state/100000`)).status).toBe(404)
   })
