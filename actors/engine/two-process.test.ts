@@ -37,10 +37,17 @@ describe.runIf(ok)('two server processes sharing one NATS', () => {
   }, 60_000)
 
   afterAll(async () => {
-    for (const p of procs) {
-      p.stdin?.end()
-      await new Promise((r) => (p.exitCode === null ? p.once('exit', r) : r(null)))
-    }
+    // A clean stop first (stdin closed); a node that does not exit within 10 s is killed.
+    await Promise.all(
+      procs.map(async (p) => {
+        if (p.exitCode !== null) return
+        const exited = new Promise((r) => p.once('exit', r))
+        p.stdin?.end()
+        const timer = setTimeout(() => p.kill('SIGKILL'), 10_000)
+        await exited
+        clearTimeout(timer)
+      }),
+    )
     await nc?.close()
     await db?.drop()
   }, 30_000)
