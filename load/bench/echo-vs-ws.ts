@@ -2,7 +2,7 @@
 // both measured in the same run with the same driver, then p99 at half of the route peak.
 import type { LoadReport } from '../driver/types.ts'
 import { cpuCells, drive, nines, outcomeCell } from './drive.ts'
-import { resetQueues, sharedServer, startEcho } from './procs.ts'
+import { resetQueues, sharedServer, startEcho, startPostgresServer } from './procs.ts'
 import type { BenchContext, BenchSection, BenchTable } from './types.ts'
 
 /** Requests in flight per connection: enough to keep the server busy, like a multiplexing backend. */
@@ -40,6 +40,17 @@ export default async function echoVsWs(ctx: BenchContext): Promise<BenchSection>
   } finally {
     await echo.stop()
   }
+  // The same 64-connection cell against the server on real Postgres: how much the embedded store costs.
+  let pgRun: LoadReport | null = null
+  const pg = await startPostgresServer(ctx.tmpDir, ctx.databaseUrl)
+  if (pg) {
+    try {
+      pgRun = await drive(ctx, 'ws route on Postgres, 64 conns', { url: pg.url, scenario: 'ws-burst', conns: 64, pipeline: 4, duration_ms, complete: true, service_ms: 20, server_pid: pg.pid })
+    } finally {
+      await pg.stop()
+      await pg.drop()
+    }
+  }
   const peakRoute = routeRuns.reduce((a, b) => (b.throughput > a.throughput ? b : a))
   const peakEcho = echoRuns.reduce((a, b) => (b.throughput > a.throughput ? b : a))
   const l = half.latency_ms
@@ -53,6 +64,14 @@ export default async function echoVsWs(ctx: BenchContext): Promise<BenchSection>
         title: `Closed loop, ${duration_ms / 1000} s per cell, MessagePack frames, driver on the same cores`,
         columns: ['conns', 'in flight / conn', 'echo msg/s', 'echo p50 ms', 'echo p99 ms', 'route/s', 'route p50 ms', 'route p99 ms', 'route / echo', 'server CPU', 'driver CPU', 'route outcomes'],
         rows,
+      },
+      {
+        title: 'The 64-connection route cell with the server on real Postgres (DATABASE_URL) instead of embedded PGlite',
+        columns: ['store', 'route/s', 'p50 ms', 'p99 ms', 'server CPU', 'driver CPU', 'outcomes'],
+        rows: [
+          ...(routeRuns[1] ? [['PGlite (default)', Math.round(routeRuns[1].throughput), routeRuns[1].latency_ms.p50, routeRuns[1].latency_ms.p99, ...cpuCells(routeRuns[1]), outcomeCell(routeRuns[1])]] : []),
+          pgRun ? ['Postgres 15', Math.round(pgRun.throughput), pgRun.latency_ms.p50, pgRun.latency_ms.p99, ...cpuCells(pgRun), outcomeCell(pgRun)] : ['Postgres', 'not reachable at --database-url', '', '', '', '', ''],
+        ],
       },
       {
         title: `Open loop at half of the route peak (${half.rate?.toLocaleString('en-US')} routes/s, 64 conns, ${(duration_ms * 2) / 1000} s)`,

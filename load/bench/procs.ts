@@ -1,10 +1,12 @@
 // Child processes the benchmarks start and stop themselves: the real server (PGlite in a temp
 // DATA_DIR, on a free loopback port) and the raw echo server. Never a server someone else started.
 import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import postgres from 'postgres'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const READY_TIMEOUT_MS = 180_000
@@ -102,4 +104,35 @@ export async function startServer(tmpDir: string, extra: Record<string, string> 
 export async function resetQueues(url: string): Promise<void> {
   const res = await fetch(`${url}/v1/admin/reset_queues`, { method: 'POST', signal: AbortSignal.timeout(10_000) })
   if (!res.ok) throw new Error(`reset_queues answered ${res.status}`)
+}
+
+/**
+ * The same server on real Postgres (a temp database created and dropped here), to show what the
+ * embedded PGlite costs. Null when Postgres is not reachable.
+ */
+export async function startPostgresServer(tmpDir: string, adminUrl: string): Promise<(Proc & { drop(): Promise<void> }) | null> {
+  const name = `bench_${randomBytes(4).toString('hex')}`
+  const admin = postgres(adminUrl, { max: 1, connect_timeout: 3, onnotice: () => {} })
+  try {
+    await admin.unsafe(`create database "${name}"`)
+  } catch {
+    await admin.end({ timeout: 1 })
+    return null
+  }
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const drop = async (): Promise<void> => {
+    try {
+      await admin.unsafe(`drop database if exists "${name}" with (force)`)
+    } finally {
+      await admin.end({ timeout: 1 })
+    }
+  }
+  try {
+    const proc = await startServer(tmpDir, { DATABASE_URL: url.toString() })
+    return { ...proc, drop }
+  } catch (err) {
+    await drop()
+    throw err
+  }
 }
