@@ -8,7 +8,7 @@ import type { ProducerData, ProducerMessage } from './producer-worker.ts'
 import type { SeedSummary } from './summary.ts'
 
 /** Heap cap of the generator worker: 100k interviewers take ~60 MB, a batch a few MB. */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeMb: 16 }
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 }
 
 export class ProducerError extends Error {
   readonly code = 'generator_failed'

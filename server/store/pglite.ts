@@ -109,8 +109,10 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
       await client.terminate()
     },
   }
+  // All chunks in one transaction, so a failed load keeps nothing (as an aborted COPY on Postgres).
   const bulk = async (table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number> => {
     const text = copyStatement(table, "'/dev/blob'")
+    const { tx } = await client.call({ op: 'begin' })
     let n = 0
     let chunk: string[] = []
     let bytes = 0
@@ -121,17 +123,24 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
       chunk = []
       bytes = 0
       await inFlight
-      inFlight = client.call({ op: 'copy', text, data })
+      inFlight = client.call({ op: 'copy', text, data, tx })
       inFlight.catch(() => {})
     }
-    for await (const c of chunks) {
-      chunk.push(c.text)
-      bytes += c.text.length
-      n += c.rows
-      if (bytes >= COPY_CHUNK_BYTES) await flush()
+    try {
+      for await (const c of chunks) {
+        chunk.push(c.text)
+        bytes += c.text.length
+        n += c.rows
+        if (bytes >= COPY_CHUNK_BYTES) await flush()
+      }
+      if (bytes) await flush()
+      await inFlight
+    } catch (err) {
+      await inFlight.catch(() => {})
+      await client.call({ op: 'end', tx: tx!, commit: false }).catch(() => {})
+      throw err
     }
-    if (bytes) await flush()
-    await inFlight
+    await client.call({ op: 'end', tx: tx!, commit: true })
     return n
   }
   return new SqlStore('pglite', memory ? 'memory://' : dir, db, bulk)

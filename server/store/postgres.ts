@@ -1,6 +1,7 @@
 // The Store on real Postgres through postgres.js: a small pool, errors mapped to StoreError codes,
 // and bulkLoad streaming COPY text lines with backpressure (constant memory at any size).
 import { once } from 'node:events'
+import type { Writable } from 'node:stream'
 import postgres from 'postgres'
 import { redactUrl } from '../config.ts'
 import type { Logger } from '../log.ts'
@@ -43,6 +44,17 @@ function queryer(sql: Sql, where: string): Queryer {
   }
 }
 
+class SourceFailure extends Error {}
+
+/** Marks errors thrown by the row source, to tell them apart from the database's. */
+async function* guarded<T>(source: AsyncIterable<T> | Iterable<T>): AsyncGenerator<T> {
+  try {
+    for await (const x of source) yield x
+  } catch (err) {
+    throw new SourceFailure('row source failed', { cause: err })
+  }
+}
+
 export interface PostgresOptions {
   url: string
   max?: number
@@ -56,7 +68,6 @@ export async function createPostgresStore(opts: PostgresOptions): Promise<SqlSto
     connect_timeout: 5,
     idle_timeout: 30,
     onnotice: () => {},
-    // Only the first connection error surfaces; the pool retries on the next query.
     connection: { application_name: 'interview-router' },
   })
   const q = queryer(sql, where)
@@ -82,22 +93,31 @@ export async function createPostgresStore(opts: PostgresOptions): Promise<SqlSto
   }
   const bulk = async (table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number> => {
     let n = 0
+    let stream: Writable | undefined
+    let done: Promise<void> | undefined
     try {
-      const stream = await sql.unsafe(copyStatement(table, 'stdin')).writable()
-      const done = new Promise<void>((resolve, reject) => {
-        stream.on('finish', resolve)
-        stream.on('error', reject)
+      const s = (stream = await sql.unsafe(copyStatement(table, 'stdin')).writable())
+      done = new Promise<void>((resolve, reject) => {
+        s.on('finish', resolve)
+        s.on('error', reject)
       })
       done.catch(() => {}) // observed below; an early error also rejects the drain wait
-      for await (const chunk of chunks) {
+      for await (const chunk of guarded(chunks)) {
         n += chunk.rows
         // Backpressure: never run ahead of the socket, so memory stays flat at any size.
-        if (!stream.write(chunk.text)) await once(stream, 'drain')
+        if (!s.write(chunk.text)) await once(s, 'drain')
       }
-      stream.end()
+      s.end()
       await done
     } catch (err) {
-      throw toStoreError(err, where)
+      // A failing source must abort the COPY (CopyFail): left open, it holds its connection and a
+      // lock on the table forever. Nothing of an aborted COPY is kept.
+      if (stream && !stream.destroyed) {
+        stream.destroy(err instanceof Error ? err : new Error(String(err)))
+        await done?.catch(() => {})
+      }
+      // The source's own failure is rethrown as it is; only database errors become StoreErrors.
+      throw err instanceof SourceFailure ? err.cause : toStoreError(err, where)
     }
     return n
   }

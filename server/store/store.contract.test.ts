@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import type { Assignment, InterviewRecord } from '../../actors/model/types.ts'
+import type { Assignment, InterviewRecord, User } from '../../actors/model/types.ts'
 import type { DecisionRecord } from '../../actors/ports.ts'
 import { createTempDatabase, hasPostgres } from '../../test/helpers/services.ts'
 import { generateInterviewers, historyBatches, interviewerBatches, makeUser, userBatches, type Sizes } from '../seed/generate/index.ts'
@@ -92,6 +92,19 @@ for (const backend of backends) {
         users: 200, interviewers: 20, interviews: history.length, assignments: 0, open_assignments: 0, decisions: 0,
       })
       expect(await store.isEmpty()).toBe(false)
+    })
+
+    it('a bulk load whose source fails keeps nothing and leaves the store usable', async () => {
+      await store.reset()
+      const boom = new Error('source broke')
+      function* failing(): Generator<User[]> {
+        yield [...userBatches(SEED, SIZES, 50)][0]
+        throw boom
+      }
+      await expect(store.bulkLoad('users', failing())).rejects.toBe(boom)
+      expect((await store.counts()).users).toBe(0)
+      expect(await store.bulkLoad('users', userBatches(SEED, SIZES))).toBe(200)
+      expect(await store.listUsers({ page: 1, limit: 1, search: makeUser(SEED, 1).name })).toMatchObject({ total: 1 })
     })
 
     it('round-trips users and interviewers exactly', async () => {

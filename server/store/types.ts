@@ -63,7 +63,10 @@ export interface Store extends Directory, AssignmentLog, WeightsStore {
   isEmpty(): Promise<boolean>
   /** Removes all data rows (keeps the schema). */
   reset(): Promise<void>
-  /** Streams rows into a table in constant memory (COPY on Postgres); returns rows written. */
+  /**
+   * Streams rows into a table in constant memory (COPY on Postgres); returns rows written. All or
+   * nothing: a database error rejects with a StoreError, a failing source with the source's error.
+   */
   bulkLoad<T extends SeedTable>(table: T, batches: AsyncIterable<SeedRow[T][]> | Iterable<SeedRow[T][]>): Promise<number>
   /**
    * md5 fingerprint of each seeded table's rows in id order, rendered in UTC: equal fingerprints mean

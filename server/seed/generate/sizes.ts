@@ -15,7 +15,7 @@ export const LIMITS = {
   historyPerUser: [0, 50],
 } as const satisfies Record<keyof Sizes, readonly [number, number]>
 
-export const DEFAULT_BATCH = 5_000
+export const DEFAULT_BATCH = 2_000
 
 /** How many interviews a user has: uniform in [0, 2K], so K on average. */
 export function historyCount(seed: number, userId: number, perUser: number): number {
