@@ -13,7 +13,7 @@ import type { GroupCommitter } from '../commit/committer.ts'
 import type { Requester } from '../runtime/requester.ts'
 import { levelIndex } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
-import { decodeCommitReply, decodeScoreReply, encodeCommitReq, encodeScoreReq, packBids, unpackBids, type CommitReq, type DecisionDraft, type ScoreReq, type Subjects } from '../shard/messages.ts'
+import { decodeCommitReply, encodeCommitReq, tryDecodeScoreReply, encodeScoreReq, packBids, unpackBids, type CommitReq, type DecisionDraft, type ScoreReq, type Subjects } from '../shard/messages.ts'
 import type { UserCache } from './users.ts'
 
 export interface RouterOptions {
@@ -91,15 +91,15 @@ export class Router {
     let bids: Bid[] = []
     let full = 0
     let skipped: string[] = []
-    if (g.replies.length === 1 && o.shardCount === 1) {
-      const rep = decodeScoreReply(g.replies[0])
-      bids = unpackBids(rep.bids)
-      full = rep.full
+    const single = g.replies.length === 1 && o.shardCount === 1 ? tryDecodeScoreReply(g.replies[0]) : null
+    if (single) {
+      bids = unpackBids(single.bids)
+      full = single.full
     } else {
       const answered = new Set<number>()
       for (const data of g.replies) {
-        const rep = decodeScoreReply(data)
-        if (answered.has(rep.shard)) continue
+        const rep = tryDecodeScoreReply(data)
+        if (!rep || rep.shard < 0 || rep.shard >= o.shardCount || answered.has(rep.shard)) continue
         answered.add(rep.shard)
         unpackBids(rep.bids, bids)
         full += rep.full
@@ -127,7 +127,12 @@ export class Router {
       const creq: CommitReq = { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft: wire }
       const cg = await o.requester.gather([o.subjects.commit(bid.interviewer_id % o.shardCount)], encodeCommitReq(creq), o.commitTimeoutMs ?? 10_000, 1)
       if (cg.replies.length === 0) throw new EngineError('unavailable', 'commit timed out')
-      const rep = decodeCommitReply(cg.replies[0])
+      let rep
+      try {
+        rep = decodeCommitReply(cg.replies[0])
+      } catch (err) {
+        throw new EngineError('unavailable', 'malformed commit reply', { cause: err })
+      }
       if (rep.ok) {
         const r = rep.result
         draft.latency_us = Math.round((performance.now() - t0) * 1000)

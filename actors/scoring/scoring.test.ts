@@ -81,5 +81,7 @@ describe('WeightsBook', () => {
     expect(b.next({ load: 1 }, 10).version).toBe(11)
     expect(() => b.next({ nope: 1 })).toThrow(expect.objectContaining({ code: 'invalid' }))
     expect(() => b.next({ topic: -1 })).toThrow(expect.objectContaining({ code: 'invalid' }))
+    expect(b.adopt({ version: 99 } as never)).toBe(false)
+    expect(b.adopt({ ...next, version: 50, load: Number.NaN })).toBe(false)
   })
 })

@@ -44,11 +44,19 @@ export class WeightsBook {
     return out
   }
 
-  /** Adopts `w` when it is newer than ours; true when adopted. */
+  /** Adopts `w` when it is a valid weights set newer than ours; true when adopted. */
   adopt(w: Weights): boolean {
-    if (w.version <= this.#current.version) return false
+    if (!isWeights(w) || w.version <= this.#current.version) return false
     this.#current = { ...w }
     this.#vector = weightVector(this.#current)
     return true
   }
+}
+
+/** A well-formed weights set (it may arrive from the bus): integer version, finite non-negative factors. */
+export function isWeights(w: unknown): w is Weights {
+  if (typeof w !== 'object' || w === null) return false
+  const r = w as Record<string, unknown>
+  if (!Number.isSafeInteger(r.version)) return false
+  return FACTOR_NAMES.every((k) => typeof r[k] === 'number' && Number.isFinite(r[k]) && (r[k] as number) >= 0)
 }

@@ -153,6 +153,16 @@ export function decodeScoreReply(data: Uint8Array): ScoreReply {
   return { shard: a[0], node: a[1], bids: a[2], full: a[3] }
 }
 
+/** A score reply, or null for anything malformed (counted as a host that did not answer). */
+export function tryDecodeScoreReply(data: Uint8Array): ScoreReply | null {
+  try {
+    const r = decodeScoreReply(data)
+    return Number.isInteger(r.shard) && Array.isArray(r.bids) && typeof r.full === 'number' ? r : null
+  } catch {
+    return null
+  }
+}
+
 export function encodeCommitReq(c: CommitReq): Uint8Array {
   const d = c.draft
   return pack([c.iv, c.score, c.sla, d.decision_id, d.request_id, d.user_id, d.weights_version, d.bids, d.skipped_hosts, d.latency_us, d.node_id, d.at, d.request])

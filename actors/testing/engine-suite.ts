@@ -79,10 +79,12 @@ export function engineSuite(o: SuiteOptions): void {
       const outage = withOutage(h.store)
       const prefix = uniquePrefix('eng')
       const engines: Engine[] = []
+      const buses: Bus[] = []
       let first: Bus | null = null
       for (const [i, shard] of (opts.engines ?? [{ SHARD_INDEX: 0, SHARD_COUNT: 1 }]).entries()) {
         const bus = await o.bus(first)
         if (!first) first = bus
+        buses.push(bus)
         if (bus !== first || i === 0) cleanups.push(() => bus.close())
         const e = new Engine({
           config: testConfig({ SUBJECT_PREFIX: prefix, NODE_ID: `node-${i}`, SHARD_INDEX: String(shard.SHARD_INDEX), SHARD_COUNT: String(shard.SHARD_COUNT), ...opts.config }),
@@ -96,7 +98,7 @@ export function engineSuite(o: SuiteOptions): void {
         cleanups.push(() => e.stop())
         engines.push(e)
       }
-      return { e: engines[0], engines, h, outage }
+      return { e: engines[0], engines, h, outage, prefix, buses }
     }
 
     it('assigns the best bid, durably, keeping every bid with its factors', async () => {
@@ -146,6 +148,18 @@ export function engineSuite(o: SuiteOptions): void {
       expect((await e.route(REQ)).status).toBe('assigned')
       expect((await e.route(REQ)).status).toBe('at_capacity')
       expect((await e.route({ ...REQ, language: 'Klingon' })).status).toBe('no_candidates')
+    })
+
+    it('garbage on internal subjects is contained: hosts keep answering, routes keep working', async () => {
+      const { e, prefix, buses } = await setup()
+      const garbage = new Uint8Array([0xc1, 0xff, 0x00, 0x13])
+      const bus = buses[0]
+      for (const s of ['score', 'commit', 'ctl', 'bidders', 'weights']) bus.publish(`${prefix}.shard.0.${s}`, garbage, `${bus.newInbox()}.1`)
+      bus.publish(`${prefix}.weights`, garbage)
+      bus.publish(`${prefix}.bidders`, garbage)
+      await bus.flush()
+      await wait(20)
+      expect((await e.route(REQ)).status).toBe('assigned')
     })
 
     it('rejects invalid requests with code invalid', async () => {
