@@ -5,12 +5,16 @@ import type { RoutingEngine } from '../../actors/engine.ts'
 import { Frames, type Conn, type Writer } from './conn.ts'
 import type { Service } from './service.ts'
 
+const MAX_UNOWNED = 10_000
+
 export class PushHub {
   readonly #writer: Writer
   readonly #svc: Service
   readonly #decisions = new Set<Conn>()
   readonly #assignments = new Set<Conn>()
   readonly #claims = new Map<number, Set<Conn>>()
+  /** Creating events not yet matched to a client (see owned()); bounded, oldest dropped first. */
+  readonly #unowned = new Map<string, AssignmentEvent>()
   readonly #offerTimeoutS: number
   readonly #unlisten: (() => void)[]
 
@@ -19,6 +23,7 @@ export class PushHub {
     this.#svc = svc
     this.#offerTimeoutS = offerTimeoutS
     this.#unlisten = [engine.onDecision((e) => this.#decision(e)), engine.onAssignment((e) => this.#assignment(e))]
+    svc.onOwned = (assignmentId, key) => this.owned(assignmentId, key)
   }
 
   subscribe(conn: Conn, stream: Stream, interviewerId: number | undefined): void {
@@ -93,11 +98,27 @@ export class PushHub {
         if (!ownerRead) {
           owner = this.#svc.ownerKey(e.assignment_id)
           ownerRead = true
+          // The creating event comes before the route's reply names its owner: keep it for owned().
+          if (owner === undefined && e.previous === null) this.#remember(e)
         }
         if (owner !== conn.principal.key) continue
       } else if (conn.assignmentFilter && !conn.assignmentFilter.has(e.interviewer_id)) continue
       this.#writer.push(conn, (frames ??= new Frames({ type: 'event', stream: 'assignments', event: e })))
     }
+  }
+
+  #remember(e: AssignmentEvent): void {
+    this.#unowned.set(e.assignment_id, e)
+    if (this.#unowned.size > MAX_UNOWNED) this.#unowned.delete(this.#unowned.keys().next().value!)
+  }
+
+  /** A client's route just created this assignment: deliver its creating event to that client's streams. */
+  owned(assignmentId: string, key: string): void {
+    const e = this.#unowned.get(assignmentId)
+    if (!e) return
+    this.#unowned.delete(assignmentId)
+    const frames = new Frames({ type: 'event', stream: 'assignments', event: e })
+    for (const conn of this.#assignments) if (conn.principal.key === key) this.#writer.push(conn, frames)
   }
 
   dispose(): void {

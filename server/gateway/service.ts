@@ -37,6 +37,8 @@ export class Service {
   readonly #routing = new Map<string, Promise<RouteResult>>()
   /** Which client principal created each open assignment, for "cancel its own". */
   readonly #owners = new Map<string, string>()
+  /** Set by the push hub: a client's route created an assignment. */
+  onOwned: ((assignmentId: string, key: string) => void) | null = null
   #idle: (() => void) | null = null
   #closing = false
   readonly #unlisten: () => void
@@ -84,6 +86,7 @@ export class Service {
       this.metrics.outcome(result.status)
       if (p.role === 'client' && result.assignment_id) {
         this.#owners.set(result.assignment_id, p.key)
+        this.onOwned?.(result.assignment_id, p.key)
         // Bounded even if terminal events are missed (e.g. a queue reset): forget the oldest first.
         if (this.#owners.size > MAX_OWNERS) this.#owners.delete(this.#owners.keys().next().value!)
       }

@@ -151,6 +151,33 @@ describe('WebSocket auth matrix', () => {
   })
 })
 
+describe('push streams by role', () => {
+  it('a client sees assignment events of its own routes only; an interviewer of its own interviewer only', async () => {
+    const a = await RawWs.open(srv.wsUrl, tok.client)
+    const b = await RawWs.open(srv.wsUrl, tok.client2)
+    expect(await a.call({ id: 's', type: 'subscribe', stream: 'assignments' })).toMatchObject({ ok: true })
+    const theirs = (await b.call<{ result: RouteResult }>({ id: 1, type: 'route', ...ROUTE, user_id: 31 })).result
+    const mine = (await a.call<{ result: RouteResult }>({ id: 2, type: 'route', ...ROUTE, user_id: 32 })).result
+    expect(theirs.assignment_id && mine.assignment_id).toBeTruthy()
+    // Events arrive in order, so once ours is here, theirs (earlier) would have been too.
+    await a.next((f) => f.type === 'event' && (f.event as { assignment_id: string }).assignment_id === mine.assignment_id)
+    const seen = a.frames.filter((f) => f.type === 'event').map((f) => (f.event as { assignment_id: string }).assignment_id)
+    expect(seen).not.toContain(theirs.assignment_id)
+    expect(await a.call({ id: 'u', type: 'unsubscribe', stream: 'assignments' })).toMatchObject({ ok: true })
+
+    const iv = await RawWs.open(srv.wsUrl, tok.interviewer)
+    expect(await iv.call({ id: 's', type: 'subscribe', stream: 'assignments' })).toMatchObject({ ok: true, result: { interviewer_id: null } })
+    const op = await RawWs.open(srv.wsUrl, tok.operator)
+    expect(await op.call({ id: 'd', type: 'subscribe', stream: 'decisions' })).toMatchObject({ ok: true })
+    const r = (await op.call<{ result: RouteResult }>({ id: 3, type: 'route', ...ROUTE, user_id: 33 })).result
+    await op.next((f) => f.type === 'event' && f.stream === 'decisions' && (f.event as { user_id: number }).user_id === 33)
+    const ownEvents = iv.frames.filter((f) => f.type === 'event').map((f) => (f.event as { interviewer_id: number }).interviewer_id)
+    for (const id of ownEvents) expect(id).toBe(OWN)
+    void r
+    for (const ws of [a, b, iv, op]) ws.close()
+  })
+})
+
 describe('token CLI', () => {
   it('mints a token the server accepts, and refuses without JWT_SECRET', async () => {
     const run = promisify(execFile)
