@@ -5,6 +5,10 @@ import { Worker, type ResourceLimits } from 'node:worker_threads'
 
 const BOOT = `import('tsx/esm/api').then(({ register }) => { register(); return import(require('node:worker_threads').workerData.__entry) })`
 
+/** The parent's V8 heap flags would override the worker's own resourceLimits. */
+const HEAP_FLAG = /^--max-(old|semi)-space-size/
+
 export function startTsWorker(entry: URL, workerData: Record<string, unknown>, resourceLimits?: ResourceLimits): Worker {
-  return new Worker(BOOT, { eval: true, workerData: { ...workerData, __entry: entry.href }, resourceLimits })
+  const execArgv = resourceLimits ? process.execArgv.filter((a) => !HEAP_FLAG.test(a)) : process.execArgv
+  return new Worker(BOOT, { eval: true, execArgv, workerData: { ...workerData, __entry: entry.href }, resourceLimits })
 }
