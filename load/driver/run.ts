@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads'
 import { cpus } from 'node:os'
 import type { Histogram } from 'hdr-histogram-js'
 import type { DriverOptions } from './args.ts'
-import { findPidByPort, machineBusyPct, processCpu, sampleMachine, sampleProcess } from './cpu.ts'
+import { findPidByPort, machineBusyPct, processCpu, sampleMachine, sampleProcess, type MachineSample, type ProcSample } from './cpu.ts'
 import { checkInvariants } from './invariants.ts'
 import { latencyOf, mergeInto, newHistogram, percentileCurve } from './stats.ts'
 import type { CpuFigures, LoadReport, WorkerMessage, WorkerResult, WorkerTask } from './types.ts'
@@ -43,17 +43,19 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
   const sent = new Array<number>(workers).fill(0)
   const done = new Array<number>(workers).fill(0)
   const results: WorkerResult[] = []
-  const serverA = serverPid === null ? null : sampleProcess(serverPid)
-  const selfA = sampleProcess(process.pid)
-  const machineA = sampleMachine()
-  const cpuA = process.cpuUsage()
-  const t0 = performance.now()
+  // CPU is sampled from the moment every worker is sending until the first one stops, so worker
+  // start-up (module compilation), connecting and draining do not blur the figures.
+  let a: Sample | null = null
+  let b: Sample | null = null
+  let started = 0
   let emitted = 0
 
   await Promise.all(tasks.map((task) => new Promise<void>((resolve, reject) => {
     const w = new Worker(new URL('./boot.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href, task } })
     w.on('message', (m: WorkerMessage) => {
       if (m.kind === 'result') { results.push(m); return }
+      if (m.kind === 'started') { if (++started === workers) a = sample(serverPid); return }
+      if (m.kind === 'stopped') { if (a !== null && b === null) b = sample(serverPid); return }
       const n = ticksSeen[m.index]!++
       sent[m.index] = m.sent
       done[m.index] = m.done
@@ -70,22 +72,7 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
     w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load worker ${task.index} exited with ${code}`))))
   })))
 
-  const elapsed_s = (performance.now() - t0) / 1000
-  const cpuB = process.cpuUsage(cpuA)
-  const serverB = serverPid === null ? null : sampleProcess(serverPid)
-  const selfB = sampleProcess(process.pid)
-  const machineB = sampleMachine()
-  const serverCpu = serverA && serverB ? processCpu(serverA, serverB) : null
-  const selfCpu = selfA && selfB ? processCpu(selfA, selfB) : null
-  const cpu: CpuFigures = {
-    server_pct: serverCpu?.pct ?? null,
-    server_busiest_thread_pct: serverCpu?.busiest_thread_pct ?? null,
-    server_event_loop_pct: serverCpu?.main_thread_pct ?? null,
-    driver_pct: ((cpuB.user + cpuB.system) / 1e6 / elapsed_s) * 100,
-    cores: cpus().length,
-    machine_pct: machineA && machineB ? machineBusyPct(machineA, machineB) : null,
-    driver_busiest_thread_pct: selfCpu?.busiest_thread_pct ?? null,
-  }
+  const cpu = cpuFigures(a, b ?? sample(serverPid))
 
   const outcomes: Record<string, number> = {}
   const errors: Record<string, number> = {}
@@ -135,6 +122,28 @@ function trimEmptyTail(buckets: Histogram[]): Histogram[] {
   let n = buckets.length
   while (n > 0 && (buckets[n - 1] as Histogram).totalCount === 0) n--
   return buckets.slice(0, n)
+}
+
+interface Sample { at: number; server: ProcSample | null; self: ProcSample | null; machine: MachineSample | null; usage: NodeJS.CpuUsage }
+
+function sample(serverPid: number | null): Sample {
+  return { at: performance.now(), server: serverPid === null ? null : sampleProcess(serverPid), self: sampleProcess(process.pid), machine: sampleMachine(), usage: process.cpuUsage() }
+}
+
+function cpuFigures(a: Sample | null, b: Sample): CpuFigures {
+  const server = a?.server && b.server ? processCpu(a.server, b.server) : null
+  const self = a?.self && b.self ? processCpu(a.self, b.self) : null
+  const secs = a ? (b.at - a.at) / 1000 : 0
+  const used = a ? (b.usage.user - a.usage.user + b.usage.system - a.usage.system) / 1e6 : 0
+  return {
+    server_pct: server?.pct ?? null,
+    server_busiest_thread_pct: server?.busiest_thread_pct ?? null,
+    server_event_loop_pct: server?.main_thread_pct ?? null,
+    driver_pct: secs > 0 ? (used / secs) * 100 : 0,
+    driver_busiest_thread_pct: self?.busiest_thread_pct ?? null,
+    cores: cpus().length,
+    machine_pct: a?.machine && b.machine ? machineBusyPct(a.machine, b.machine) : null,
+  }
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0)

@@ -63,7 +63,11 @@ export interface WorkerResult {
   elapsed_ms: number
 }
 
-export type WorkerMessage = WorkerTick | WorkerResult
+/** Sending began (connections are open) or ended (drain follows): the CPU sampling window. */
+export interface WorkerStarted { kind: 'started'; index: number }
+export interface WorkerStopped { kind: 'stopped'; index: number }
+
+export type WorkerMessage = WorkerTick | WorkerResult | WorkerStarted | WorkerStopped
 
 export interface CpuFigures {
   /** user+sys CPU over the run, in % of one core. */

@@ -58,6 +58,7 @@ class LoadWorker {
     this.#start = performance.now()
     this.#end = this.#start + this.#t.duration_ms
     this.#sending = true
+    parentPort?.postMessage({ kind: 'started', index: this.#t.index })
     const ticker = setInterval(() => this.#tick(), 1000)
     if (this.#t.rate === null) {
       for (const conn of this.#conns) for (let i = 0; i < this.#t.pipeline; i++) this.#sendRoute(conn, performance.now())
@@ -66,6 +67,7 @@ class LoadWorker {
       await this.#openLoop(this.#t.rate)
     }
     this.#sending = false
+    parentPort?.postMessage({ kind: 'stopped', index: this.#t.index })
     const sendEnd = performance.now()
     const drainUntil = sendEnd + DRAIN_MS
     while (this.#outstanding() > 0 && performance.now() < drainUntil) await sleep(20)
@@ -95,8 +97,9 @@ class LoadWorker {
         opened.push(new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, CONNECT_TIMEOUT_MS)
           const done = (): void => { clearTimeout(timer); resolve() }
-          const c: WsConn = new WsConn(wsUrl(this.#t.url, this.#t.token), this.#t.encoding, (m) => this.#onWs(c, m), done, (err) => {
+          const c: WsConn = new WsConn(wsUrl(this.#t.url, this.#t.token), this.#t.encoding, (m) => this.#onWs(c, m), done, (err, code) => {
             if (err) bump(this.#errors, `connect:${errCode(err)}`)
+            else if (code !== undefined) bump(this.#errors, `closed_by_server:${code}`)
             done()
           })
           this.#conns.push({ kind: 'ws', c })

@@ -10,7 +10,8 @@ export class WsConn {
   #closed = false
   inFlight = 0
 
-  constructor(url: string, encoding: Encoding, onMessage: (msg: unknown) => void, onOpen: () => void, onClose: (err?: Error) => void) {
+  /** onClose gets the error, or the close code the server sent (e.g. 4001 backpressure). */
+  constructor(url: string, encoding: Encoding, onMessage: (msg: unknown) => void, onOpen: () => void, onClose: (err?: Error, code?: number) => void) {
     this.#encoding = encoding
     this.#ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 })
     this.#ws.binaryType = 'nodebuffer'
@@ -25,7 +26,11 @@ export class WsConn {
       onMessage(msg)
     })
     this.#ws.on('error', (err) => { this.#closed = true; onClose(err) })
-    this.#ws.on('close', () => { this.#closed = true; onClose() })
+    this.#ws.on('close', (code: number) => {
+      const byUs = this.#closed
+      this.#closed = true
+      onClose(undefined, byUs ? undefined : code)
+    })
   }
 
   get ready(): boolean { return this.#open && !this.#closed }
