@@ -33,6 +33,36 @@ describe('GroupCommitter', () => {
     expect(await Promise.all([c.add({ decisions: [decision('dup')] }), c.add({ decisions: [decision('fresh')] }), c.add({ decisions: [decision(null)] })])).toEqual(['conflict', 'ok', 'ok'])
   })
 
+  it('never has two transitions of one assignment in flight at once (order is kept)', async () => {
+    const order: string[] = []
+    const release: (() => void)[] = []
+    const c = new GroupCommitter({
+      log: {
+        commit: (b) =>
+          new Promise((r) => {
+            release.push(() => {
+              for (const t of b.transitions) order.push(`${t.id}:${t.state}`)
+              r({ conflicts: [] })
+            })
+          }),
+      },
+      maxBatch: 1,
+      maxDelayMs: 0,
+      maxInflight: 4,
+    })
+    const first = c.add({ transitions: [{ id: 'a', state: 'active', at: '1' }] })
+    const other = c.add({ transitions: [{ id: 'b', state: 'active', at: '1' }] })
+    const second = c.add({ transitions: [{ id: 'a', state: 'completed', at: '2' }] })
+    expect(release).toHaveLength(2)
+    release[1]()
+    release[0]()
+    await Promise.all([first, other])
+    expect(release).toHaveLength(3)
+    release[2]()
+    await second
+    expect(order).toEqual(['b:active', 'a:active', 'a:completed'])
+  })
+
   it('drain waits for everything queued', async () => {
     let committed = 0
     const c = new GroupCommitter({ log: { commit: async (b) => ((committed += b.decisions.length), { conflicts: [] }) }, maxBatch: 1000, maxDelayMs: 10_000 })

@@ -38,6 +38,10 @@ export interface CommitterOptions {
 export class GroupCommitter {
   #opts: CommitterOptions
   #batch: CommitBatch = emptyBatch()
+  /** Assignment ids with a transition in the forming batch. */
+  #batchIds = new Set<string>()
+  /** Assignment ids with a transition in a batch being committed (how many batches). */
+  #inflightIds = new Map<string, number>()
   #waiters: Waiter[] = []
   #items = 0
   #timer: NodeJS.Timeout | null = null
@@ -58,7 +62,12 @@ export class GroupCommitter {
       const b = this.#batch
       let requestIds: string[] | null = null
       if (item.assignments) for (const a of item.assignments) b.assignments.push(a)
-      if (item.transitions) for (const t of item.transitions) b.transitions.push(t)
+      if (item.transitions) {
+        for (const t of item.transitions) {
+          b.transitions.push(t)
+          this.#batchIds.add(t.id)
+        }
+      }
       if (item.decisions) {
         for (const d of item.decisions) {
           b.decisions.push(d)
@@ -99,6 +108,13 @@ export class GroupCommitter {
   #flush(): void {
     if (this.#items === 0) return
     if (this.#inflight >= (this.#opts.maxInflight ?? 4)) return
+    // Batches commit concurrently, so two transitions of one assignment (a promotion to active,
+    // then its completion) must not be in flight at once: the later could land first. Such a
+    // batch waits for the earlier one; the earlier one's completion flushes it.
+    for (const id of this.#batchIds) if (this.#inflightIds.has(id)) return
+    const ids = this.#batchIds
+    this.#batchIds = new Set()
+    for (const id of ids) this.#inflightIds.set(id, (this.#inflightIds.get(id) ?? 0) + 1)
     const batch = this.#batch
     const waiters = this.#waiters
     this.#batch = emptyBatch()
@@ -128,6 +144,11 @@ export class GroupCommitter {
       },
     ).finally(() => {
       this.#inflight--
+      for (const id of ids) {
+        const n = (this.#inflightIds.get(id) ?? 1) - 1
+        if (n <= 0) this.#inflightIds.delete(id)
+        else this.#inflightIds.set(id, n)
+      }
       // Items that piled up while every slot was busy go out now, as one bigger batch.
       if (this.#items > 0) this.#flushSoon(this.#items >= this.#opts.maxBatch || this.#timer === null)
       if (this.#inflight === 0) for (const r of this.#idle.splice(0)) r()

@@ -5,6 +5,7 @@ import { LocalBus } from '../bus/local.ts'
 import type { AssignmentEvent, DecisionEvent, HeartbeatEvent } from '../../client/protocol.ts'
 import type { Assignment, AssignmentState } from '../model/types.ts'
 import type { Subjects } from '../shard/messages.ts'
+import { isoNow } from '../runtime/clock.ts'
 
 const enc = new TextEncoder()
 const dec = new TextDecoder()
@@ -54,7 +55,7 @@ export class EventHub {
   /** Builds and sends an assignment event, unless nobody would see it. */
   assignmentOf(a: Assignment, previous: AssignmentState | null, currentQueue: number): void {
     if (this.#assignment.size === 0 && !this.#wanted(this.#s.assignments(a.interviewer_id))) return
-    this.assignment({ type: 'assignment', assignment_id: a.id, interviewer_id: a.interviewer_id, user_id: a.user_id, state: a.state, previous, current_queue: currentQueue, at: new Date().toISOString() })
+    this.assignment({ type: 'assignment', assignment_id: a.id, interviewer_id: a.interviewer_id, user_id: a.user_id, state: a.state, previous, current_queue: currentQueue, at: isoNow() })
   }
 
   decision(e: DecisionEvent): void {

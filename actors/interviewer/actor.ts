@@ -9,6 +9,7 @@ import { Actor } from '../runtime/actor.ts'
 import type { CommitOutcome, GroupCommitter } from '../commit/committer.ts'
 import type { CommitReply, DecisionDraft, TransitionResult } from '../shard/messages.ts'
 import { InterviewerQueue } from './queue.ts'
+import { isoNow } from '../runtime/clock.ts'
 
 export type TransitionReply = { ok: true; res: TransitionResult } | { ok: false; code: 'not_found' | 'conflict' | 'unavailable'; reason: string }
 
@@ -175,7 +176,7 @@ export class InterviewerActor {
       return
     }
     const from = e.a.state
-    const at = new Date().toISOString()
+    const at = isoNow()
     const aid = id
     this.#env.committer.add({ transitions: [{ id: aid, state: m.to, at }] }).then(
       () => this.#force({ type: 'transitioned', id: aid, to: m.to, from, at, reply: m.reply }),
@@ -209,7 +210,7 @@ export class InterviewerActor {
   /** Promotions to active are persisted best-effort: the slot is held either way. */
   #persistPromotions(promoted: Assignment[]): void {
     if (promoted.length === 0) return
-    const at = new Date().toISOString()
+    const at = isoNow()
     for (const a of promoted) this.#env.assignmentEvent(a, 'accepted', this.queue.occupancy)
     this.#env.committer
       .add({ transitions: promoted.map((a) => ({ id: a.id, state: 'active' as const, at })) })

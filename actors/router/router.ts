@@ -15,6 +15,7 @@ import { levelIndex } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
 import { decodeCommitReply, encodeCommitReq, tryDecodeScoreReply, encodeScoreReq, packBids, unpackBids, type CommitReq, type DecisionDraft, type ScoreReq, type Subjects } from '../shard/messages.ts'
 import type { UserCache } from './users.ts'
+import { isoNow } from '../runtime/clock.ts'
 
 export interface RouterOptions {
   bus: Bus
@@ -117,7 +118,7 @@ export class Router {
       skipped_hosts: skipped,
       latency_us: 0,
       node_id: o.nodeId,
-      at: new Date().toISOString(),
+      at: isoNow(),
       request: req,
     }
     let refused = 0

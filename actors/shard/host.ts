@@ -16,6 +16,7 @@ import type { WeightsBook } from '../scoring/weights.ts'
 import { CandidateIndex } from './candidates.ts'
 import { decodeCommitReq, decodeScoreReq, encodeCommitReply, encodeScoreReply, pack, packBids, unpack, unpackBids, type BidderMsg, type CommitReply, type CtlReply, type CtlReq, type Subjects } from './messages.ts'
 import { applyRemoteBids } from './remote.ts'
+import { isoNow, seqIso } from '../runtime/clock.ts'
 
 export interface ShardHostOptions {
   bus: Bus
@@ -187,7 +188,7 @@ export class ShardHost {
     const c = decodeCommitReq(m.data)
     const actor = this.#actors.get(c.iv)
     if (!actor) return answer({ ok: false, code: 'not_found', reason: 'interviewer not hosted here' })
-    const now = new Date().toISOString()
+    const now = seqIso()
     const a: Assignment = {
       id: randomUUID(),
       request_id: c.draft.request_id,
@@ -250,7 +251,7 @@ export class ShardHost {
 
   /** Cancels every open assignment of this shard durably, then empties the queues. */
   async #reset(): Promise<number> {
-    const at = new Date().toISOString()
+    const at = isoNow()
     const ids = [...this.#byAssignment.keys()]
     if (ids.length) await this.#o.committer.add({ transitions: ids.map((id) => ({ id, state: 'cancelled' as const, at })) })
     let n = 0

@@ -275,7 +275,7 @@ export function engineSuite(o: SuiteOptions): void {
     })
 
     it('a remote bidder changes a score only within the clamp; a silent one costs only the deadline', async () => {
-      const { e } = await setup({ interviewers: [interviewer(1, { cost: 70 }), interviewer(2, { cost: 70 })], config: { GATHER_DEADLINE_MS: '100' } })
+      const { e } = await setup({ interviewers: [interviewer(1, { cost: 70 }), interviewer(2, { cost: 70 })], config: { GATHER_DEADLINE_MS: '1000' } })
       const decisions: DecisionEvent[] = []
       e.onDecision((d) => decisions.push(d))
       const off = e.setRemoteBidder(2, async () => 1_000_000)
