@@ -40,8 +40,12 @@ process.on('unhandledRejection', (err) => log.error({ err }, 'unhandled promise 
 process.once('SIGTERM', () => void shutdown('SIGTERM'))
 process.once('SIGINT', () => void shutdown('SIGINT'))
 
+// Start-up may wait on unref'd timers (lease or retry back-offs) with no socket open yet; without a
+// referenced handle Node would exit 13 mid-start ("unsettled top-level await").
+const keepAlive = setInterval(() => {}, 1000)
 try {
   const { port, seeded, store, bus } = await app.start()
+  clearInterval(keepAlive)
   const base = `http://${config.HOST}:${port}`
   const lines = [
     `interview router listening on ${base}  (node ${config.NODE_ID}, store ${store}, bus ${bus}${seeded ? ', demo dataset seeded' : ''})`,
@@ -56,6 +60,7 @@ try {
   // The banner goes to stdout as plain text so a person (and the e2e harness) can read it.
   console.log(lines.join('\n'))
 } catch (err) {
+  clearInterval(keepAlive)
   log.fatal({ err }, 'start-up failed')
   await app.stop()
   process.exit(1)
