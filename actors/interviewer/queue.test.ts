@@ -86,6 +86,17 @@ describe('InterviewerQueue transitions', () => {
     expect(q.release(b.id)).toBeNull()
   })
 
+  it('release of the newest reservation restores the idle time (a failed commit changes nothing)', () => {
+    const q = q2()
+    reserveConfirm(q)
+    const before = q.lastAssignedAt
+    const a = asg()
+    q.reserve(a, 600, before + 1000)
+    expect(q.lastAssignedAt).toBe(before + 1000)
+    q.release(a.id)
+    expect(q.lastAssignedAt).toBe(before)
+  })
+
   it('complete: only the oldest active durable assignment, then the next waits no more', () => {
     const q = q2()
     const a = reserveConfirm(q)

@@ -24,6 +24,8 @@ export interface Entry {
   a: Assignment
   pending: boolean
   busy: boolean
+  /** lastAssignedAt before this reservation, restored if it is released. */
+  prevLast?: number
 }
 
 export interface HardFilterInput {
@@ -113,7 +115,7 @@ export class InterviewerQueue implements Candidate {
     if (why) return { ok: false, reason: why }
     const position = this.#entries.length
     if (a.state !== 'offered') a.state = position < this.concurrency ? 'active' : 'accepted'
-    this.#entries.push({ a, pending: true, busy: false })
+    this.#entries.push({ a, pending: true, busy: false, prevLast: this.lastAssignedAt })
     this.occupancy = this.#entries.length
     this.lastAssignedAt = now
     return { ok: true, position, estimated_start_min: this.estimatedStart(position), current_queue: this.#entries.length }
@@ -131,6 +133,9 @@ export class InterviewerQueue implements Candidate {
   release(id: string): Assignment[] | null {
     const i = this.#index(id)
     if (i < 0 || !this.#entries[i].pending) return null
+    const e = this.#entries[i]
+    // The newest reservation failing leaves fairness as it was (a failed commit changes nothing).
+    if (i === this.#entries.length - 1 && e.prevLast !== undefined) this.lastAssignedAt = e.prevLast
     this.#entries.splice(i, 1)
     this.occupancy = this.#entries.length
     return this.#promote()
