@@ -70,6 +70,15 @@ async function* counted(chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>, 
 /** Seeds the demo dataset when the database holds no users, interviewers or history. */
 export async function seedIfEmpty(store: Store, log: Logger): Promise<SeedSummary | null> {
   if (!(await store.isEmpty())) return null
+  // Several nodes may start together on one empty database: one seeds, the others wait for it under
+  // the lock and then find the data there.
+  return store.exclusive('router.seed-demo', async () => {
+    if (!(await store.isEmpty())) return null
+    return seedDemo(store, log)
+  })
+}
+
+async function seedDemo(store: Store, log: Logger): Promise<SeedSummary> {
   log.info({ seed: DEMO_SEED, ...DEMO_SIZES }, 'empty database: seeding the demo dataset')
   const s = await seedDatabase(store, { ...DEMO_SIZES, seed: DEMO_SEED })
   log.info({ counts: s.counts, elapsed_ms: s.elapsed_ms }, 'demo dataset seeded')

@@ -22,6 +22,7 @@ export class SqlStore implements Store {
   readonly location: string
   readonly #db: Db
   readonly #bulk: BulkLoader
+  readonly #locks = new Map<string, Promise<void>>()
 
   constructor(kind: 'postgres' | 'pglite', location: string, db: Db, bulk: BulkLoader) {
     this.kind = kind
@@ -38,6 +39,20 @@ export class SqlStore implements Store {
   }
   close(): Promise<void> {
     return this.#db.close()
+  }
+  exclusive<R>(key: string, fn: () => Promise<R>): Promise<R> {
+    if (this.kind === 'pglite') {
+      // One process owns a PGlite data folder, so an in-process chain per key is the whole lock.
+      const run = (this.#locks.get(key) ?? Promise.resolve()).then(fn, fn)
+      const tail = run.then(() => {}, () => {})
+      this.#locks.set(key, tail)
+      void tail.then(() => { if (this.#locks.get(key) === tail) this.#locks.delete(key) })
+      return run
+    }
+    return this.#db.transaction(async (tx) => {
+      await tx.query('select pg_advisory_xact_lock(hashtext($1::text))', [key])
+      return fn()
+    })
   }
 
   async counts(): Promise<Counts> {

@@ -237,6 +237,19 @@ for (const backend of backends) {
       expect(await store.counts()).toEqual({ users: 0, interviewers: 0, interviews: 0, assignments: 0, open_assignments: 0, decisions: 0 })
       expect(await store.migrate()).toEqual({ applied: [] })
     })
+
+    it('exclusive() runs holders of one key one at a time, and returns what fn returns', async () => {
+      const log: string[] = []
+      const hold = (tag: string) => store.exclusive('contract-test-lock', async () => {
+        log.push(`${tag}:in`)
+        await new Promise((r) => setTimeout(r, 30))
+        log.push(`${tag}:out`)
+        return tag
+      })
+      expect(await Promise.all([hold('a'), hold('b')])).toEqual(['a', 'b'])
+      expect(log.slice(0, 2)).toEqual([log[0], log[0].replace(':in', ':out')])
+      expect(log.slice(2, 4)).toEqual([log[2], log[2].replace(':in', ':out')])
+    })
   })
 }
 

@@ -58,6 +58,12 @@ export interface Store extends Directory, AssignmentLog, WeightsStore {
   migrate(): Promise<{ applied: string[] }>
   ping(): Promise<void>
   close(): Promise<void>
+  /**
+   * Runs fn while holding a cluster-wide lock named `key` (a transaction-scoped advisory lock on
+   * Postgres, so several nodes starting at once serialise; PGlite is one process with an exclusive
+   * data folder, so an in-process lock per key). fn must not use the lock's connection: it uses the store.
+   */
+  exclusive<R>(key: string, fn: () => Promise<R>): Promise<R>
 
   counts(): Promise<Counts>
   isEmpty(): Promise<boolean>
