@@ -121,6 +121,11 @@ export class Router {
       at: isoNow(),
       request: req,
     }
+    if (bids.length === 0 && skipped.length > 0) {
+      // Nobody bid, but a host that may hold eligible interviewers never answered: `no_candidates`
+      // would be a claim we cannot make. Fail the request so the client retries.
+      throw new EngineError('unavailable', `no bids, and shard hosts ${skipped.join(', ')} did not answer within ${o.gatherDeadlineMs} ms; retry`)
+    }
     let refused = 0
     const wire = { ...draft, bids: packBids(bids) }
     for (const bid of bids) {

@@ -177,6 +177,11 @@ export function engineSuite(o: SuiteOptions): void {
       expect(decisions[0].skipped_hosts).toEqual(['shard-1'])
     })
 
+    it('with no bids and a silent shard host, answers unavailable rather than a false no_candidates', async () => {
+      const { e } = await setup({ engines: [{ SHARD_INDEX: 0, SHARD_COUNT: 2 }], interviewers: [interviewer(3), interviewer(5)], config: { GATHER_DEADLINE_MS: '30' } })
+      await expect(e.route(REQ)).rejects.toMatchObject({ code: 'unavailable' })
+    })
+
     it('a database error fails the request with unavailable and changes no actor state', async () => {
       const { e, outage } = await setup()
       expect((await e.route(REQ)).status).toBe('assigned')
