@@ -263,3 +263,18 @@ describe('createStore on an unreachable Postgres', () => {
     expect((err as StoreError).message).not.toContain('s3cr3t-pw')
   })
 })
+
+describe.runIf(await hasPostgres())('migrations on real Postgres', () => {
+  it('several nodes migrating one database at once apply each migration exactly once', async () => {
+    const db = await createTempDatabase('migrate')
+    const stores = await Promise.all([1, 2, 3, 4].map(() => createStore({ databaseUrl: db.url, dataDir: 'unused' })))
+    try {
+      const results = await Promise.all(stores.map((s) => s.migrate()))
+      expect(results.flatMap((r) => r.applied)).toEqual(['001_init'])
+      expect(await stores[0].isEmpty()).toBe(true)
+    } finally {
+      await Promise.all(stores.map((s) => s.close()))
+      await db.drop()
+    }
+  })
+})
