@@ -180,14 +180,13 @@ export class Engine implements RoutingEngine {
 
   async #routeOnce(req: RouteRequest, checkStore: boolean): Promise<RouteResult> {
     const t0 = performance.now()
-    if (checkStore && req.request_id) {
-      const stored = await this.#o.store.findDecisionByRequestId(req.request_id).catch((err: unknown) => {
-        throw new EngineError('unavailable', 'idempotency lookup failed', { cause: err })
-      })
-      if (stored) return { ...stored.result, replayed: true }
-    }
+    // No store lookup up front: a request_id seen before (another node, before a restart) makes the
+    // commit report a conflict and the router replays the stored first outcome. Only the outcomes
+    // that are never committed here (unknown user, holding) ask the store first, off the hot path.
     const user = await this.#router.user(req.user_id)
     if (!user) {
+      const stored = checkStore ? await this.#stored(req) : null
+      if (stored) return stored
       const result: RouteResult = { status: 'user_not_found', user_id: req.user_id, message: `user ${req.user_id} not found` }
       if (req.request_id) result.request_id = req.request_id
       this.#count('user_not_found')
@@ -195,6 +194,8 @@ export class Engine implements RoutingEngine {
     }
     const d = await this.#router.decide(req, user, t0)
     if (d.result.status === 'at_capacity' && req.wait && req.sla_min > 0) {
+      const stored = checkStore ? await this.#stored(req) : null
+      if (stored) return stored
       this.#held.add(req, user)
       const result: RouteResult = {
         status: 'queued',
@@ -211,6 +212,15 @@ export class Engine implements RoutingEngine {
     const done = await this.#router.persist(d)
     if (!done.result.replayed) this.#finish(done.record, done.result)
     return done.result
+  }
+
+  /** The stored first outcome of this request_id, replayed; null when there is none. */
+  async #stored(req: RouteRequest): Promise<RouteResult | null> {
+    if (!req.request_id) return null
+    const stored = await this.#o.store.findDecisionByRequestId(req.request_id).catch((err: unknown) => {
+      throw new EngineError('unavailable', 'idempotency lookup failed', { cause: err })
+    })
+    return stored ? { ...stored.result, replayed: true } : null
   }
 
   #finish(record: DecisionEvent, result: RouteResult): void {

@@ -215,6 +215,23 @@ export function engineSuite(o: SuiteOptions): void {
       expect(await h.store.openAssignments()).toHaveLength(1)
     })
 
+    it('after a restart a repeated request_id replays the first outcome (assigned or not) and books nothing', async () => {
+      const { e, h, engines } = await setup({ interviewers: [interviewer(1, { capacity: 1 })] })
+      const a = await e.route({ ...REQ, request_id: 'kept' })
+      const full = await e.route({ ...REQ, user_id: 2, request_id: 'full' })
+      expect(full.status).toBe('at_capacity')
+      await e.complete({ interviewer_id: 1 })
+      await engines[0].stop()
+      const bus = await o.bus(null)
+      cleanups.push(() => bus.close())
+      const again = new Engine({ config: testConfig({ SUBJECT_PREFIX: uniquePrefix('eng') }), bus, store: h.store, log: silentLogger })
+      await again.start()
+      cleanups.push(() => again.stop())
+      expect(await again.route({ ...REQ, request_id: 'kept' })).toMatchObject({ status: 'assigned', assignment_id: a.assignment_id, replayed: true })
+      expect(await again.route({ ...REQ, user_id: 2, wait: true, request_id: 'full' })).toMatchObject({ status: 'at_capacity', decision_id: full.decision_id, replayed: true })
+      expect(await h.store.openAssignments()).toEqual([])
+    })
+
     it('complete by interviewer or assignment, cancel, and their not_found / conflict codes', async () => {
       const { e, h } = await setup({ interviewers: [interviewer(1, { capacity: 3, concurrency: 1 })] })
       const a = await e.route(REQ)
