@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 export type WorkerRequest =
   | { id: number; op: 'query'; text: string; params: unknown[]; tx?: number }
   | { id: number; op: 'exec'; text: string; tx?: number }
-  | { id: number; op: 'copy'; text: string; data: string; tx?: number }
+  | { id: number; op: 'copy'; text: string; data: (string | Uint8Array)[]; tx?: number }
   | { id: number; op: 'begin' }
   | { id: number; op: 'end'; tx: number; commit: boolean }
   | { id: number; op: 'close' }
@@ -65,7 +65,7 @@ async function handle(m: WorkerRequest): Promise<void> {
       await target(m.tx).exec(m.text)
       return reply({ id: m.id, ok: true })
     case 'copy':
-      await target(m.tx).query(m.text, [], { blob: new Blob([m.data]) })
+      await target(m.tx).query(m.text, [], { blob: new Blob(m.data) })
       return reply({ id: m.id, ok: true })
     case 'begin':
       return begin(m.id)

@@ -114,12 +114,12 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
     const text = copyStatement(table, "'/dev/blob'")
     const { tx } = await client.call({ op: 'begin' })
     let n = 0
-    let chunk: string[] = []
+    let chunk: (string | Uint8Array)[] = []
     let bytes = 0
     // One chunk in flight while the next is generated: the worker loads as this thread encodes.
     let inFlight: Promise<unknown> = Promise.resolve()
     const flush = async (): Promise<void> => {
-      const data = chunk.join('')
+      const data = chunk
       chunk = []
       bytes = 0
       await inFlight

@@ -14,7 +14,8 @@ export interface SeedRow {
 /** Rows already encoded as COPY text lines (columns in copy.ts COLUMNS order), e.g. by a generator worker. */
 export interface CopyChunk {
   rows: number
-  text: string
+  /** COPY text-format lines, as a string or as their UTF-8 bytes. */
+  text: string | Uint8Array
 }
 
 export interface Counts {
