@@ -81,11 +81,10 @@ export default async function echoVsWs(ctx: BenchContext): Promise<BenchSection>
     ],
     plots: [
       {
-        id: 'ws-throughput', title: 'WebSocket throughput over time', x_label: 'second of run', y_label: 'answered per second', kind: 'line',
+        id: 'ws-throughput', title: 'WebSocket route throughput over time', x_label: 'second of run', y_label: 'answered per second', kind: 'line',
         series: [
-          { name: `echo, ${peakEcho.conns} conns`, points: peakEcho.timeline.map((p) => [p.t_s, p.rps]) },
-          { name: `route peak, ${peakRoute.conns} conns`, points: peakRoute.timeline.map((p) => [p.t_s, p.rps]) },
-          { name: 'route at half of peak', points: half.timeline.map((p) => [p.t_s, p.rps]) },
+          ...routeRuns.map((r) => ({ name: `closed loop, ${r.conns} conns`, points: r.timeline.map((p): [number, number] => [p.t_s, p.rps]) })),
+          { name: 'open loop, half of peak', points: half.timeline.map((p): [number, number] => [p.t_s, p.rps]) },
         ],
       },
       {

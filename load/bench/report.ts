@@ -52,6 +52,7 @@ export function renderMarkdown(meta: RunMeta, outcomes: Outcome[], plotDir = 'do
     `- Commit: \`${meta.commit}\`${meta.dirty ? ' (with uncommitted changes)' : ''}`,
     `- Machine: ${m.cores} cores (${m.cpu_model}), ${m.memory_gib.toFixed(1)} GiB memory, ${m.platform}`,
     `- Node ${m.node}; servers run as child processes on embedded PGlite and the in-process bus; the load driver shares the same cores.`,
+    `- The Node load driver against \`npm start\` (limit, CPU of server vs driver, invariant checks): [${plotDir}/driver-run.md](${plotDir}/driver-run.md)`,
     '',
   ]
   const ratios = outcomes.flatMap((o) => ('section' in o ? o.section.ratios.filter((r) => r.goal) : []))

@@ -50,7 +50,8 @@ describe('svg renderer', () => {
 
   it('picks nice ticks and short labels', () => {
     expect(niceTicks(0, 10)).toEqual([0, 2, 4, 6, 8, 10])
-    expect(niceTicks(0, 0.9, 4)).toEqual([0, 0.5])
+    expect(niceTicks(0, 0.9, 4)).toEqual([0, 0.5, 1])
+    expect(niceTicks(0, 37_000)).toEqual([0, 10_000, 20_000, 30_000, 40_000])
     expect(formatTick(1_500_000)).toBe('1.5M')
     expect(formatTick(25_000)).toBe('25k')
     expect(escapeXml('"a"')).toBe('&quot;a&quot;')

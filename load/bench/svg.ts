@@ -4,21 +4,37 @@ import type { BenchPlot } from './types.ts'
 
 const W = 720
 const H = 420
-const M = { left: 78, right: 24, top: 44, bottom: 62 }
+const M = { left: 78, right: 24, top: 72, bottom: 62 }
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf', '#7f7f7f']
 
 export const escapeXml = (s: string): string =>
   s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
-/** "Nice" tick values (1, 2, 5 × 10^k steps) covering [lo, hi]. */
+/** "Nice" tick values (1, 2, 5 × 10^k steps) from at or below lo to the first at or above hi. */
 export function niceTicks(lo: number, hi: number, count = 6): number[] {
   if (!(hi > lo)) return [lo]
   const raw = (hi - lo) / Math.max(1, count - 1)
   const mag = 10 ** Math.floor(Math.log10(raw))
   const step = ([1, 2, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag
   const ticks: number[] = []
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9 && ticks.length < 50; v += step) ticks.push(Number(v.toPrecision(12)))
+  for (let v = Math.floor(lo / step) * step; ticks.length < 50; v += step) {
+    ticks.push(Number(v.toPrecision(12)))
+    if (v >= hi - step * 1e-9) break
+  }
   return ticks
+}
+
+/** Legend item positions: left to right, wrapping to a second row (approximate text widths). */
+function legendPositions(names: string[]): [number, number][] {
+  let x = M.left
+  let y = 40
+  return names.map((name) => {
+    const w = 17 + name.length * 6.6 + 18
+    if (x + w > W - M.right && x > M.left) { x = M.left; y += 15 }
+    const at: [number, number] = [x, y]
+    x += w
+    return at
+  })
 }
 
 /** Powers of ten from below lo to above hi (log axes). */
@@ -44,7 +60,7 @@ export function renderSvg(plot: BenchPlot): string {
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
-    `<text x="${W / 2}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(plot.title)}</text>`,
+    `<text x="${W / 2}" y="20" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(plot.title)}</text>`,
   ]
   if (pts.length === 0) {
     out.push(`<text x="${W / 2}" y="${H / 2}" text-anchor="middle">no data</text>`, '</svg>')
@@ -86,6 +102,7 @@ export function renderSvg(plot: BenchPlot): string {
   out.push(`<text transform="translate(18 ${M.top + ph / 2}) rotate(-90)" text-anchor="middle">${escapeXml(plot.y_label)}${plot.log_y ? ' (log scale)' : ''}</text>`)
 
   const n = plot.series.length
+  const legend = legendPositions(plot.series.map((s) => s.name))
   plot.series.forEach((s, i) => {
     const color = COLORS[i % COLORS.length] as string
     const sp = s.points.filter(usable)
@@ -104,9 +121,10 @@ export function renderSvg(plot: BenchPlot): string {
       out.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="2"/>`)
       if (sorted.length <= 40) for (const [x, y] of sorted) out.push(`<circle cx="${sx(x).toFixed(1)}" cy="${sy(y).toFixed(1)}" r="3" fill="${color}"/>`)
     }
-    const ly = M.top + 8 + i * 16
-    out.push(`<rect x="${W - M.right - 190}" y="${ly - 5}" width="12" height="10" fill="${color}"/>`)
-    out.push(`<text x="${W - M.right - 172}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`)
+    // Legend in rows under the title, outside the plot area, so it never covers data.
+    const [lx, ly] = legend[i] as [number, number]
+    out.push(`<rect x="${lx.toFixed(1)}" y="${ly - 5}" width="12" height="10" fill="${color}"/>`)
+    out.push(`<text x="${(lx + 17).toFixed(1)}" y="${ly}" dominant-baseline="middle">${escapeXml(s.name)}</text>`)
   })
   out.push('</svg>')
   return out.join('\n')
