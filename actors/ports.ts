@@ -1,5 +1,5 @@
 // What the actors need from storage, as narrow ports: the Store implements them, tests fake them.
-import type { Assignment, AssignmentState, Interviewer, InterviewerStats, User, Weights } from './model/types.ts'
+import type { Assignment, AssignmentState, Availability, Interviewer, InterviewerStats, User, Weights } from './model/types.ts'
 import type { DecisionEvent, RouteRequest, RouteResult } from '../client/protocol.ts'
 
 /** A routing decision as stored: the operator event plus the request and the reply sent. */
@@ -53,4 +53,28 @@ export interface AssignmentLog {
 export interface WeightsStore {
   latestWeights(): Promise<Weights | null>
   saveWeights(weights: Weights, by: string): Promise<void>
+}
+
+/** One interviewer actor's state as snapshotted: what the committed rows alone do not carry. */
+export interface InterviewerSnapshot {
+  interviewer_id: number
+  availability: Availability
+  /** Epoch ms of the last assignment (the fairness factor's idle time). */
+  last_assigned_at: number
+  /** Rows changed at or after this instant may be newer than the snapshot: restore replays them. */
+  watermark: string
+  /** The queue in order: durable open assignments as of the snapshot. */
+  entries: Assignment[]
+}
+
+/** Snapshots of interviewer actors (durability issue): written off the hot path, read at start-up. */
+export interface SnapshotLog {
+  /** Upserts the snapshots and records the run, in one transaction. */
+  saveSnapshots(run: { node_id: string; shard_index: number; shard_count: number; reason: string; snapshots: InterviewerSnapshot[] }): Promise<void>
+  /** The latest snapshot of every interviewer of a shard (id % count === index). */
+  loadSnapshots(shardIndex: number, shardCount: number): Promise<InterviewerSnapshot[]>
+  /** Every assignment with updated_at at or after `at` (any state), oldest first. */
+  assignmentsChangedSince(at: string): Promise<Assignment[]>
+  /** Open assignments of these interviewers, oldest first. */
+  openAssignmentsOf(interviewerIds: number[]): Promise<Assignment[]>
 }

@@ -17,6 +17,8 @@ import { UserCache } from '../router/users.ts'
 import { validateRoute } from '../router/validate.ts'
 import { EventHub } from './events.ts'
 import { HeldRequests } from './held.ts'
+import { isSnapshotLog, Restorer } from '../snapshot/restorer.ts'
+import { Snapshotter } from '../snapshot/snapshotter.ts'
 
 export interface EngineOptions {
   config: Config
@@ -56,6 +58,9 @@ export class Engine implements RoutingEngine {
   #heartbeat: NodeJS.Timeout | null = null
   #decisions = 0
   #outcomes: Record<string, number> = {}
+  /** Snapshot restore and writer, when the store keeps snapshots (durability). */
+  #restorer: Restorer | null = null
+  #snapshotter: Snapshotter | null = null
 
   constructor(o: EngineOptions) {
     this.#o = o
@@ -64,6 +69,8 @@ export class Engine implements RoutingEngine {
     this.#requester = new Requester(o.bus)
     this.#committer = new GroupCommitter({ log: o.store, maxBatch: c.COMMIT_MAX_BATCH, maxDelayMs: c.COMMIT_MAX_DELAY_MS })
     this.#events = new EventHub(o.bus, this.#s, c.NODE_ID, (iv) => iv % c.SHARD_COUNT === c.SHARD_INDEX)
+    const snaps = isSnapshotLog(o.store) ? o.store : null
+    if (snaps) this.#restorer = new Restorer(o.store, snaps, { index: c.SHARD_INDEX, count: c.SHARD_COUNT }, o.log)
     this.#host = new ShardHost({
       bus: o.bus,
       subjects: this.#s,
@@ -71,7 +78,8 @@ export class Engine implements RoutingEngine {
       shardCount: c.SHARD_COUNT,
       nodeId: c.NODE_ID,
       committer: this.#committer,
-      store: o.store,
+      store: this.#restorer?.store ?? o.store,
+      adopt: this.#restorer ? (q) => this.#restorer?.adopt(q) : undefined,
       weights: this.#weights,
       requester: this.#requester,
       mailboxLimit: c.MAILBOX_LIMIT,
@@ -80,6 +88,10 @@ export class Engine implements RoutingEngine {
       scanLimit: o.scanLimit,
       onAssignment: (a, previous, cq) => this.#events.assignmentOf(a, previous, cq),
     })
+    if (snaps) {
+      const host = this.#host
+      this.#snapshotter = new Snapshotter({ log: snaps, logger: o.log, nodeId: c.NODE_ID, shardIndex: c.SHARD_INDEX, shardCount: c.SHARD_COUNT, intervalMs: c.SNAPSHOT_INTERVAL_S * 1000, queues: () => host.queues() })
+    }
     this.#users = new UserCache(o.store)
     this.#router = new Router({
       bus: o.bus,
@@ -113,6 +125,7 @@ export class Engine implements RoutingEngine {
     if (w) this.#weights.adopt(w)
     await this.#host.load()
     this.#host.start()
+    this.#snapshotter?.start()
     this.#events.start()
     const { bus } = this.#o
     this.#subs.push(
@@ -140,6 +153,7 @@ export class Engine implements RoutingEngine {
     const until = Date.now() + 5_000
     while (this.#routing > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5))
     await this.#committer.drain()
+    await this.#snapshotter?.stop()
     for (const b of this.#bidders.values()) b.sub.unsubscribe()
     this.#bidders.clear()
     for (const s of this.#subs.splice(0)) s.unsubscribe()
@@ -365,6 +379,16 @@ export class Engine implements RoutingEngine {
     this.#users.clear()
     const parts = await this.#ctlAll<{ interviewers: number }>({ op: 'reload' })
     return { users: 0, interviewers: parts.reduce((a, b) => a + b.interviewers, 0) }
+  }
+
+  /** Snapshot state for operators and benchmarks: the last restore, and runs written since start. */
+  get durability(): { restore: Restorer['last']; snapshot_runs: number } {
+    return { restore: this.#restorer?.last ?? null, snapshot_runs: this.#snapshotter?.runs ?? 0 }
+  }
+
+  /** Takes a snapshot now (tests, benchmarks); resolves the interviewers written, 0 without snapshots. */
+  snapshotNow(reason = 'manual'): Promise<number> {
+    return this.#snapshotter?.run(reason) ?? Promise.resolve(0)
   }
 
   async stats(): Promise<EngineStats> {

@@ -34,6 +34,8 @@ export interface ShardHostOptions {
   scanLimit?: number
   /** An assignment changed state; the callee builds the event only if someone listens. */
   onAssignment: (a: Assignment, previous: AssignmentState | null, currentQueue: number) => void
+  /** Applies restored live state (a snapshot) to a queue just built at load. */
+  adopt?: (q: InterviewerQueue) => void
 }
 
 export class ShardHost {
@@ -70,6 +72,11 @@ export class ShardHost {
 
   get openAssignments(): number {
     return this.#byAssignment.size
+  }
+
+  /** Every hosted queue (snapshot capture reads them between messages, never writes). */
+  *queues(): Iterable<InterviewerQueue> {
+    for (const a of this.#actors.values()) yield a.queue
   }
 
   owns(iv: number): boolean {
@@ -110,7 +117,10 @@ export class ShardHost {
       q.availability = old.queue.availability
       q.lastAssignedAt = old.queue.lastAssignedAt
       this.#index.remove(old)
-    } else q.restore(open)
+    } else {
+      q.restore(open)
+      this.#o.adopt?.(q)
+    }
     const actor = new InterviewerActor(q, this.#env)
     this.#actors.set(iv.id, actor)
     for (const e of q.entries) this.#byAssignment.set(e.a.id, actor)

@@ -1,11 +1,12 @@
 // Every query of the Store, written once over the Db seam; the Postgres and PGlite backends differ
 // only in their driver and in how bulkLoad streams rows (COPY from stdin vs COPY from a blob).
 import type { Assignment, Interviewer, InterviewerStats, InterviewRecord, User, Weights } from '../../actors/model/types.ts'
-import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord } from '../../actors/ports.ts'
+import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
 import type { Db, Row } from './db.ts'
 import { migrate } from './migrate.ts'
 import { decisionInput, toAssignment, toDecision, toInterview, toInterviewer, toUser } from './rows.ts'
 import { encodeCopy } from './copy.ts'
+import { snapshotQueries } from './snapshots.ts'
 import type { AuditEntry, CopyChunk, Counts, DecisionQuery, Page, SeedRow, SeedTable, Store } from './types.ts'
 
 export type BulkLoader = (table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>) => Promise<number>
@@ -17,7 +18,7 @@ const json = (v: unknown): string => JSON.stringify(v)
 const clampLimit = (n: number | undefined, dflt: number): number => Math.min(1000, Math.max(1, Math.floor(n ?? dflt)))
 const clampPage = (n: number | undefined): number => Math.max(1, Math.floor(n ?? 1))
 
-export class SqlStore implements Store {
+export class SqlStore implements Store, SnapshotLog {
   readonly kind: 'postgres' | 'pglite'
   readonly location: string
   readonly #db: Db
@@ -73,7 +74,7 @@ export class SqlStore implements Store {
   }
 
   async reset(): Promise<void> {
-    await this.#db.exec('truncate users, interviewers, interviews, assignments, decisions, weight_versions, audit_log, interviewer_snapshots restart identity')
+    await this.#db.exec('truncate users, interviewers, interviews, assignments, decisions, weight_versions, audit_log, interviewer_snapshots, snapshot_runs restart identity')
   }
 
   /**
@@ -253,6 +254,21 @@ export class SqlStore implements Store {
         [by, 'cancel_open_assignments', json({ reason, count: rows.length })])
       return rows.length
     })
+  }
+
+  // ---- Snapshots (durability): the queries live in snapshots.ts ----
+
+  saveSnapshots(run: Parameters<SnapshotLog['saveSnapshots']>[0]): Promise<void> {
+    return snapshotQueries(this.#db).saveSnapshots(run)
+  }
+  loadSnapshots(shardIndex: number, shardCount: number): Promise<InterviewerSnapshot[]> {
+    return snapshotQueries(this.#db).loadSnapshots(shardIndex, shardCount)
+  }
+  assignmentsChangedSince(at: string): Promise<Assignment[]> {
+    return snapshotQueries(this.#db).assignmentsChangedSince(at)
+  }
+  openAssignmentsOf(interviewerIds: number[]): Promise<Assignment[]> {
+    return snapshotQueries(this.#db).openAssignmentsOf(interviewerIds)
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {

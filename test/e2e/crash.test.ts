@@ -41,6 +41,10 @@ if (ready) {
         await srv.restart()
         await verifyRestored(label, srv.url, srv.wsUrl, told, readCommitted)
       }
+      // The restores above started from snapshots taken during the bursts, not only from rows.
+      const [{ runs }] = await sql<{ runs: number }[]>`select count(*)::int as runs from snapshot_runs`
+      console.log(`[crash] snapshot runs written: ${runs}`)
+      expect(runs).toBeGreaterThan(0)
       expect(told.replies).toBeGreaterThan(3000)
       expect(told.assigned.size).toBeGreaterThan(1000)
     }, 120_000)

@@ -1,5 +1,6 @@
 // Schema migrations in order. Append only: never edit a released migration, add the next number.
 import m001 from './001_init.ts'
+import m002 from './002_durability.ts'
 
 export interface Migration {
   version: number
@@ -9,4 +10,5 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '001_init', sql: m001 },
+  { version: 2, name: '002_durability', sql: m002 },
 ]

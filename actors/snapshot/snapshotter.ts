@@ -1,0 +1,68 @@
+// Writes this shard's interviewer snapshots periodically and at graceful shutdown, off the hot path:
+// capture walks the queues in slices (yielding to the event loop between them, so routing never
+// waits behind 100,000 interviewers), then one batched write. A failed run is logged and retried next tick.
+import type { Logger } from '../../server/log.ts'
+import type { InterviewerSnapshot, SnapshotLog } from '../ports.ts'
+import type { InterviewerQueue } from '../interviewer/queue.ts'
+import { captureQueue } from './snapshot.ts'
+
+const SLICE = 2_000
+
+export interface SnapshotterOptions {
+  log: SnapshotLog
+  logger: Logger
+  nodeId: string
+  shardIndex: number
+  shardCount: number
+  /** 0: only at shutdown. */
+  intervalMs: number
+  queues: () => Iterable<InterviewerQueue>
+}
+
+export class Snapshotter {
+  #o: SnapshotterOptions
+  #timer: NodeJS.Timeout | null = null
+  #running: Promise<number> | null = null
+  runs = 0
+
+  constructor(o: SnapshotterOptions) {
+    this.#o = o
+  }
+
+  start(): void {
+    if (this.#o.intervalMs <= 0 || this.#timer) return
+    this.#timer = setInterval(() => void this.run('periodic').catch((err: unknown) => this.#o.logger.warn({ err }, 'snapshot run failed')), this.#o.intervalMs)
+    this.#timer.unref?.()
+  }
+
+  /** Stops the timer and takes the shutdown snapshot (after the committer drained). */
+  async stop(): Promise<void> {
+    if (this.#timer) clearInterval(this.#timer)
+    this.#timer = null
+    await this.#running?.catch(() => 0)
+    await this.run('shutdown').catch((err: unknown) => this.#o.logger.warn({ err }, 'shutdown snapshot failed'))
+  }
+
+  /** One run; concurrent callers share the run in progress. Resolves the interviewers written. */
+  run(reason: string): Promise<number> {
+    if (this.#running) return this.#running
+    const p = this.#take(reason).finally(() => {
+      this.#running = null
+    })
+    this.#running = p
+    return p
+  }
+
+  async #take(reason: string): Promise<number> {
+    const snapshots: InterviewerSnapshot[] = []
+    let n = 0
+    for (const q of this.#o.queues()) {
+      snapshots.push(captureQueue(q, Date.now()))
+      if (++n % SLICE === 0) await new Promise((r) => setImmediate(r))
+    }
+    const { nodeId, shardIndex, shardCount } = this.#o
+    await this.#o.log.saveSnapshots({ node_id: nodeId, shard_index: shardIndex, shard_count: shardCount, reason, snapshots })
+    this.runs++
+    return snapshots.length
+  }
+}

@@ -1,0 +1,72 @@
+// The snapshot queries behind SnapshotLog, over the Db seam (both backends): few big statements, so
+// writing or reading 100,000 interviewers is a handful of round trips, never one per interviewer.
+import type { Assignment, Availability } from '../../actors/model/types.ts'
+import type { InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
+import type { Db, Row } from './db.ts'
+import { toAssignment } from './rows.ts'
+
+const OPEN = `('offered', 'accepted', 'active')`
+/** Interviewers per statement: bounds one JSON parameter to a few megabytes. */
+const CHUNK = 5_000
+
+interface StoredState {
+  availability: Availability
+  last_assigned_at: number
+  watermark: string
+  entries: Assignment[]
+}
+
+export function snapshotQueries(db: Db): SnapshotLog {
+  return {
+    async saveSnapshots(run) {
+      if (run.snapshots.length === 0) return
+      let open = 0
+      let watermark = run.snapshots[0].watermark
+      for (const s of run.snapshots) {
+        open += s.entries.length
+        if (s.watermark < watermark) watermark = s.watermark
+      }
+      await db.transaction(async (tx) => {
+        for (let i = 0; i < run.snapshots.length; i += CHUNK) {
+          const rows = run.snapshots.slice(i, i + CHUNK).map((s) => ({
+            i: s.interviewer_id,
+            l: s.last_assigned_at > 0 ? new Date(s.last_assigned_at).toISOString() : null,
+            s: { availability: s.availability, last_assigned_at: s.last_assigned_at, watermark: s.watermark, entries: s.entries } satisfies StoredState,
+          }))
+          await tx.query(`insert into interviewer_snapshots (interviewer_id, taken_at, state, last_assignment_at)
+            select x.i, now(), x.s, x.l from jsonb_to_recordset($1::text::jsonb) as x(i int, s jsonb, l timestamptz)
+            on conflict (interviewer_id) do update set taken_at = excluded.taken_at, state = excluded.state, last_assignment_at = excluded.last_assignment_at`,
+          [JSON.stringify(rows)])
+        }
+        await tx.query(`insert into snapshot_runs (node_id, shard_index, shard_count, reason, interviewers, open_assignments, watermark)
+          values ($1::text, $2::int, $3::int, $4::text, $5::int, $6::int, $7::timestamptz)`,
+        [run.node_id, run.shard_index, run.shard_count, run.reason, run.snapshots.length, open, watermark])
+      })
+    },
+
+    async loadSnapshots(shardIndex, shardCount) {
+      // The state travels as text: one JSON.parse per row is far cheaper than the driver's jsonb path.
+      const rows = await db.query<{ i: number; s: string }>(
+        'select interviewer_id as i, state::text as s from interviewer_snapshots where interviewer_id % $2::int = $1::int',
+        [shardIndex, shardCount])
+      return rows.map((r) => fromStored(Number(r.i), JSON.parse(r.s) as StoredState))
+    },
+
+    async assignmentsChangedSince(at) {
+      const rows = await db.query<Row>('select * from assignments where updated_at >= $1::timestamptz order by created_at, id', [at])
+      return rows.map(toAssignment)
+    },
+
+    async openAssignmentsOf(ids) {
+      if (ids.length === 0) return []
+      const rows = await db.query<Row>(
+        `select * from assignments where state in ${OPEN} and interviewer_id = any($1::text::int[]) order by created_at, id`,
+        [`{${ids.join(',')}}`])
+      return rows.map(toAssignment)
+    },
+  }
+}
+
+function fromStored(id: number, s: StoredState): InterviewerSnapshot {
+  return { interviewer_id: id, availability: s.availability, last_assigned_at: Number(s.last_assigned_at) || 0, watermark: s.watermark, entries: s.entries }
+}
