@@ -22,6 +22,7 @@ export class BusClosedError extends Error {
 }
 
 let inboxSeq = 0
+const EMPTY = new Uint8Array(0)
 
 export class LocalBus implements Bus {
   readonly kind = 'local' as const
@@ -40,6 +41,15 @@ export class LocalBus implements Bus {
   publish(subject: string, data: Uint8Array, reply?: string): void {
     if (this.#closed) throw new BusClosedError()
     this.#queue.push(reply === undefined ? { subject, data } : { subject, data, reply })
+    if (!this.#scheduled) {
+      this.#scheduled = true
+      setImmediate(this.#drain)
+    }
+  }
+
+  publishValue(subject: string, value: unknown, reply?: string): void {
+    if (this.#closed) throw new BusClosedError()
+    this.#queue.push(reply === undefined ? { subject, data: EMPTY, value } : { subject, data: EMPTY, reply, value })
     if (!this.#scheduled) {
       this.#scheduled = true
       setImmediate(this.#drain)

@@ -13,7 +13,7 @@ import type { GroupCommitter } from '../commit/committer.ts'
 import type { Requester } from '../runtime/requester.ts'
 import { levelIndex } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
-import { decodeCommitReply, encodeCommitReq, tryDecodeScoreReply, encodeScoreReq, packBids, unpackBids, type CommitReq, type DecisionDraft, type ScoreReq, type Subjects } from '../shard/messages.ts'
+import { decodeCommitReply, encodeCommitReq, tryDecodeScoreReply, encodeScoreReq, packBids, unpackBids, type CommitReply, type CommitReq, type DecisionDraft, type ScoreReply, type ScoreReq, type Subjects, type WireDraft } from '../shard/messages.ts'
 import type { UserCache } from './users.ts'
 import { isoNow } from '../runtime/clock.ts'
 
@@ -51,6 +51,7 @@ export interface Decided {
 export class Router {
   #o: RouterOptions
   #scoreSubjects: string[]
+  #commitSubjects: string[]
   #hostNames: string[]
   #k: number
 
@@ -58,6 +59,7 @@ export class Router {
     this.#o = o
     this.#k = o.k ?? 4
     this.#scoreSubjects = Array.from({ length: o.shardCount }, (_, i) => o.subjects.score(i))
+    this.#commitSubjects = Array.from({ length: o.shardCount }, (_, i) => o.subjects.commit(i))
     this.#hostNames = Array.from({ length: o.shardCount }, (_, i) => `shard-${i}`)
   }
 
@@ -88,21 +90,22 @@ export class Router {
       req: o.remoteBidding?.() ? req : null,
     }
     if (exclude && exclude.length) sreq.excl = exclude
-    const g = await o.requester.gather(this.#scoreSubjects, encodeScoreReq(sreq), o.gatherDeadlineMs)
+    const g = await o.requester.gatherValue(this.#scoreSubjects, sreq, encodeScoreReq, o.gatherDeadlineMs)
     let bids: Bid[] = []
     let full = 0
     let skipped: string[] = []
-    const single = g.replies.length === 1 && o.shardCount === 1 ? tryDecodeScoreReply(g.replies[0]) : null
+    const single = g.replies.length === 1 && o.shardCount === 1 ? scoreReplyOf(g.values[0], g.replies[0]) : null
     if (single) {
-      bids = unpackBids(single.bids)
+      bids = single.list ?? unpackBids(single.bids)
       full = single.full
     } else {
       const answered = new Set<number>()
-      for (const data of g.replies) {
-        const rep = tryDecodeScoreReply(data)
+      for (let i = 0; i < g.replies.length; i++) {
+        const rep = scoreReplyOf(g.values[i], g.replies[i])
         if (!rep || rep.shard < 0 || rep.shard >= o.shardCount || answered.has(rep.shard)) continue
         answered.add(rep.shard)
-        unpackBids(rep.bids, bids)
+        if (rep.list) for (const b of rep.list) bids.push(b)
+        else unpackBids(rep.bids, bids)
         full += rep.full
       }
       if (answered.size < o.shardCount) skipped = this.#hostNames.filter((_, i) => !answered.has(i))
@@ -110,7 +113,7 @@ export class Router {
     }
     const draft: DecisionDraft = {
       type: 'decision',
-      decision_id: randomUUID(),
+      decision_id: decisionId(),
       request_id: req.request_id ?? null,
       user_id: req.user_id,
       weights_version: o.weights.version,
@@ -127,20 +130,23 @@ export class Router {
       throw new EngineError('unavailable', `no bids, and shard hosts ${skipped.join(', ')} did not answer within ${o.gatherDeadlineMs} ms; retry`)
     }
     let refused = 0
-    const wire = { ...draft, bids: packBids(bids) }
+    // In-process the bids go by reference beside the draft; encoded, flattened inside it.
+    const byRef = o.bus.publishValue !== undefined
+    const wire: WireDraft = { ...draft, bids: byRef ? NO_NUMBERS : packBids(bids) }
     for (const bid of bids) {
-      wire.latency_us = Math.round((performance.now() - t0) * 1000)
-      const creq: CommitReq = { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft: wire }
-      const cg = await o.requester.gather([o.subjects.commit(bid.interviewer_id % o.shardCount)], encodeCommitReq(creq), o.commitTimeoutMs ?? 10_000, 1)
+      const creq: CommitReq = { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft: { ...wire, latency_us: Math.round((performance.now() - t0) * 1000) } }
+      if (byRef) creq.bids = bids
+      const cg = await o.requester.gatherValue([this.#commitSubjects[bid.interviewer_id % o.shardCount]], creq, encodeCommitReq, o.commitTimeoutMs ?? 10_000, 1)
       if (cg.replies.length === 0) throw new EngineError('unavailable', 'commit timed out')
-      let rep
+      let rep: CommitReply
       try {
-        rep = decodeCommitReply(cg.replies[0])
+        rep = cg.values[0] !== undefined ? (cg.values[0] as CommitReply) : decodeCommitReply(cg.replies[0])
       } catch (err) {
         throw new EngineError('unavailable', 'malformed commit reply', { cause: err })
       }
       if (rep.ok) {
-        const r = rep.result
+        // A copy: the host's object is also the stored record's result.
+        const r = { ...rep.result }
         draft.latency_us = Math.round((performance.now() - t0) * 1000)
         const record: DecisionRecord = { ...draft, status: 'assigned', interviewer_id: r.interviewer_id ?? bid.interviewer_id, score: r.score ?? bid.score, result: r, assignment_id: r.assignment_id ?? null }
         return { result: r, record, persisted: true }
@@ -203,4 +209,19 @@ export class Router {
     if (!stored) throw new EngineError('unavailable', 'request_id committed elsewhere but not readable yet')
     return { result: { ...stored.result, replayed: true }, record: stored, persisted: true }
   }
+}
+
+const NO_NUMBERS: number[] = []
+
+/** A score reply passed by reference or encoded; null for anything malformed. */
+function scoreReplyOf(value: unknown, data: Uint8Array): ScoreReply | null {
+  return value !== undefined ? (value as ScoreReply) : tryDecodeScoreReply(data)
+}
+
+// Decision ids: one random UUID per process, then a counter in its last 12 hex digits. Unique
+// across nodes (random prefix) and restarts, valid UUID syntax, and no crypto call per decision.
+const idBase = randomUUID().slice(0, 24)
+let idSeq = 0
+function decisionId(): string {
+  return idBase + (++idSeq).toString(16).padStart(12, '0')
 }

@@ -57,4 +57,38 @@ describe('Requester', () => {
     expect(g.end).toBe('deadline')
     expect(g.replies).toHaveLength(0)
   })
+
+  it('gatherValue passes the object by reference in-process, and encodes where the bus cannot', async () => {
+    bus = new LocalBus()
+    const seen: unknown[] = []
+    bus.subscribe('obj', (m) => {
+      seen.push(m.value)
+      bus.publishValue(m.reply!, { echo: m.value })
+    })
+    const r = new Requester(bus)
+    const q = { n: 1 }
+    const g = await r.gatherValue(['obj'], q, () => bytes('never'), 1000)
+    expect(seen[0]).toBe(q)
+    expect(g.values[0]).toEqual({ echo: q })
+    // A bus without publishValue (as NATS) gets the encoded bytes and no value.
+    const plain = new LocalBus()
+    const encodedOnly = { kind: 'nats' as const, publish: plain.publish.bind(plain), subscribe: plain.subscribe.bind(plain), newInbox: () => plain.newInbox(), flush: () => plain.flush(), close: () => plain.close() }
+    plain.subscribe('obj', (m) => plain.publish(m.reply!, m.data))
+    const r2 = new Requester(encodedOnly)
+    const g2 = await r2.gatherValue(['obj'], q, () => bytes('enc'), 1000)
+    expect(new TextDecoder().decode(g2.replies[0])).toBe('enc')
+    expect(g2.values[0]).toBeUndefined()
+    r2.close()
+    await plain.close()
+  })
+
+  it('answered gathers leave their lane (no growth while deadlines are long)', async () => {
+    bus = new LocalBus()
+    bus.subscribe('svc', (m) => bus.publish(m.reply!, bytes('ok')))
+    const r = new Requester(bus)
+    for (let round = 0; round < 5; round++) await Promise.all(Array.from({ length: 1000 }, () => r.gather(['svc'], bytes('q'), 60_000)))
+    expect(r.inflight).toBe(0)
+    expect(r.lanePending).toBeLessThanOrEqual(2100)
+    r.close()
+  })
 })

@@ -8,13 +8,18 @@ export type GatherEnd = 'all' | 'deadline' | 'closed'
 
 export interface Gathered {
   replies: Uint8Array[]
+  /** Parallel to replies: the reply object where the bus passed it by reference, else undefined. */
+  values: unknown[]
   end: GatherEnd
 }
 
 interface Pending {
   id: number
+  /** The lane's key (its deadline length). */
+  lane: number
   expected: number
   replies: Uint8Array[]
+  values: unknown[]
   deadline: number
   /** Already given its one extension after a stall of this process. */
   extended: boolean
@@ -29,9 +34,12 @@ interface Lane {
   timer: NodeJS.Timeout | null
   /** When the armed timer should fire; a late fire means this process stalled. */
   firesAt: number
+  /** Entries in the queue already done (answered before their deadline). */
+  done: number
 }
 
 const NO_REPLIES: Uint8Array[] = []
+const NO_VALUES: unknown[] = []
 const noop = (): void => {}
 
 export class Requester {
@@ -50,6 +58,7 @@ export class Requester {
       const p = this.#pending.get(Number(msg.subject.slice(prefixLen)))
       if (!p || p.done) return
       p.replies.push(msg.data)
+      p.values.push(msg.value)
       if (p.replies.length >= p.expected) this.#finish(p, 'all')
     })
   }
@@ -58,17 +67,44 @@ export class Requester {
     return this.#pending.size
   }
 
+  /** Entries still held in deadline lanes, answered or not (bounded by compaction). */
+  get lanePending(): number {
+    let n = 0
+    for (const lane of this.#lanes.values()) n += lane.queue.length - lane.head
+    return n
+  }
+
   /** Publishes `data` to each subject and gathers `expected` replies (default: one per subject). */
   gather(subjects: readonly string[], data: Uint8Array, timeoutMs: number, expected = subjects.length): Promise<Gathered> {
     return new Promise((resolve) => {
-      const id = ++this.#seq
-      const p: Pending = { id, expected, replies: [], deadline: performance.now() + timeoutMs, extended: false, done: false, resolve }
-      this.#pending.set(id, p)
-      this.#lane(timeoutMs, p)
-      const reply = `${this.#inbox}.${id}`
+      const p = this.#open(expected, timeoutMs, resolve)
+      const reply = `${this.#inbox}.${p.id}`
       for (const s of subjects) this.#bus.publish(s, data, reply)
       if (expected <= 0) this.#finish(p, 'all')
     })
+  }
+
+  /**
+   * gather() of one message object: by reference where the bus can (in-process), else `encode(value)`.
+   * The receivers must not change the object, and neither may the caller until the gather ends.
+   */
+  gatherValue<T>(subjects: readonly string[], value: T, encode: (v: T) => Uint8Array, timeoutMs: number, expected = subjects.length): Promise<Gathered> {
+    const bus = this.#bus
+    if (!bus.publishValue) return this.gather(subjects, encode(value), timeoutMs, expected)
+    return new Promise((resolve) => {
+      const p = this.#open(expected, timeoutMs, resolve)
+      const reply = `${this.#inbox}.${p.id}`
+      for (let i = 0; i < subjects.length; i++) bus.publishValue?.(subjects[i], value, reply)
+      if (expected <= 0) this.#finish(p, 'all')
+    })
+  }
+
+  #open(expected: number, timeoutMs: number, resolve: (g: Gathered) => void): Pending {
+    const id = ++this.#seq
+    const p: Pending = { id, lane: timeoutMs, expected, replies: [], values: [], deadline: performance.now() + timeoutMs, extended: false, done: false, resolve }
+    this.#pending.set(id, p)
+    this.#lane(timeoutMs, p)
+    return p
   }
 
   /** Ends every pending gather with what it has (end: 'closed'). */
@@ -82,18 +118,27 @@ export class Requester {
   #finish(p: Pending, end: GatherEnd): void {
     p.done = true
     this.#pending.delete(p.id)
-    const { replies, resolve } = p
+    const lane = this.#lanes.get(p.lane)
+    // Answered gathers would wait in their lane until their deadline (seconds for commits) and
+    // survive every young-generation GC meanwhile; drop them once they are most of the lane.
+    if (end === 'all' && lane && ++lane.done > 1024 && lane.done * 2 > lane.queue.length - lane.head) {
+      lane.queue = lane.queue.filter((q, i) => i >= lane.head && !q.done)
+      lane.head = 0
+      lane.done = 0
+    }
+    const { replies, values, resolve } = p
     // The entry stays in its lane until its deadline passes; it must not keep the replies (and
     // the encoder buffers they are views of) or the caller's continuation alive until then.
     p.replies = NO_REPLIES
+    p.values = NO_VALUES
     p.resolve = noop
-    resolve({ replies, end })
+    resolve({ replies, values, end })
   }
 
   #lane(ms: number, p: Pending): void {
     let lane = this.#lanes.get(ms)
     if (!lane) {
-      lane = { ms, queue: [], head: 0, timer: null, firesAt: 0 }
+      lane = { ms, queue: [], head: 0, timer: null, firesAt: 0, done: 0 }
       this.#lanes.set(ms, lane)
     }
     lane.queue.push(p)
@@ -120,7 +165,10 @@ export class Requester {
       const p = q[lane.head]
       if (!p.done && p.deadline > now) break
       lane.head++
-      if (p.done) continue
+      if (p.done) {
+        if (lane.done > 0) lane.done--
+        continue
+      }
       if (stalled && !p.extended) {
         p.extended = true
         p.deadline = now + lane.ms
@@ -130,6 +178,7 @@ export class Requester {
     if (lane.head === q.length) {
       lane.queue = []
       lane.head = 0
+      lane.done = 0
     } else {
       if (lane.head > 4096) {
         lane.queue = q.slice(lane.head)

@@ -14,9 +14,11 @@ import type { Requester } from '../runtime/requester.ts'
 import { contextOf } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
 import { CandidateIndex } from './candidates.ts'
-import { decodeCommitReq, decodeScoreReq, encodeCommitReply, encodeScoreReply, pack, packBids, unpack, unpackBids, type BidderMsg, type CommitReply, type CtlReply, type CtlReq, type Subjects } from './messages.ts'
+import { decodeCommitReq, decodeScoreReq, encodeCommitReply, encodeScoreReply, pack, packBids, sendValue, unpack, unpackBids, type BidderMsg, type CommitReply, type CommitReq, type CtlReply, type CtlReq, type ScoreReq, type Subjects } from './messages.ts'
 import { applyRemoteBids } from './remote.ts'
 import { isoNow, seqIso } from '../runtime/clock.ts'
+
+const NO_NUMBERS: number[] = []
 
 export interface ShardHostOptions {
   bus: Bus
@@ -179,11 +181,16 @@ export class ShardHost {
 
   #onScore(m: BusMsg): void {
     if (!m.reply) return
-    const r = decodeScoreReq(m.data)
+    const r = m.value !== undefined ? (m.value as ScoreReq) : decodeScoreReq(m.data)
     const ctx = contextOf(r.topics, r.budget, r.level, r.now)
     const { bids, full } = this.#index.scan(r, ctx, this.#o.weights.vector)
     const reply = m.reply
-    const send = (): void => this.#o.bus.publish(reply, encodeScoreReply({ shard: this.#o.shardIndex, node: this.#o.nodeId, bids: packBids(bids), full }))
+    const bus = this.#o.bus
+    // In-process the bids travel as they are; encoded they are flattened to numbers first.
+    const send = (): void =>
+      bus.publishValue
+        ? bus.publishValue(reply, { shard: this.#o.shardIndex, node: this.#o.nodeId, bids: NO_NUMBERS, full, list: bids })
+        : bus.publish(reply, encodeScoreReply({ shard: this.#o.shardIndex, node: this.#o.nodeId, bids: packBids(bids), full }))
     if (this.#remote.size === 0 || !bids.some((b) => this.#remote.has(b.interviewer_id))) return send()
     applyRemoteBids(bids, this.#remote, r, this.#o.requester, this.#o.subjects).then(send, (err: unknown) => {
       this.#o.log.warn({ err }, 'remote bids failed; using local scores')
@@ -194,8 +201,8 @@ export class ShardHost {
   #onCommit(m: BusMsg): void {
     if (!m.reply) return
     const reply = m.reply
-    const answer = (r: CommitReply): void => this.#o.bus.publish(reply, encodeCommitReply(r))
-    const c = decodeCommitReq(m.data)
+    const answer = (r: CommitReply): void => sendValue(this.#o.bus, reply, r, encodeCommitReply)
+    const c = m.value !== undefined ? (m.value as CommitReq) : decodeCommitReq(m.data)
     const actor = this.#actors.get(c.iv)
     if (!actor) return answer({ ok: false, code: 'not_found', reason: 'interviewer not hosted here' })
     const now = seqIso()
@@ -210,7 +217,7 @@ export class ShardHost {
       created_at: now,
       updated_at: now,
     }
-    const draft = { ...c.draft, bids: unpackBids(c.draft.bids) }
+    const draft = { ...c.draft, bids: c.bids ?? unpackBids(c.draft.bids) }
     if (!actor.tell({ type: 'commit', a, sla: c.sla, draft, reply: answer })) answer({ ok: false, code: 'unavailable', reason: 'mailbox full' })
   }
 

@@ -1,6 +1,7 @@
 // Internal messages between routers and shard hosts (MessagePack on the bus) and their subjects.
 import { Packr } from 'msgpackr'
 import type { Assignment, Availability, Bid, Weights } from '../model/types.ts'
+import type { Bus } from '../bus/types.ts'
 import type { DecisionRecord } from '../ports.ts'
 import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
 
@@ -8,6 +9,12 @@ import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
 const packr = new Packr({ useRecords: false, moreTypes: false })
 export const pack = (v: unknown): Uint8Array => packr.pack(v)
 export const unpack = <T>(data: Uint8Array): T => packr.unpack(data) as T
+
+/** Publishes a message object: by reference on the in-process bus (no encoding), else encoded. */
+export function sendValue<T>(bus: Bus, subject: string, value: T, encode: (v: T) => Uint8Array, reply?: string): void {
+  if (bus.publishValue) bus.publishValue(subject, value, reply)
+  else bus.publish(subject, encode(value), reply)
+}
 
 export const subjects = (prefix: string) => ({
   score: (shard: number) => `${prefix}.shard.${shard}.score`,
@@ -48,6 +55,8 @@ export interface ScoreReply {
   bids: number[]
   /** Interviewers that pass the static filters but are full or too late for sla_min. */
   full: number
+  /** In-process only (passed by reference): the bids themselves; `bids` is then empty. */
+  list?: Bid[]
 }
 
 /** The decision as the router knows it before the commit; the owning host completes it. */
@@ -61,6 +70,8 @@ export interface CommitReq {
   score: number
   sla: number
   draft: WireDraft
+  /** In-process only (passed by reference): the draft's bids themselves; `draft.bids` is then empty. */
+  bids?: Bid[]
 }
 
 export type CommitReply =
