@@ -2,7 +2,7 @@
 // committer and the bus, behind the RoutingEngine interface the gateway calls.
 import type { Config } from '../../server/config.ts'
 import type { Logger } from '../../server/log.ts'
-import type { Availability, Weights } from '../model/types.ts'
+import type { Assignment, Availability, Weights } from '../model/types.ts'
 import type { AssignmentLog, Directory, WeightsStore } from '../ports.ts'
 import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'
@@ -80,6 +80,7 @@ export class Engine implements RoutingEngine {
       committer: this.#committer,
       store: this.#restorer?.store ?? o.store,
       adopt: this.#restorer ? (q) => this.#restorer?.adopt(q) : undefined,
+      onOfferExpired: (a, req) => void this.#reofferExpired(a, req),
       weights: this.#weights,
       requester: this.#requester,
       mailboxLimit: c.MAILBOX_LIMIT,
@@ -326,6 +327,29 @@ export class Engine implements RoutingEngine {
     const done = await this.#router.persist(d)
     this.#finish(done.record, done.result)
     return done.result
+  }
+
+  /**
+   * An offer timed out (the reliable-queue idea): its slot is back in the pool and the user is routed
+   * again, never to the interviewer who let it lapse. An offer restored after a crash has no request
+   * in memory; the stored decision of its request_id supplies it. Nobody else qualifying leaves the
+   * expiry (already pushed on the assignment stream) as the user's answer.
+   */
+  async #reofferExpired(a: Assignment, known: RouteRequest | undefined): Promise<void> {
+    if (!this.#running) return
+    try {
+      const stored = known ?? (a.request_id ? (await this.#o.store.findDecisionByRequestId(a.request_id))?.request : undefined)
+      if (!stored?.language) return
+      const req: RouteRequest = { ...stored, user_id: a.user_id }
+      delete req.request_id
+      const user = await this.#router.user(req.user_id)
+      if (!user) return
+      const d = await this.#router.decide(req, user, performance.now(), [a.interviewer_id])
+      const done = await this.#router.persist(d)
+      this.#finish(done.record, done.result)
+    } catch (err) {
+      this.#o.log.warn({ err, assignment_id: a.id }, 'expired offer not routed again')
+    }
   }
 
   async setAvailability(interviewerId: number, availability: Availability): Promise<InterviewerState> {

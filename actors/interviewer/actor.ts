@@ -35,6 +35,8 @@ export interface ActorEnv {
   track(assignmentId: string, actor: InterviewerActor | null): void
   /** This interviewer's open assignments as persisted (restart after a failure). */
   reloadOpen(iv: number): Promise<Assignment[]>
+  /** An offer expired (committed): the host may route its request again. `req` is unknown for offers restored after a crash. */
+  offerExpired?(a: Assignment, req: RouteRequest | undefined): void
 }
 
 export class InterviewerActor {
@@ -43,7 +45,7 @@ export class InterviewerActor {
   /** Slot in the host's candidate index, -1 when not indexed; owned by the index. */
   slot = -1
   #env: ActorEnv
-  #offers = new Map<string, { req: RouteRequest; timer: NodeJS.Timeout | null }>()
+  #offers = new Map<string, { req: RouteRequest | undefined; timer: NodeJS.Timeout | null }>()
 
   constructor(queue: InterviewerQueue, env: ActorEnv) {
     this.queue = queue
@@ -55,6 +57,24 @@ export class InterviewerActor {
       handle: (m) => this.#handle(m),
       restart: () => this.#restart(),
     })
+    // Offers restored from the store (in flight at a crash) are re-armed against their durable
+    // deadline, created_at + timeout: one already past it expires at once, never silently kept.
+    if (env.offerTimeoutMs > 0) {
+      for (const e of queue.entries) {
+        if (e.a.state !== 'offered') continue
+        const offer = { req: undefined, timer: null }
+        this.#offers.set(e.a.id, offer)
+        this.#arm(e.a.id, offer, Date.parse(e.a.created_at) + env.offerTimeoutMs - Date.now())
+      }
+    }
+  }
+
+  #arm(id: string, offer: { timer: NodeJS.Timeout | null }, inMs: number): void {
+    offer.timer = setTimeout(() => {
+      offer.timer = null
+      this.#force({ type: 'transition', id, to: 'expired', reply: () => {} })
+    }, Math.max(0, Number.isFinite(inMs) ? inMs : 0))
+    offer.timer.unref?.()
   }
 
   get id(): number {
@@ -135,13 +155,7 @@ export class InterviewerActor {
     this.#env.assignmentEvent(m.a, null, q.occupancy)
     this.#persistPromotions(promoted)
     const offer = this.#offers.get(m.a.id)
-    if (offer && this.#env.offerTimeoutMs > 0) {
-      offer.timer = setTimeout(() => {
-        offer.timer = null
-        this.#force({ type: 'transition', id: m.a.id, to: 'expired', reply: () => {} })
-      }, this.#env.offerTimeoutMs)
-      offer.timer.unref?.()
-    }
+    if (offer && this.#env.offerTimeoutMs > 0) this.#arm(m.a.id, offer, this.#env.offerTimeoutMs)
     m.reply({ ok: true, result: m.result })
   }
 
@@ -204,6 +218,7 @@ export class InterviewerActor {
     this.#env.assignmentEvent(a, m.from, q.occupancy)
     this.#persistPromotions(promoted)
     if (!open) this.#env.freed(this.id)
+    if (m.to === 'expired') this.#env.offerExpired?.({ ...a }, offer?.req)
     m.reply({ ok: true, res: { assignment: { ...a }, interviewer_id: this.id, current_queue: q.occupancy, request: offer?.req } })
   }
 

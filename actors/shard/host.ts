@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto'
 import type { Logger } from '../../server/log.ts'
 import type { Assignment, AssignmentState, Interviewer, InterviewerStats } from '../model/types.ts'
 import type { AssignmentLog, Directory } from '../ports.ts'
-import type { InterviewerState } from '../../client/protocol.ts'
+import type { InterviewerState, RouteRequest } from '../../client/protocol.ts'
 import type { Bus, BusMsg, BusSubscription } from '../bus/types.ts'
 import type { GroupCommitter } from '../commit/committer.ts'
 import { InterviewerActor, type ActorEnv, type TransitionReply } from '../interviewer/actor.ts'
@@ -38,6 +38,8 @@ export interface ShardHostOptions {
   onAssignment: (a: Assignment, previous: AssignmentState | null, currentQueue: number) => void
   /** Applies restored live state (a snapshot) to a queue just built at load. */
   adopt?: (q: InterviewerQueue) => void
+  /** An offer expired (committed); the engine routes the user again. */
+  onOfferExpired?: (a: Assignment, req: RouteRequest | undefined) => void
 }
 
 export class ShardHost {
@@ -64,6 +66,7 @@ export class ShardHost {
         if (actor) this.#byAssignment.set(id, actor)
         else this.#byAssignment.delete(id)
       },
+      offerExpired: (a, req) => o.onOfferExpired?.(a, req),
       reloadOpen: async (iv) => (await o.store.openAssignments()).filter((a) => a.interviewer_id === iv),
     }
   }

@@ -314,7 +314,7 @@ export function engineSuite(o: SuiteOptions): void {
       expect((await e.route(REQ)).status).toBe('assigned')
     })
 
-    it('offers (console opted in, OFFER_TIMEOUT_S > 0): accept, reject re-routes elsewhere, expiry frees the slot', async () => {
+    it('offers (console opted in, OFFER_TIMEOUT_S > 0): accept, reject re-routes elsewhere, expiry frees the slot and re-routes', async () => {
       const { e, h } = await setup({ interviewers: [interviewer(1, { cost: 10 }), interviewer(2, { cost: 70 })], config: { OFFER_TIMEOUT_S: '1' } })
       const events: AssignmentEvent[] = []
       e.onAssignment((ev) => events.push(ev))
@@ -333,8 +333,11 @@ export function engineSuite(o: SuiteOptions): void {
       const c = await e.route(REQ)
       expect(c.interviewer_id).toBe(1)
       for (let i = 0; i < 300 && !events.some((ev) => ev.assignment_id === c.assignment_id && ev.state === 'expired'); i++) await wait(10)
-      const open = (await h.store.openAssignments()).map((x) => x.id).sort()
-      expect(open).toEqual([a.assignment_id, again.assignment_id].sort())
+      // The lapsed offer's user is routed again, never to the interviewer who let it lapse.
+      for (let i = 0; i < 300 && (await h.store.openAssignments()).length < 3; i++) await wait(10)
+      const open = await h.store.openAssignments()
+      expect(open.map((x) => x.id)).not.toContain(c.assignment_id)
+      expect(open.filter((x) => x.id !== a.assignment_id && x.id !== again.assignment_id).map((x) => [x.interviewer_id, x.user_id])).toEqual([[2, REQ.user_id]])
     })
 
     it('two engines, each hosting half the interviewers, route correctly over one bus', async () => {
