@@ -78,3 +78,8 @@ export interface SnapshotLog {
   /** Open assignments of these interviewers, oldest first. */
   openAssignmentsOf(interviewerIds: number[]): Promise<Assignment[]>
 }
+
+/** Operator actions worth a durable record (queue resets, reloads); the Store implements it. */
+export interface AuditLog {
+  appendAudit(entry: { actor: string; action: string; details: Record<string, unknown> }): Promise<void>
+}

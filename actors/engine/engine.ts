@@ -3,7 +3,7 @@
 import type { Config } from '../../server/config.ts'
 import type { Logger } from '../../server/log.ts'
 import type { Assignment, Availability, Weights } from '../model/types.ts'
-import type { AssignmentLog, Directory, WeightsStore } from '../ports.ts'
+import type { AssignmentLog, AuditLog, Directory, WeightsStore } from '../ports.ts'
 import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'
 import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../engine.ts'
@@ -395,14 +395,31 @@ export class Engine implements RoutingEngine {
   }
 
   async resetQueues(_by: string): Promise<{ cleared: number }> {
+    // Each host commits the cancellations before emptying its queues, so a crash right after
+    // cannot resurrect them: restore replays those rows over any older snapshot.
     const parts = await this.#ctlAll<number>({ op: 'reset', by: _by })
-    return { cleared: parts.reduce((a, b) => a + b, 0) }
+    const cleared = parts.reduce((a, b) => a + b, 0)
+    await this.#audit(_by, 'reset_queues', { cleared, shards_answered: parts.length, node_id: this.#c.NODE_ID })
+    return { cleared }
   }
 
   async reload(_by: string): Promise<{ users: number; interviewers: number }> {
     this.#users.clear()
     const parts = await this.#ctlAll<{ interviewers: number }>({ op: 'reload' })
-    return { users: 0, interviewers: parts.reduce((a, b) => a + b.interviewers, 0) }
+    const interviewers = parts.reduce((a, b) => a + b.interviewers, 0)
+    await this.#audit(_by, 'reload', { interviewers, shards_answered: parts.length, node_id: this.#c.NODE_ID })
+    return { users: 0, interviewers }
+  }
+
+  /** Records an operator action durably and snapshots the new state right away. */
+  async #audit(actor: string, action: string, details: Record<string, unknown>): Promise<void> {
+    const store: object = this.#o.store
+    if ('appendAudit' in store && typeof store.appendAudit === 'function') {
+      await (store as AuditLog).appendAudit({ actor, action, details }).catch((err: unknown) => {
+        throw new EngineError('unavailable', `${action} done but its audit record failed`, { cause: err })
+      })
+    }
+    void this.#snapshotter?.run(action).catch((err: unknown) => this.#o.log.warn({ err }, 'snapshot after operator action failed'))
   }
 
   /** Snapshot state for operators and benchmarks: the last restore, and runs written since start. */

@@ -75,7 +75,10 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>): H
         const id = intParam(c.params[0], 'user_id', 0)
         const user = await svc.store.getUser(id)
         if (!user) throw new GatewayError('not_found', `user ${id} not found`)
-        return { ...user, history: await svc.store.userHistory(id, 50) }
+        // Profile, interview history and routing history (each decision with its request, every bid
+        // and factor breakdown, the weights version and the outcome): "why did this go there?".
+        const [history, routing] = await Promise.all([svc.store.userHistory(id, 50), svc.store.listDecisions({ user_id: id, limit: 20 })])
+        return { ...user, history, routing_history: routing.items, routing_total: routing.total }
       },
     },
     {

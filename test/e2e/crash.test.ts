@@ -48,6 +48,19 @@ if (ready) {
       expect(told.replies).toBeGreaterThan(3000)
       expect(told.assigned.size).toBeGreaterThan(1000)
     }, 120_000)
+
+    it('a queue reset is durable and audited: kill -9 right after it resurrects nothing', async () => {
+      const r = await fetch(`${srv.url}/v1/admin/reset_queues`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })
+      expect(r.status).toBe(200)
+      await srv.stop('SIGKILL')
+      await srv.restart()
+      const open = await sql<{ n: number }[]>`select count(*)::int as n from assignments where state in ('offered', 'accepted', 'active')`
+      expect(open[0].n).toBe(0)
+      const st = (await (await fetch(`${srv.url}/v1/state`)).json()) as { totals: { current_queue: number } }
+      expect(st.totals.current_queue).toBe(0)
+      const audit = await sql<{ action: string }[]>`select action from audit_log where action = 'reset_queues'`
+      expect(audit.length).toBe(1)
+    }, 60_000)
   })
 } else {
   describe('crash recovery on real Postgres', () => {
