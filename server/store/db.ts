@@ -2,6 +2,11 @@
 
 export type Row = Record<string, unknown>
 
+export interface Step {
+  text: string
+  params: readonly unknown[]
+}
+
 export interface Queryer {
   /** One statement with $n parameters; pass strings/numbers/booleans/null only (cast in SQL). */
   query<T extends Row = Row>(text: string, params?: readonly unknown[]): Promise<T[]>
@@ -12,5 +17,10 @@ export interface Queryer {
 export interface Db extends Queryer {
   /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
   transaction<R>(fn: (tx: Queryer) => Promise<R>): Promise<R>
+  /**
+   * Optional: the statements in one transaction in one hop (PGlite: one message to its worker, so
+   * the single connection never sits locked waiting for this thread). Rows of each, in order.
+   */
+  steps?(list: readonly Step[]): Promise<Row[][]>
   close(): Promise<void>
 }

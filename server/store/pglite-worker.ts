@@ -8,11 +8,12 @@ export type WorkerRequest =
   | { id: number; op: 'exec'; text: string; tx?: number }
   | { id: number; op: 'copy'; text: string; data: (string | Uint8Array)[]; tx?: number }
   | { id: number; op: 'begin' }
+  | { id: number; op: 'steps'; steps: { text: string; params: unknown[] }[] }
   | { id: number; op: 'end'; tx: number; commit: boolean }
   | { id: number; op: 'close' }
 
 export type WorkerReply =
-  | { id: number; ok: true; rows?: Record<string, unknown>[]; tx?: number }
+  | { id: number; ok: true; rows?: Record<string, unknown>[]; tx?: number; sets?: Record<string, unknown>[][] }
   | { id: number; ok: false; error: { message: string; code?: string } }
 
 const port = parentPort!
@@ -69,6 +70,15 @@ async function handle(m: WorkerRequest): Promise<void> {
       return reply({ id: m.id, ok: true })
     case 'begin':
       return begin(m.id)
+    case 'steps': {
+      const steps = m.steps
+      const sets = await db.transaction(async (tx) => {
+        const out: Record<string, unknown>[][] = []
+        for (const s of steps) out.push((await tx.query<Record<string, unknown>>(s.text, s.params)).rows)
+        return out
+      })
+      return reply({ id: m.id, ok: true, sets })
+    }
     case 'end': {
       const release = ends.get(m.tx)
       if (!release) throw Object.assign(new Error(`transaction ${m.tx} is not open`), { code: '25P01' })

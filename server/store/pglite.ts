@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import { copyStatement } from './copy.ts'
-import type { Db, Queryer, Row } from './db.ts'
+import type { Db, Queryer, Row, Step } from './db.ts'
 import { StoreError, toStoreError } from './errors.ts'
 import type { WorkerReply, WorkerRequest } from './pglite-worker.ts'
 import { SqlStore } from './sql-store.ts'
@@ -103,6 +103,10 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
       }
       await client.call({ op: 'end', tx: tx!, commit: true })
       return result
+    },
+    async steps(list: readonly Step[]): Promise<Row[][]> {
+      const r = await client.call({ op: 'steps', steps: list.map((s) => ({ text: s.text, params: [...s.params] })) })
+      return r.sets ?? []
     },
     async close(): Promise<void> {
       await client.call({ op: 'close' }).catch(() => {})

@@ -2,7 +2,7 @@
 // only in their driver and in how bulkLoad streams rows (COPY from stdin vs COPY from a blob).
 import type { Assignment, Interviewer, InterviewerStats, InterviewRecord, User, Weights } from '../../actors/model/types.ts'
 import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
-import type { Db, Row } from './db.ts'
+import type { Db, Row, Step } from './db.ts'
 import { migrate } from './migrate.ts'
 import { decisionInput, toAssignment, toDecision, toInterview, toInterviewer, toUser } from './rows.ts'
 import { encodeCopy } from './copy.ts'
@@ -15,6 +15,13 @@ export type BulkLoader = (table: SeedTable, chunks: AsyncIterable<CopyChunk> | I
 const md5Empty = 'd41d8cd98f00b204e9800998ecf8427e'
 const OPEN = `('offered', 'accepted', 'active')`
 const json = (v: unknown): string => JSON.stringify(v)
+
+const INSERT_DECISIONS = `insert into decisions
+    (id, request_id, user_id, status, interviewer_id, score, weights_version, bids, skipped_hosts, latency_us, node_id, at, request, result, assignment_id)
+  select * from jsonb_to_recordset($1::text::jsonb) as x(id text, request_id text, user_id int, status text,
+    interviewer_id int, score float8, weights_version int, bids jsonb, skipped_hosts jsonb, latency_us int, node_id text,
+    at timestamptz, request jsonb, result jsonb, assignment_id text)
+  on conflict (request_id) do nothing returning id`
 const clampLimit = (n: number | undefined, dflt: number): number => Math.min(1000, Math.max(1, Math.floor(n ?? dflt)))
 const clampPage = (n: number | undefined): number => Math.max(1, Math.floor(n ?? 1))
 
@@ -164,16 +171,12 @@ export class SqlStore implements Store, SnapshotLog {
 
   async commit(batch: CommitBatch): Promise<CommitResult> {
     if (!batch.assignments.length && !batch.transitions.length && !batch.decisions.length) return { conflicts: [] }
+    if (this.#db.steps) return this.#commitSteps(batch, this.#db.steps.bind(this.#db))
     return this.#db.transaction(async (tx) => {
       const conflicts: string[] = []
       const lost = new Set<string>()
       if (batch.decisions.length) {
-        const inserted = await tx.query<{ id: string }>(`insert into decisions
-            (id, request_id, user_id, status, interviewer_id, score, weights_version, bids, skipped_hosts, latency_us, node_id, at, request, result, assignment_id)
-          select * from jsonb_to_recordset($1::text::jsonb) as x(id text, request_id text, user_id int, status text,
-            interviewer_id int, score float8, weights_version int, bids jsonb, skipped_hosts jsonb, latency_us int, node_id text,
-            at timestamptz, request jsonb, result jsonb, assignment_id text)
-          on conflict (request_id) do nothing returning id`, [json(batch.decisions.map(decisionInput))])
+        const inserted = await tx.query<{ id: string }>(INSERT_DECISIONS, [json(batch.decisions.map(decisionInput))])
         const ok = new Set(inserted.map((r) => r.id))
         for (const d of batch.decisions) {
           if (ok.has(d.decision_id)) continue
@@ -194,6 +197,37 @@ export class SqlStore implements Store, SnapshotLog {
       }
       return { conflicts }
     })
+  }
+
+  /**
+   * The same commit as one list of statements in one transaction (one hop to PGlite's worker): the
+   * assignments of decisions lost to a request_id conflict are filtered in SQL (their decision row
+   * is absent), not between statements.
+   */
+  async #commitSteps(batch: CommitBatch, run: (list: readonly Step[]) => Promise<Row[][]>): Promise<CommitResult> {
+    const steps: Step[] = []
+    if (batch.decisions.length) steps.push({ text: INSERT_DECISIONS, params: [json(batch.decisions.map(decisionInput))] })
+    if (batch.assignments.length) {
+      steps.push({
+        text: `insert into assignments (id, request_id, decision_id, user_id, interviewer_id, score, state, created_at, updated_at)
+          select * from jsonb_to_recordset($1::text::jsonb) as x(id text, request_id text, decision_id text, user_id int,
+            interviewer_id int, score float8, state text, created_at timestamptz, updated_at timestamptz)
+          where x.decision_id is null or x.decision_id not in (select jsonb_array_elements_text($2::text::jsonb))
+            or exists (select 1 from decisions d where d.id = x.decision_id)`,
+        params: [json(batch.assignments), json(batch.decisions.map((d) => d.decision_id))],
+      })
+    }
+    if (batch.transitions.length) {
+      steps.push({ text: `update assignments a set state = x.state, updated_at = x.at
+          from jsonb_to_recordset($1::text::jsonb) as x(id text, state text, at timestamptz) where a.id = x.id`, params: [json(lastPerId(batch.transitions))] })
+    }
+    const sets = await run(steps)
+    const conflicts: string[] = []
+    if (batch.decisions.length) {
+      const ok = new Set((sets[0] ?? []).map((r) => r.id))
+      for (const d of batch.decisions) if (!ok.has(d.decision_id) && d.request_id !== null) conflicts.push(d.request_id)
+    }
+    return { conflicts }
   }
 
   async openAssignments(): Promise<Assignment[]> {
