@@ -69,8 +69,14 @@ export interface InterviewerSnapshot {
 
 /** Snapshots of interviewer actors (durability issue): written off the hot path, read at start-up. */
 export interface SnapshotLog {
-  /** Upserts the snapshots and records the run, in one transaction. */
-  saveSnapshots(run: { node_id: string; shard_index: number; shard_count: number; reason: string; snapshots: InterviewerSnapshot[] }): Promise<void>
+  /**
+   * Upserts the snapshots and records the run, in one transaction. A run writes only the
+   * interviewers that changed since the previous run; `watermark` says every interviewer of the
+   * shard is current as of it (the ones not written did not change).
+   */
+  saveSnapshots(run: { node_id: string; shard_index: number; shard_count: number; reason: string; watermark: string; snapshots: InterviewerSnapshot[] }): Promise<void>
+  /** The latest committed run of this shard layout, if any. */
+  latestSnapshotRun(shardIndex: number, shardCount: number): Promise<{ watermark: string } | null>
   /** The latest snapshot of every interviewer of a shard (id % count === index). */
   loadSnapshots(shardIndex: number, shardCount: number): Promise<InterviewerSnapshot[]>
   /** Every assignment with updated_at at or after `at` (any state), oldest first. */

@@ -56,6 +56,10 @@ function restoreSuite(name: string, open: () => Promise<{ store: Store; drop: ()
       await a.complete({ interviewer_id: 1 })
       await a.setAvailability(2, 'paused')
       expect(await a.snapshotNow()).toBe(N)
+      // Nothing changed since: the next run writes no interviewer, only its watermark.
+      expect(await a.snapshotNow()).toBe(0)
+      await a.complete({ interviewer_id: 3 })
+      expect(await a.snapshotNow()).toBe(1)
       // Work after the snapshot: new bookings, completions, a cancellation. Only rows carry these.
       for (let i = 40; i < 70; i++) await a.route({ ...REQ, user_id: 1 + (i % 50), request_id: `r${i}` })
       for (let iv = 3; iv < 10; iv++) await a.complete({ interviewer_id: iv }).catch(() => null)

@@ -9,7 +9,7 @@ import { adoptSnapshot, mergeOpen, replayFrom } from './snapshot.ts'
 
 export function isSnapshotLog(s: object): s is SnapshotLog {
   const o = s as Partial<Record<keyof SnapshotLog, unknown>>
-  return typeof o.saveSnapshots === 'function' && typeof o.loadSnapshots === 'function' && typeof o.assignmentsChangedSince === 'function' && typeof o.openAssignmentsOf === 'function'
+  return typeof o.saveSnapshots === 'function' && typeof o.loadSnapshots === 'function' && typeof o.latestSnapshotRun === 'function' && typeof o.assignmentsChangedSince === 'function' && typeof o.openAssignmentsOf === 'function'
 }
 
 export interface RestoreStats {
@@ -30,6 +30,8 @@ export class Restorer {
   #log: Logger
   #by = new Map<number, InterviewerSnapshot>()
   #first = true
+  /** The interviewer list of the first load, shared by the host and the restore (read once). */
+  #ivs: Promise<Interviewer[]> | null = null
   last: RestoreStats | null = null
   readonly store: HostStore
 
@@ -40,18 +42,29 @@ export class Restorer {
     this.#log = log
     this.store = {
       getUser: (id: number): Promise<User | null> => store.getUser(id),
-      loadInterviewers: (): Promise<Interviewer[]> => store.loadInterviewers(),
+      loadInterviewers: (): Promise<Interviewer[]> => {
+        const shared = this.#ivs
+        this.#ivs = null
+        return shared ?? store.loadInterviewers()
+      },
       interviewerStats: (): Promise<InterviewerStats[]> => store.interviewerStats(),
-      openAssignments: (): Promise<Assignment[]> => (this.#first ? this.#restore() : store.openAssignments()),
+      openAssignments: (): Promise<Assignment[]> => {
+        if (!this.#first) return store.openAssignments()
+        this.#first = false
+        this.#ivs ??= store.loadInterviewers()
+        return this.#restore(this.#ivs)
+      },
     }
   }
 
-  async #restore(): Promise<Assignment[]> {
-    this.#first = false
+  async #restore(interviewers: Promise<Interviewer[]>): Promise<Assignment[]> {
     const t0 = performance.now()
     const { index, count } = this.#shard
-    const [snaps, ivs] = await Promise.all([this.#snaps.loadSnapshots(index, count), this.#store.loadInterviewers()])
-    const from = replayFrom(snaps)
+    const [snaps, ivs, run] = await Promise.all([this.#snaps.loadSnapshots(index, count), interviewers, this.#snaps.latestSnapshotRun(index, count)])
+    // The latest run vouches for every snapshot of this layout as of its watermark (a run writes the
+    // interviewers that changed; the others did not). Without one, each row's own watermark counts.
+    const own = replayFrom(snaps)
+    const from = own === null ? null : run && run.watermark > own ? run.watermark : own
     if (from === null) {
       // No snapshot yet (first start): the committed open rows are the whole state.
       const open = await this.#store.openAssignments()

@@ -31,6 +31,24 @@ export function captureQueue(q: InterviewerQueue, now: number, graceMs = WATERMA
   return { interviewer_id: q.id, availability: q.availability, last_assigned_at: q.lastAssignedAt, watermark: new Date(mark).toISOString(), entries }
 }
 
+/**
+ * What a snapshot of the queue would hold, cheaply: equal signatures mean nothing to write again.
+ * `pendingSince` is the creation time of its oldest reservation still committing (Infinity if none).
+ */
+export function signatureOf(q: InterviewerQueue): { sig: string; pendingSince: number } {
+  let sig = `${q.availability}|${q.lastAssignedAt}`
+  let pendingSince = Infinity
+  for (const e of q.entries) {
+    if (e.pending) {
+      const t = Date.parse(e.a.created_at)
+      if (Number.isFinite(t) && t < pendingSince) pendingSince = t
+      continue
+    }
+    sig += `|${e.a.id}:${e.a.state}`
+  }
+  return { sig, pendingSince }
+}
+
 /** The earliest watermark: restore replays every row changed at or after it. */
 export function replayFrom(snaps: readonly InterviewerSnapshot[]): string | null {
   let min: string | null = null

@@ -1,10 +1,11 @@
 // Writes this shard's interviewer snapshots periodically and at graceful shutdown, off the hot path:
 // capture walks the queues in slices (yielding to the event loop between them, so routing never
-// waits behind 100,000 interviewers), then one batched write. A failed run is logged and retried next tick.
+// waits behind 100,000 interviewers), then one batched write of the interviewers whose state changed
+// since the last run; the run's watermark vouches for the rest. A failed run is retried next tick.
 import type { Logger } from '../../server/log.ts'
 import type { InterviewerSnapshot, SnapshotLog } from '../ports.ts'
 import type { InterviewerQueue } from '../interviewer/queue.ts'
-import { captureQueue } from './snapshot.ts'
+import { captureQueue, signatureOf, WATERMARK_GRACE_MS } from './snapshot.ts'
 
 const SLICE = 2_000
 
@@ -23,6 +24,8 @@ export class Snapshotter {
   #o: SnapshotterOptions
   #timer: NodeJS.Timeout | null = null
   #running: Promise<number> | null = null
+  /** Signature of each interviewer as last written; empty at start, so the first run writes all. */
+  #written = new Map<number, string>()
   runs = 0
 
   constructor(o: SnapshotterOptions) {
@@ -55,13 +58,22 @@ export class Snapshotter {
 
   async #take(reason: string): Promise<number> {
     const snapshots: InterviewerSnapshot[] = []
+    const sigs = new Map<number, string>()
+    // Rows stamped before the watermark and committed after capture are replayed: see WATERMARK_GRACE_MS.
+    let mark = Date.now() - WATERMARK_GRACE_MS
     let n = 0
     for (const q of this.#o.queues()) {
-      snapshots.push(captureQueue(q, Date.now()))
+      const { sig, pendingSince } = signatureOf(q)
+      if (pendingSince < mark) mark = pendingSince
+      if (this.#written.get(q.id) !== sig) {
+        snapshots.push(captureQueue(q, Date.now()))
+        sigs.set(q.id, sig)
+      }
       if (++n % SLICE === 0) await new Promise((r) => setImmediate(r))
     }
     const { nodeId, shardIndex, shardCount } = this.#o
-    await this.#o.log.saveSnapshots({ node_id: nodeId, shard_index: shardIndex, shard_count: shardCount, reason, snapshots })
+    await this.#o.log.saveSnapshots({ node_id: nodeId, shard_index: shardIndex, shard_count: shardCount, reason, watermark: new Date(mark).toISOString(), snapshots })
+    for (const [id, sig] of sigs) this.#written.set(id, sig)
     this.runs++
     return snapshots.length
   }

@@ -19,13 +19,8 @@ interface StoredState {
 export function snapshotQueries(db: Db): SnapshotLog {
   return {
     async saveSnapshots(run) {
-      if (run.snapshots.length === 0) return
       let open = 0
-      let watermark = run.snapshots[0].watermark
-      for (const s of run.snapshots) {
-        open += s.entries.length
-        if (s.watermark < watermark) watermark = s.watermark
-      }
+      for (const s of run.snapshots) open += s.entries.length
       await db.transaction(async (tx) => {
         for (let i = 0; i < run.snapshots.length; i += CHUNK) {
           const rows = run.snapshots.slice(i, i + CHUNK).map((s) => ({
@@ -40,8 +35,15 @@ export function snapshotQueries(db: Db): SnapshotLog {
         }
         await tx.query(`insert into snapshot_runs (node_id, shard_index, shard_count, reason, interviewers, open_assignments, watermark)
           values ($1::text, $2::int, $3::int, $4::text, $5::int, $6::int, $7::timestamptz)`,
-        [run.node_id, run.shard_index, run.shard_count, run.reason, run.snapshots.length, open, watermark])
+        [run.node_id, run.shard_index, run.shard_count, run.reason, run.snapshots.length, open, run.watermark])
       })
+    },
+
+    async latestSnapshotRun(shardIndex, shardCount) {
+      const [r] = await db.query<{ w: string }>(
+        `select to_char(watermark at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as w from snapshot_runs
+          where shard_index = $1::int and shard_count = $2::int order by id desc limit 1`, [shardIndex, shardCount])
+      return r ? { watermark: String(r.w) } : null
     },
 
     async loadSnapshots(shardIndex, shardCount) {

@@ -295,6 +295,9 @@ export class SqlStore implements Store, SnapshotLog {
   saveSnapshots(run: Parameters<SnapshotLog['saveSnapshots']>[0]): Promise<void> {
     return snapshotQueries(this.#db).saveSnapshots(run)
   }
+  latestSnapshotRun(shardIndex: number, shardCount: number): Promise<{ watermark: string } | null> {
+    return snapshotQueries(this.#db).latestSnapshotRun(shardIndex, shardCount)
+  }
   loadSnapshots(shardIndex: number, shardCount: number): Promise<InterviewerSnapshot[]> {
     return snapshotQueries(this.#db).loadSnapshots(shardIndex, shardCount)
   }
