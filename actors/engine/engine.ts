@@ -2,8 +2,8 @@
 // committer and the bus, behind the RoutingEngine interface the gateway calls.
 import type { Config } from '../../server/config.ts'
 import type { Logger } from '../../server/log.ts'
-import type { Assignment, Availability, Weights } from '../model/types.ts'
-import type { AssignmentLog, AuditLog, Directory, WeightsStore } from '../ports.ts'
+import type { Availability, Weights } from '../model/types.ts'
+import type { AssignmentLog, Directory, WeightsStore } from '../ports.ts'
 import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'
 import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../engine.ts'
@@ -19,6 +19,7 @@ import { EventHub } from './events.ts'
 import { HeldRequests } from './held.ts'
 import { isSnapshotLog, Restorer } from '../snapshot/restorer.ts'
 import { Snapshotter } from '../snapshot/snapshotter.ts'
+import { auditAndSnapshot, reofferExpired } from './durable-ops.ts'
 
 export interface EngineOptions {
   config: Config
@@ -59,8 +60,7 @@ export class Engine implements RoutingEngine {
   #decisions = 0
   #outcomes: Record<string, number> = {}
   /** Snapshot restore and writer, when the store keeps snapshots (durability). */
-  #restorer: Restorer | null = null
-  #snapshotter: Snapshotter | null = null
+  #restorer: Restorer | null = null; #snapshotter: Snapshotter | null = null
 
   constructor(o: EngineOptions) {
     this.#o = o
@@ -80,7 +80,9 @@ export class Engine implements RoutingEngine {
       committer: this.#committer,
       store: this.#restorer?.store ?? o.store,
       adopt: this.#restorer ? (q) => this.#restorer?.adopt(q) : undefined,
-      onOfferExpired: (a, req) => void this.#reofferExpired(a, req),
+      onOfferExpired: (a, req) => {
+        if (this.#running) void reofferExpired({ router: this.#router, store: o.store, log: o.log, finish: (r, res) => this.#finish(r, res) }, a, req)
+      },
       weights: this.#weights,
       requester: this.#requester,
       mailboxLimit: c.MAILBOX_LIMIT,
@@ -329,29 +331,6 @@ export class Engine implements RoutingEngine {
     return done.result
   }
 
-  /**
-   * An offer timed out (the reliable-queue idea): its slot is back in the pool and the user is routed
-   * again, never to the interviewer who let it lapse. An offer restored after a crash has no request
-   * in memory; the stored decision of its request_id supplies it. Nobody else qualifying leaves the
-   * expiry (already pushed on the assignment stream) as the user's answer.
-   */
-  async #reofferExpired(a: Assignment, known: RouteRequest | undefined): Promise<void> {
-    if (!this.#running) return
-    try {
-      const stored = known ?? (a.request_id ? (await this.#o.store.findDecisionByRequestId(a.request_id))?.request : undefined)
-      if (!stored?.language) return
-      const req: RouteRequest = { ...stored, user_id: a.user_id }
-      delete req.request_id
-      const user = await this.#router.user(req.user_id)
-      if (!user) return
-      const d = await this.#router.decide(req, user, performance.now(), [a.interviewer_id])
-      const done = await this.#router.persist(d)
-      this.#finish(done.record, done.result)
-    } catch (err) {
-      this.#o.log.warn({ err, assignment_id: a.id }, 'expired offer not routed again')
-    }
-  }
-
   async setAvailability(interviewerId: number, availability: Availability): Promise<InterviewerState> {
     return this.#ctl<InterviewerState>({ op: 'availability', iv: interviewerId, av: availability }, this.#shardOf(interviewerId))
   }
@@ -395,11 +374,10 @@ export class Engine implements RoutingEngine {
   }
 
   async resetQueues(_by: string): Promise<{ cleared: number }> {
-    // Each host commits the cancellations before emptying its queues, so a crash right after
-    // cannot resurrect them: restore replays those rows over any older snapshot.
+    // Hosts commit the cancellations before emptying queues: restore replays them over older snapshots.
     const parts = await this.#ctlAll<number>({ op: 'reset', by: _by })
     const cleared = parts.reduce((a, b) => a + b, 0)
-    await this.#audit(_by, 'reset_queues', { cleared, shards_answered: parts.length, node_id: this.#c.NODE_ID })
+    await auditAndSnapshot(this.#o.store, this.#snapshotter, this.#o.log, _by, 'reset_queues', { cleared, shards_answered: parts.length, node_id: this.#c.NODE_ID })
     return { cleared }
   }
 
@@ -407,19 +385,8 @@ export class Engine implements RoutingEngine {
     this.#users.clear()
     const parts = await this.#ctlAll<{ interviewers: number }>({ op: 'reload' })
     const interviewers = parts.reduce((a, b) => a + b.interviewers, 0)
-    await this.#audit(_by, 'reload', { interviewers, shards_answered: parts.length, node_id: this.#c.NODE_ID })
+    await auditAndSnapshot(this.#o.store, this.#snapshotter, this.#o.log, _by, 'reload', { interviewers, shards_answered: parts.length, node_id: this.#c.NODE_ID })
     return { users: 0, interviewers }
-  }
-
-  /** Records an operator action durably and snapshots the new state right away. */
-  async #audit(actor: string, action: string, details: Record<string, unknown>): Promise<void> {
-    const store: object = this.#o.store
-    if ('appendAudit' in store && typeof store.appendAudit === 'function') {
-      await (store as AuditLog).appendAudit({ actor, action, details }).catch((err: unknown) => {
-        throw new EngineError('unavailable', `${action} done but its audit record failed`, { cause: err })
-      })
-    }
-    void this.#snapshotter?.run(action).catch((err: unknown) => this.#o.log.warn({ err }, 'snapshot after operator action failed'))
   }
 
   /** Snapshot state for operators and benchmarks: the last restore, and runs written since start. */
