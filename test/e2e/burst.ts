@@ -111,7 +111,7 @@ export function burst(url: string, told: Told, connections: number, depth: numbe
 export async function routeOnce(url: string, req: RouteRequest): Promise<Reply> {
   for (let i = 0; ; i++) {
     const r = await routeOnceRaw(url, req)
-    if (r.ok || i >= 5 || (r.error?.code !== 'rate_limited' && r.error?.code !== 'unavailable')) return r
+    if (r.ok || i >= 5 || !['rate_limited', 'unavailable', 'timeout'].includes(r.error?.code ?? '')) return r
     await new Promise((res) => setTimeout(res, 100 * (i + 1)))
   }
 }
