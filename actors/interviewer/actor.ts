@@ -7,7 +7,7 @@ import type { DecisionRecord } from '../ports.ts'
 import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
 import { Actor } from '../runtime/actor.ts'
 import type { CommitOutcome, GroupCommitter } from '../commit/committer.ts'
-import type { CommitReply, DecisionDraft, TransitionResult } from '../shard/messages.ts'
+import { recordOf, type CommitReply, type DecisionDraft, type TransitionResult } from '../shard/messages.ts'
 import { InterviewerQueue } from './queue.ts'
 import { isoNow } from '../runtime/clock.ts'
 
@@ -134,7 +134,7 @@ export class InterviewerActor {
       decision_id: m.a.decision_id,
     }
     if (m.a.request_id) result.request_id = m.a.request_id
-    const record: DecisionRecord = { ...m.draft, status: 'assigned', interviewer_id: this.id, score: m.a.score, result, assignment_id: m.a.id }
+    const record: DecisionRecord = recordOf(m.draft, 'assigned', this.id, m.a.score, result, m.a.id)
     // The commit's own messages bypass the mailbox limit: dropping them would leak the reservation.
     this.#env.committer.add({ assignments: [m.a], decisions: [record] }).then(
       (outcome) => this.#force({ type: 'persisted', a: m.a, outcome, result, reply: m.reply }),

@@ -2,7 +2,6 @@
 // per shard host over the bus, gathers bids until every host answered or the deadline passed,
 // asks the best bidder's host to commit and, on refusal, tries the next bid. Every decision keeps
 // all bids with their factor breakdown and names the hosts that were skipped.
-import { randomUUID } from 'node:crypto'
 import type { Logger } from '../../server/log.ts'
 import type { Bid, User } from '../model/types.ts'
 import type { AssignmentLog, DecisionRecord } from '../ports.ts'
@@ -13,9 +12,10 @@ import type { GroupCommitter } from '../commit/committer.ts'
 import type { Requester } from '../runtime/requester.ts'
 import { levelIndex } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
-import { decodeCommitReply, encodeCommitReq, tryDecodeScoreReply, encodeScoreReq, packBids, unpackBids, type CommitReply, type CommitReq, type DecisionDraft, type ScoreReply, type ScoreReq, type Subjects, type WireDraft } from '../shard/messages.ts'
+import { draftWith, recordOf, decodeCommitReply, encodeCommitReq, tryDecodeScoreReply, encodeScoreReq, packBids, unpackBids, type CommitReply, type CommitReq, type DecisionDraft, type ScoreReply, type ScoreReq, type Subjects } from '../shard/messages.ts'
 import type { UserCache } from './users.ts'
 import { isoNow } from '../runtime/clock.ts'
+import { nextId } from '../runtime/ids.ts'
 
 export interface RouterOptions {
   bus: Bus
@@ -113,7 +113,7 @@ export class Router {
     }
     const draft: DecisionDraft = {
       type: 'decision',
-      decision_id: decisionId(),
+      decision_id: nextId(),
       request_id: req.request_id ?? null,
       user_id: req.user_id,
       weights_version: o.weights.version,
@@ -132,9 +132,9 @@ export class Router {
     let refused = 0
     // In-process the bids go by reference beside the draft; encoded, flattened inside it.
     const byRef = o.bus.publishValue !== undefined
-    const wire: WireDraft = { ...draft, bids: byRef ? NO_NUMBERS : packBids(bids) }
+    const wireBids = byRef ? NO_NUMBERS : packBids(bids)
     for (const bid of bids) {
-      const creq: CommitReq = { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft: { ...wire, latency_us: Math.round((performance.now() - t0) * 1000) } }
+      const creq: CommitReq = { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft: draftWith<number[]>(draft, wireBids, Math.round((performance.now() - t0) * 1000)) }
       if (byRef) creq.bids = bids
       const cg = await o.requester.gatherValue([this.#commitSubjects[bid.interviewer_id % o.shardCount]], creq, encodeCommitReq, o.commitTimeoutMs ?? 10_000, 1)
       if (cg.replies.length === 0) throw new EngineError('unavailable', 'commit timed out')
@@ -148,7 +148,7 @@ export class Router {
         // A copy: the host's object is also the stored record's result.
         const r = { ...rep.result }
         draft.latency_us = Math.round((performance.now() - t0) * 1000)
-        const record: DecisionRecord = { ...draft, status: 'assigned', interviewer_id: r.interviewer_id ?? bid.interviewer_id, score: r.score ?? bid.score, result: r, assignment_id: r.assignment_id ?? null }
+        const record = recordOf(draft, 'assigned', r.interviewer_id ?? bid.interviewer_id, r.score ?? bid.score, r, r.assignment_id ?? null)
         return { result: r, record, persisted: true }
       }
       if (rep.code === 'unavailable') throw new EngineError('unavailable', 'assignment could not be committed')
@@ -165,7 +165,7 @@ export class Router {
     if (req.request_id) result.request_id = req.request_id
     if (skipped.length) result.message += ` (hosts skipped: ${skipped.join(', ')})`
     draft.latency_us = Math.round((performance.now() - t0) * 1000)
-    const record: DecisionRecord = { ...draft, status, interviewer_id: null, score: null, result, assignment_id: null }
+    const record = recordOf(draft, status, null, null, result, null)
     return { result, record, persisted: false }
   }
 
@@ -216,12 +216,4 @@ const NO_NUMBERS: number[] = []
 /** A score reply passed by reference or encoded; null for anything malformed. */
 function scoreReplyOf(value: unknown, data: Uint8Array): ScoreReply | null {
   return value !== undefined ? (value as ScoreReply) : tryDecodeScoreReply(data)
-}
-
-// Decision ids: one random UUID per process, then a counter in its last 12 hex digits. Unique
-// across nodes (random prefix) and restarts, valid UUID syntax, and no crypto call per decision.
-const idBase = randomUUID().slice(0, 24)
-let idSeq = 0
-function decisionId(): string {
-  return idBase + (++idSeq).toString(16).padStart(12, '0')
 }

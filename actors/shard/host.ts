@@ -1,7 +1,6 @@
 // The shard host: one per process, hosting the interviewer actors of its shard (id % SHARD_COUNT
 // === SHARD_INDEX). It answers scoring requests from its candidate index with top-k bids, hands
 // commits and control messages to the owning actor's mailbox, and keeps the index current.
-import { randomUUID } from 'node:crypto'
 import type { Logger } from '../../server/log.ts'
 import type { Assignment, AssignmentState, Interviewer, InterviewerStats } from '../model/types.ts'
 import type { AssignmentLog, Directory } from '../ports.ts'
@@ -14,9 +13,10 @@ import type { Requester } from '../runtime/requester.ts'
 import { contextOf } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
 import { CandidateIndex } from './candidates.ts'
-import { decodeCommitReq, decodeScoreReq, encodeCommitReply, encodeScoreReply, pack, packBids, sendValue, unpack, unpackBids, type BidderMsg, type CommitReply, type CommitReq, type CtlReply, type CtlReq, type ScoreReq, type Subjects } from './messages.ts'
+import { draftWith, decodeCommitReq, decodeScoreReq, encodeCommitReply, encodeScoreReply, pack, packBids, sendValue, unpack, unpackBids, type BidderMsg, type CommitReply, type CommitReq, type CtlReply, type CtlReq, type ScoreReq, type Subjects } from './messages.ts'
 import { applyRemoteBids } from './remote.ts'
 import { isoNow, seqIso } from '../runtime/clock.ts'
+import { nextId } from '../runtime/ids.ts'
 
 const NO_NUMBERS: number[] = []
 
@@ -210,7 +210,7 @@ export class ShardHost {
     if (!actor) return answer({ ok: false, code: 'not_found', reason: 'interviewer not hosted here' })
     const now = seqIso()
     const a: Assignment = {
-      id: randomUUID(),
+      id: nextId(),
       request_id: c.draft.request_id,
       decision_id: c.draft.decision_id,
       user_id: c.draft.user_id,
@@ -220,7 +220,7 @@ export class ShardHost {
       created_at: now,
       updated_at: now,
     }
-    const draft = { ...c.draft, bids: c.bids ?? unpackBids(c.draft.bids) }
+    const draft = draftWith(c.draft, c.bids ?? unpackBids(c.draft.bids), c.draft.latency_us)
     if (!actor.tell({ type: 'commit', a, sla: c.sla, draft, reply: answer })) answer({ ok: false, code: 'unavailable', reason: 'mailbox full' })
   }
 

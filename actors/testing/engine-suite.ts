@@ -35,22 +35,24 @@ export function withOutage(store: EngineStore): { store: EngineStore; down: (on:
 
 /** Holds publishes on subjects ending in `suffix` until `n` are waiting, then sends them all. */
 function gateBus(bus: Bus, suffix: string, n: number): Bus {
-  const held: [string, Uint8Array, string | undefined][] = []
+  // Both ways to publish are gated: bytes, and objects passed by reference in-process.
+  const held: (() => void)[] = []
   let open = false
+  const gate = (subject: string, send: () => void): void => {
+    if (open || !subject.endsWith(suffix)) return send()
+    held.push(send)
+    if (held.length >= n) {
+      open = true
+      for (const f of held.splice(0)) f()
+    }
+  }
   return new Proxy(bus, {
     get(target, prop, recv) {
-      if (prop !== 'publish') {
-        const v = Reflect.get(target, prop, recv) as unknown
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
-      }
-      return (subject: string, data: Uint8Array, reply?: string) => {
-        if (open || !subject.endsWith(suffix)) return target.publish(subject, data, reply)
-        held.push([subject, data, reply])
-        if (held.length >= n) {
-          open = true
-          for (const [s, d, r] of held.splice(0)) target.publish(s, d, r)
-        }
-      }
+      if (prop === 'publish') return (subject: string, data: Uint8Array, reply?: string) => gate(subject, () => target.publish(subject, data, reply))
+      const pv = target.publishValue?.bind(target)
+      if (prop === 'publishValue' && pv) return (subject: string, value: unknown, reply?: string) => gate(subject, () => pv(subject, value, reply))
+      const v = Reflect.get(target, prop, recv) as unknown
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
     },
   })
 }
