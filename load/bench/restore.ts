@@ -174,6 +174,7 @@ export default async function restoreBench(ctx: BenchContext): Promise<BenchSect
       'Snapshot writes run off the hot path: capture walks the queues in slices of 2,000 between event-loop turns, then upserts in chunks of 5,000 interviewers in one transaction.',
       'Snapshots every 1 s is 30× the default interval (SNAPSHOT_INTERVAL_S=30), to make their cost visible. A run writes only the interviewers whose queue, availability or fairness clock changed since the previous run.',
       '"of which queue restore" is the Restorer alone (its queries and the merge); the rest of start-up loads the interviewers and their history stats and builds the actors and the candidate index, the same either way.',
+      `Throughput rounds spread from ${fmt(Math.min(...tp.off, ...tp.on))} to ${fmt(Math.max(...tp.off, ...tp.on))} assignments/s across both modes: on a shared machine the run-to-run spread can exceed the difference being measured; compare medians over many rounds.`,
       `Postgres shares the machine with the engine; load average at the start: ${load0.toFixed(2)}, at the end: ${loadavg()[0].toFixed(2)}.`,
     ],
   }
