@@ -63,6 +63,11 @@ export class Router {
     this.#hostNames = Array.from({ length: o.shardCount }, (_, i) => `shard-${i}`)
   }
 
+  /** The user when cached and fresh, else undefined (then call user()). */
+  cachedUser(id: number): User | undefined {
+    return this.#o.users.peek(id, Date.now())
+  }
+
   /** The user, from cache or the directory; null when unknown. Throws `unavailable` on a DB error. */
   async user(id: number): Promise<User | null> {
     const hit = this.#o.users.peek(id, Date.now())
