@@ -43,16 +43,17 @@ export class Restorer {
     this.store = {
       getUser: (id: number): Promise<User | null> => store.getUser(id),
       loadInterviewers: (): Promise<Interviewer[]> => {
-        const shared = this.#ivs
-        this.#ivs = null
-        return shared ?? store.loadInterviewers()
+        if (!this.#first) return store.loadInterviewers()
+        this.#ivs ??= store.loadInterviewers()
+        return this.#ivs
       },
       interviewerStats: (): Promise<InterviewerStats[]> => store.interviewerStats(),
       openAssignments: (): Promise<Assignment[]> => {
         if (!this.#first) return store.openAssignments()
         this.#first = false
-        this.#ivs ??= store.loadInterviewers()
-        return this.#restore(this.#ivs)
+        const ivs = this.#ivs ?? store.loadInterviewers()
+        this.#ivs = null
+        return this.#restore(ivs)
       },
     }
   }
