@@ -34,7 +34,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
 async function main(): Promise<void> {
   const port = await freePort()
   const dataDir = mkdtempSync(join(tmpdir(), 'driver-run-'))
-  const env = { ...process.env, PORT: String(port), DATA_DIR: dataDir, RATE_LIMIT_RPS: '100000000', RATE_LIMIT_BURST: '100000000', LOG_LEVEL: 'warn' }
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, RATE_LIMIT_RPS: '100000000', RATE_LIMIT_BURST: '100000000', LOG_LEVEL: 'warn' }
   for (const k of ['DATABASE_URL', 'NATS_URL', 'JWT_SECRET']) delete env[k]
   // `npm start` itself, in its own process group so stopping it stops the node it runs.
   const server = spawn('npm', ['start'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'], detached: true })
