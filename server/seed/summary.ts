@@ -39,6 +39,12 @@ export class SummaryBuilder {
       inc(this.#s.user_levels, u.level)
     }
   }
+  /** One user, by its first language and level (the byte-encoding path tallies row by row). */
+  user(firstLanguage: string, level: string): void {
+    this.#s.counts.users++
+    inc(this.#s.user_languages, firstLanguage)
+    inc(this.#s.user_levels, level)
+  }
   interviewers(rows: readonly Interviewer[]): void {
     this.#s.counts.interviewers += rows.length
     for (const iv of rows) {
@@ -50,6 +56,10 @@ export class SummaryBuilder {
   interviews(rows: readonly InterviewRecord[]): void {
     this.#s.counts.interviews += rows.length
     for (const r of rows) inc(this.#s.outcomes, r.outcome)
+  }
+  interview(outcome: string): void {
+    this.#s.counts.interviews++
+    inc(this.#s.outcomes, outcome)
   }
   /** Adds a partial summary (e.g. a generator worker's tally of one table). */
   merge(p: SeedSummary): void {

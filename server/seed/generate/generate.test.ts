@@ -45,6 +45,32 @@ describe('generator determinism', () => {
   })
 })
 
+describe('byte encoding', () => {
+  const text = (chunks: Iterable<{ bytes: Uint8Array }>): string => {
+    const parts: Buffer[] = []
+    for (const c of chunks) parts.push(Buffer.from(c.bytes))
+    return Buffer.concat(parts).toString('utf8')
+  }
+  it('users and history bytes equal encodeCopy of the generated rows, for any chunk size', async () => {
+    const { encodeCopy } = await import('../../store/copy.ts')
+    const { historyByteChunks, userByteChunks } = await import('./encode.ts')
+    for (const seed of [5, DEMO_SEED]) {
+      const users = [...userBatches(seed, SIZES)].flat()
+      const u = text(userByteChunks(seed, SIZES, () => {}))
+      expect(u).toBe(encodeCopy('users', users))
+      expect(text(userByteChunks(seed, SIZES, () => {}, 1000))).toBe(u)
+      // Non-ASCII names (accents) survive as UTF-8.
+      expect(/[^\x00-\x7f]/.test(u)).toBe(true)
+      const ivs = generateInterviewers(seed, SIZES.interviewers)
+      const history = [...historyBatches(seed, SIZES, 1000, ivs)].flat()
+      const outcomes: string[] = []
+      const h = text(historyByteChunks(seed, SIZES, ivs, (o) => outcomes.push(o), 4096))
+      expect(h).toBe(encodeCopy('interviews', history))
+      expect(outcomes).toEqual(history.map((r) => r.outcome))
+    }
+  })
+})
+
 describe('generated distributions', () => {
   const users = [...userBatches(9, SIZES)].flat()
   const ivs = generateInterviewers(9, SIZES.interviewers)

@@ -41,7 +41,7 @@ function nameFrom(r: Rng, pool: NamePool): [string, string] {
 
 const SLUGS = new Map<string, string>()
 /** ASCII slug for emails: strips accents and anything not a letter or digit (names come from small pools). */
-function slug(s: string): string {
+export function slug(s: string): string {
   let out = SLUGS.get(s)
   if (out === undefined) {
     out = s.normalize('NFD').replace(/[^A-Za-z0-9]/g, '').toLowerCase() || 'x'
@@ -89,19 +89,46 @@ export function makeUserCore(seed: number, id: number): UserCore {
   }
 }
 
+/** A user's cosmetic fields, drawn from their own stream (names as pool indexes). */
+export interface ProfileDraw {
+  pool: NamePool
+  first: number
+  last: number
+  domain: string
+  timezone: string
+  education: string
+}
+
+export function emptyProfile(): ProfileDraw {
+  return { pool: { first: [], last: [] }, first: 0, last: 0, domain: '', timezone: '', education: '' }
+}
+
+export function drawProfile(seed: number, c: UserCore, d: ProfileDraw): void {
+  const r = Rng.for(seed, STREAM.userProfile, c.id)
+  const names = poolsFor(seed).names
+  const pool = names.get(c.languages[0]) ?? names.get('English')!
+  d.pool = pool
+  d.first = r.index(pool.first.length)
+  d.last = r.index(pool.last.length)
+  d.domain = r.pick(EMAIL_DOMAINS)
+  d.timezone = r.pick(c.country.timezones)
+  d.education = r.weighted(EDUCATION)
+}
+
 export function makeUser(seed: number, id: number): User {
   const c = makeUserCore(seed, id)
-  const r = Rng.for(seed, STREAM.userProfile, id)
-  const pools = poolsFor(seed)
-  const [fn, ln] = nameFrom(r, pools.names.get(c.languages[0]) ?? pools.names.get('English')!)
+  const d = emptyProfile()
+  drawProfile(seed, c, d)
+  const fn = d.pool.first[d.first]
+  const ln = d.pool.last[d.last]
   return {
     id,
     name: `${fn} ${ln}`,
-    email: `${slug(fn)}.${slug(ln)}${id}@${r.pick(EMAIL_DOMAINS)}`,
+    email: `${slug(fn)}.${slug(ln)}${id}@${d.domain}`,
     age_band: c.age_band,
     country: c.country.name,
-    timezone: r.pick(c.country.timezones),
-    education: r.weighted(EDUCATION),
+    timezone: d.timezone,
+    education: d.education,
     industry: c.industry,
     level: c.level,
     languages: c.languages,

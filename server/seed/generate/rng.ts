@@ -51,6 +51,10 @@ export class Rng {
   pick<T>(xs: readonly T[]): T {
     return xs[Math.floor(this.next() * xs.length)]
   }
+  /** The index pick would take in an array of n items. */
+  index(n: number): number {
+    return Math.floor(this.next() * n)
+  }
   /** Approximately normal (Irwin–Hall of 4 uniforms), mean 0, sd 1. */
   normal(): number {
     return (this.next() + this.next() + this.next() + this.next() - 2) * 1.7320508

@@ -52,6 +52,14 @@ export function trueSuccessProbability(user: TruthUser, interviewer: Interviewer
   for (const l of user.languages) if (interviewer.languages.includes(l)) language = 1
   let overlap = 0
   for (const t of user.topics) if (interviewer.specializations.includes(t)) overlap++
+  return probability(language, overlap, user, interviewer, seed)
+}
+
+/**
+ * trueSuccessProbability from the pair's shared-language flag and topic overlap, precomputed (the
+ * generator takes them from bit masks); the same arithmetic, so the same double.
+ */
+export function probability(language: number, overlap: number, user: TruthUser, interviewer: Interviewer, seed: number): number {
   const gap = SENIORITY[interviewer.seniority] - LEVEL[user.level]
   const experience = Math.max(0, 1 - (gap >= 0 ? Math.max(0, gap - 1) : -gap * 1.5) / 3)
   const topic = user.topics.length ? overlap / user.topics.length : 0
