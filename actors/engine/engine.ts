@@ -170,12 +170,12 @@ export class Engine implements RoutingEngine {
     const req = validateRoute(input)
     if (this.#routing >= this.#c.MAX_INFLIGHT) throw new EngineError('unavailable', 'too many routes in flight')
     const rid = req.request_id
-    if (rid === undefined) return this.#counted(this.#routeOnce(req, false))
+    if (rid === undefined) return await this.#counted(req, false)
     const inflight = this.#inflight.get(rid)
     if (inflight) return inflight.then((r) => ({ ...r, replayed: true }))
     const recent = this.#recent.get(rid)
     if (recent) return { ...recent, replayed: true }
-    const p = this.#counted(this.#routeOnce(req, true))
+    const p = this.#counted(req, true)
     this.#inflight.set(rid, p)
     try {
       const r = await p
@@ -186,13 +186,26 @@ export class Engine implements RoutingEngine {
     }
   }
 
-  async #counted(p: Promise<RouteResult>): Promise<RouteResult> {
+  /** #routeOnce, counted in flight (stop() waits for them); one promise per route, not two. */
+  #counted(req: RouteRequest, checkStore: boolean): Promise<RouteResult> {
     this.#routing++
+    let p: Promise<RouteResult>
     try {
-      return await p
-    } finally {
+      p = this.#routeOnce(req, checkStore)
+    } catch (err) {
       this.#routing--
+      return Promise.reject(err)
     }
+    return p.then(
+      (r) => {
+        this.#routing--
+        return r
+      },
+      (err: unknown) => {
+        this.#routing--
+        throw err
+      },
+    )
   }
 
   async #routeOnce(req: RouteRequest, checkStore: boolean): Promise<RouteResult> {

@@ -12,7 +12,8 @@ import type { GroupCommitter } from '../commit/committer.ts'
 import type { Requester } from '../runtime/requester.ts'
 import { levelIndex } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
-import { draftWith, recordOf, decodeCommitReply, encodeCommitReq, tryDecodeScoreReply, encodeScoreReq, packBids, unpackBids, type CommitReply, type CommitReq, type DecisionDraft, type ScoreReply, type ScoreReq, type Subjects } from '../shard/messages.ts'
+import { recordOf, type CommitReply, type DecisionDraft, type ScoreReq, type Subjects } from '../shard/messages.ts'
+import { Batches, MALFORMED, NO_BIDS, TIMED_OUT, type Job } from './batches.ts'
 import type { UserCache } from './users.ts'
 import { isoNow } from '../runtime/clock.ts'
 import { nextId } from '../runtime/ids.ts'
@@ -50,17 +51,13 @@ export interface Decided {
 
 export class Router {
   #o: RouterOptions
-  #scoreSubjects: string[]
-  #commitSubjects: string[]
-  #hostNames: string[]
   #k: number
+  #batches: Batches
 
   constructor(o: RouterOptions) {
     this.#o = o
     this.#k = o.k ?? 4
-    this.#scoreSubjects = Array.from({ length: o.shardCount }, (_, i) => o.subjects.score(i))
-    this.#commitSubjects = Array.from({ length: o.shardCount }, (_, i) => o.subjects.commit(i))
-    this.#hostNames = Array.from({ length: o.shardCount }, (_, i) => `shard-${i}`)
+    this.#batches = new Batches({ requester: o.requester, subjects: o.subjects, shardCount: o.shardCount, gatherDeadlineMs: o.gatherDeadlineMs, commitTimeoutMs: o.commitTimeoutMs ?? 10_000 }, this)
   }
 
   /** The user when cached and fresh, else undefined (then call user()). */
@@ -79,44 +76,42 @@ export class Router {
     }
   }
 
-  /** One routing attempt: scatter, gather, commit the best bid that still fits. */
-  async decide(req: RouteRequest, user: User, t0: number, exclude?: number[]): Promise<Decided> {
-    const o = this.#o
-    const sreq: ScoreReq = {
-      lang: req.language.toLowerCase(),
-      topics: req.topics.map((t) => t.toLowerCase()),
-      budget: req.budget,
-      sens: req.sensitivity,
-      sla: req.sla_min,
-      level: levelIndex(user.level),
-      k: this.#k,
-      now: Date.now(),
-      remote_ms: Math.max(1, Math.floor(o.gatherDeadlineMs * 0.6)),
-      req: o.remoteBidding?.() ? req : null,
-    }
-    if (exclude && exclude.length) sreq.excl = exclude
-    const g = await o.requester.gatherValue(this.#scoreSubjects, sreq, encodeScoreReq, o.gatherDeadlineMs)
-    let bids: Bid[] = []
-    let full = 0
-    let skipped: string[] = []
-    const single = g.replies.length === 1 && o.shardCount === 1 ? scoreReplyOf(g.values[0], g.replies[0]) : null
-    if (single) {
-      bids = single.list ?? unpackBids(single.bids)
-      full = single.full
-    } else {
-      const answered = new Set<number>()
-      for (let i = 0; i < g.replies.length; i++) {
-        const rep = scoreReplyOf(g.values[i], g.replies[i])
-        if (!rep || rep.shard < 0 || rep.shard >= o.shardCount || answered.has(rep.shard)) continue
-        answered.add(rep.shard)
-        if (rep.list) for (const b of rep.list) bids.push(b)
-        else unpackBids(rep.bids, bids)
-        full += rep.full
+  /**
+   * One routing attempt: scatter, gather, commit the best bid that still fits. Routes decided in
+   * the same event-loop turn travel together: one score message per host, one commit message per
+   * host (see Batches in shard/messages.ts); each route still gets its own bids and decision.
+   */
+  decide(req: RouteRequest, user: User, t0: number, exclude?: number[]): Promise<Decided> {
+    return new Promise<Decided>((resolve, reject) => {
+      const o = this.#o
+      const remote = o.remoteBidding?.() ?? false
+      const sreq: ScoreReq = {
+        lang: req.language.toLowerCase(),
+        topics: lower(req.topics),
+        budget: req.budget,
+        sens: req.sensitivity,
+        sla: req.sla_min,
+        level: levelIndex(user.level),
+        k: this.#k,
+        now: Date.now(),
+        remote_ms: Math.max(1, Math.floor(o.gatherDeadlineMs * 0.6)),
+        req: remote ? req : null,
       }
-      if (answered.size < o.shardCount) skipped = this.#hostNames.filter((_, i) => !answered.has(i))
-      bids.sort((a, b) => b.score - a.score)
-    }
-    const draft: DecisionDraft = {
+      if (exclude && exclude.length) sreq.excl = exclude
+      const job: Job = { req, t0, sreq, bids: NO_BIDS, full: 0, draft: null, next: 0, refused: 0, resolve, reject }
+      // A request shown to remote bidders waits for them: it goes alone, holding no other route up.
+      if (remote) this.#batches.score([job])
+      else this.#batches.queueScore(job)
+    })
+  }
+
+  /** Every host answered (or the deadline passed) for this route: commit the best bid. */
+  scored(job: Job, skipped: string[]): void {
+    const o = this.#o
+    const req = job.req
+    const bids = job.bids
+    if (o.shardCount > 1) bids.sort((a, b) => b.score - a.score)
+    job.draft = {
       type: 'decision',
       decision_id: nextId(),
       request_id: req.request_id ?? null,
@@ -132,35 +127,23 @@ export class Router {
     if (bids.length === 0 && skipped.length > 0) {
       // Nobody bid, but a host that may hold eligible interviewers never answered: `no_candidates`
       // would be a claim we cannot make. Fail the request so the client retries.
-      throw new EngineError('unavailable', `no bids, and shard hosts ${skipped.join(', ')} did not answer within ${o.gatherDeadlineMs} ms; retry`)
+      return job.reject(new EngineError('unavailable', `no bids, and shard hosts ${skipped.join(', ')} did not answer within ${o.gatherDeadlineMs} ms; retry`))
     }
-    let refused = 0
-    // In-process the bids go by reference beside the draft; encoded, flattened inside it.
-    const byRef = o.bus.publishValue !== undefined
-    const wireBids = byRef ? NO_NUMBERS : packBids(bids)
-    for (const bid of bids) {
-      const creq: CommitReq = { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft: draftWith<number[]>(draft, wireBids, Math.round((performance.now() - t0) * 1000)) }
-      if (byRef) creq.bids = bids
-      const cg = await o.requester.gatherValue([this.#commitSubjects[bid.interviewer_id % o.shardCount]], creq, encodeCommitReq, o.commitTimeoutMs ?? 10_000, 1)
-      if (cg.replies.length === 0) throw new EngineError('unavailable', 'commit timed out')
-      let rep: CommitReply
-      try {
-        rep = cg.values[0] !== undefined ? (cg.values[0] as CommitReply) : decodeCommitReply(cg.replies[0])
-      } catch (err) {
-        throw new EngineError('unavailable', 'malformed commit reply', { cause: err })
-      }
-      if (rep.ok) {
-        // A copy: the host's object is also the stored record's result.
-        const r = { ...rep.result }
-        draft.latency_us = Math.round((performance.now() - t0) * 1000)
-        const record = recordOf(draft, 'assigned', r.interviewer_id ?? bid.interviewer_id, r.score ?? bid.score, r, r.assignment_id ?? null)
-        return { result: r, record, persisted: true }
-      }
-      if (rep.code === 'unavailable') throw new EngineError('unavailable', 'assignment could not be committed')
-      if (rep.code === 'conflict') return this.#replayConflict(req)
-      refused++
+    this.#tryNext(job)
+  }
+
+  /** Asks the host of the next best bid to commit; with none left, the route is decided unassigned. */
+  #tryNext(job: Job): void {
+    const draft = job.draft as DecisionDraft
+    const bids = job.bids
+    if (job.next < bids.length) {
+      const bid = bids[job.next++]
+      draft.latency_us = Math.round((performance.now() - job.t0) * 1000)
+      this.#batches.queueCommit(bid.interviewer_id % this.#o.shardCount, job, { iv: bid.interviewer_id, score: bid.score, sla: job.req.sla_min, draft })
+      return
     }
-    const status: RouteStatus = full > 0 || refused > 0 ? 'at_capacity' : 'no_candidates'
+    const req = job.req
+    const status: RouteStatus = job.full > 0 || job.refused > 0 ? 'at_capacity' : 'no_candidates'
     const result: RouteResult = {
       status,
       user_id: req.user_id,
@@ -168,10 +151,26 @@ export class Router {
       message: status === 'at_capacity' ? 'every eligible interviewer is at capacity' : 'no interviewer passes the hard filters',
     }
     if (req.request_id) result.request_id = req.request_id
-    if (skipped.length) result.message += ` (hosts skipped: ${skipped.join(', ')})`
-    draft.latency_us = Math.round((performance.now() - t0) * 1000)
-    const record = recordOf(draft, status, null, null, result, null)
-    return { result, record, persisted: false }
+    if (draft.skipped_hosts.length) result.message += ` (hosts skipped: ${draft.skipped_hosts.join(', ')})`
+    draft.latency_us = Math.round((performance.now() - job.t0) * 1000)
+    job.resolve({ result, record: recordOf(draft, status, null, null, result, null), persisted: false })
+  }
+
+  /** The owning actor answered the commit of the current bid. */
+  committed(job: Job, rep: CommitReply): void {
+    if (rep.ok) {
+      const draft = job.draft as DecisionDraft
+      const bid = job.bids[job.next - 1]
+      // A copy: the host's object is also the stored record's result.
+      const r = { ...rep.result }
+      draft.latency_us = Math.round((performance.now() - job.t0) * 1000)
+      const record = recordOf(draft, 'assigned', r.interviewer_id ?? bid.interviewer_id, r.score ?? bid.score, r, r.assignment_id ?? null)
+      return job.resolve({ result: r, record, persisted: true })
+    }
+    if (rep.code === 'unavailable') return job.reject(new EngineError('unavailable', rep === TIMED_OUT || rep === MALFORMED ? (rep.reason as string) : 'assignment could not be committed'))
+    if (rep.code === 'conflict') return void this.#replayConflict(job.req).then(job.resolve, job.reject)
+    job.refused++
+    this.#tryNext(job)
   }
 
   /** Records a decision the router reached itself (not assigned); `conflict` means replay. */
@@ -216,9 +215,8 @@ export class Router {
   }
 }
 
-const NO_NUMBERS: number[] = []
-
-/** A score reply passed by reference or encoded; null for anything malformed. */
-function scoreReplyOf(value: unknown, data: Uint8Array): ScoreReply | null {
-  return value !== undefined ? (value as ScoreReply) : tryDecodeScoreReply(data)
+function lower(topics: string[]): string[] {
+  const out = new Array<string>(topics.length)
+  for (let i = 0; i < topics.length; i++) out[i] = topics[i].toLowerCase()
+  return out
 }

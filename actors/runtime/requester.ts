@@ -2,6 +2,8 @@
 // under it, replies are matched through a pending map, never a subscription per request.
 // A gather ends by a named strategy: `all` (every expected reply arrived) or `deadline`.
 // Deadlines of the same length expire in arrival order, so each length needs one timer, not one per request.
+// call() is the callback form for batched requests: each reply message may answer several items,
+// and no promise or reply array is made per call.
 import type { Bus, BusSubscription } from '../bus/types.ts'
 
 export type GatherEnd = 'all' | 'deadline' | 'closed'
@@ -18,6 +20,8 @@ interface Pending {
   /** The lane's key (its deadline length). */
   lane: number
   expected: number
+  /** Items answered so far (call(): as counted by onReply; gather: reply messages). */
+  got: number
   replies: Uint8Array[]
   values: unknown[]
   deadline: number
@@ -25,6 +29,9 @@ interface Pending {
   extended: boolean
   done: boolean
   resolve: (g: Gathered) => void
+  /** call() only: sees each reply message, returns how many expected items it answered. */
+  onReply: ((data: Uint8Array, value: unknown) => number) | null
+  onEnd: ((end: GatherEnd) => void) | null
 }
 
 interface Lane {
@@ -57,9 +64,13 @@ export class Requester {
     this.#sub = bus.subscribe(`${this.#inbox}.*`, (msg) => {
       const p = this.#pending.get(Number(msg.subject.slice(prefixLen)))
       if (!p || p.done) return
-      p.replies.push(msg.data)
-      p.values.push(msg.value)
-      if (p.replies.length >= p.expected) this.#finish(p, 'all')
+      if (p.onReply !== null) p.got += p.onReply(msg.data, msg.value)
+      else {
+        p.replies.push(msg.data)
+        p.values.push(msg.value)
+        p.got++
+      }
+      if (p.got >= p.expected) this.#finish(p, 'all')
     })
   }
 
@@ -99,9 +110,35 @@ export class Requester {
     })
   }
 
-  #open(expected: number, timeoutMs: number, resolve: (g: Gathered) => void): Pending {
+  /**
+   * Publishes one message object (by reference where the bus can, else `encode(value)`) to each
+   * subject under one reply subject, without a promise: `onReply` sees every reply message and
+   * returns how many of the `expected` items it answered; `onEnd` runs once, when all were
+   * answered or the deadline passed (or close()). Receivers must not change the object.
+   */
+  call<T>(subjects: readonly string[], value: T, encode: (v: T) => Uint8Array, timeoutMs: number, expected: number, onReply: (data: Uint8Array, value: unknown) => number, onEnd: (end: GatherEnd) => void): void {
+    const bus = this.#bus
+    const p = this.#open(expected, timeoutMs, noop, onReply, onEnd)
+    const reply = `${this.#inbox}.${p.id}`
+    try {
+      if (bus.publishValue) for (let i = 0; i < subjects.length; i++) bus.publishValue(subjects[i], value, reply)
+      else {
+        const data = encode(value)
+        for (let i = 0; i < subjects.length; i++) bus.publish(subjects[i], data, reply)
+      }
+    } catch (err) {
+      // Nothing will answer a call that could not be sent (a closed bus): drop it, tell the caller.
+      p.onReply = null
+      p.onEnd = null
+      this.#finish(p, 'closed')
+      throw err
+    }
+    if (expected <= 0) this.#finish(p, 'all')
+  }
+
+  #open(expected: number, timeoutMs: number, resolve: (g: Gathered) => void, onReply: Pending['onReply'] = null, onEnd: Pending['onEnd'] = null): Pending {
     const id = ++this.#seq
-    const p: Pending = { id, lane: timeoutMs, expected, replies: [], values: [], deadline: performance.now() + timeoutMs, extended: false, done: false, resolve }
+    const p: Pending = { id, lane: timeoutMs, expected, got: 0, replies: onReply === null ? [] : NO_REPLIES, values: onReply === null ? [] : NO_VALUES, deadline: performance.now() + timeoutMs, extended: false, done: false, resolve, onReply, onEnd }
     this.#pending.set(id, p)
     this.#lane(timeoutMs, p)
     return p
@@ -126,13 +163,16 @@ export class Requester {
       lane.head = 0
       lane.done = 0
     }
-    const { replies, values, resolve } = p
+    const { replies, values, resolve, onEnd } = p
     // The entry stays in its lane until its deadline passes; it must not keep the replies (and
     // the encoder buffers they are views of) or the caller's continuation alive until then.
     p.replies = NO_REPLIES
     p.values = NO_VALUES
     p.resolve = noop
-    resolve({ replies, values, end })
+    p.onReply = null
+    p.onEnd = null
+    if (onEnd !== null) onEnd(end)
+    else resolve({ replies, values, end })
   }
 
   #lane(ms: number, p: Pending): void {

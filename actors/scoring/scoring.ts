@@ -90,9 +90,28 @@ export function scoringContext(req: { topics: string[]; budget: number }, level:
 
 /** A context from already lower-cased topics and a level index. */
 export function contextOf(topics: string[], budget: number, level: number, now: number): ScoringContext {
-  const extra = topics.filter((t) => topicBit(t) === 0)
-  return { topics, mask: maskOf(topics), extra, budget, level, now }
+  return contextInto({ topics, mask: 0, extra: [], budget, level, now }, topics, budget, level, now)
 }
+
+/** contextOf into a reused object (a host scores a batch with one): allocates nothing for topics with a bit. */
+export function contextInto(ctx: ScoringContext, topics: string[], budget: number, level: number, now: number): ScoringContext {
+  let mask = 0
+  let extra: string[] | null = null
+  for (let i = 0; i < topics.length; i++) {
+    const b = topicBit(topics[i])
+    if (b === 0) (extra ??= []).push(topics[i])
+    else mask |= b
+  }
+  ctx.topics = topics
+  ctx.mask = mask
+  ctx.extra = extra ?? NO_TOPICS
+  ctx.budget = budget
+  ctx.level = level
+  ctx.now = now
+  return ctx
+}
+
+const NO_TOPICS: string[] = []
 
 /**
  * History-based quality: completion rate and rating, each shrunk toward a prior so an interviewer

@@ -2,7 +2,7 @@
 // === SHARD_INDEX). It answers scoring requests from its candidate index with top-k bids, hands
 // commits and control messages to the owning actor's mailbox, and keeps the index current.
 import type { Logger } from '../../server/log.ts'
-import type { Assignment, AssignmentState, Interviewer, InterviewerStats } from '../model/types.ts'
+import type { Assignment, AssignmentState, Bid, Interviewer, InterviewerStats } from '../model/types.ts'
 import type { AssignmentLog, Directory } from '../ports.ts'
 import type { InterviewerState, RouteRequest } from '../../client/protocol.ts'
 import type { Bus, BusMsg, BusSubscription } from '../bus/types.ts'
@@ -10,10 +10,10 @@ import type { GroupCommitter } from '../commit/committer.ts'
 import { InterviewerActor, type ActorEnv, type TransitionReply } from '../interviewer/actor.ts'
 import { InterviewerQueue } from '../interviewer/queue.ts'
 import type { Requester } from '../runtime/requester.ts'
-import { contextOf } from '../scoring/scoring.ts'
+import { contextInto, contextOf } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
 import { CandidateIndex } from './candidates.ts'
-import { draftWith, decodeCommitReq, decodeScoreReq, encodeCommitReply, encodeScoreReply, pack, packBids, sendValue, unpack, unpackBids, type BidderMsg, type CommitReply, type CommitReq, type CtlReply, type CtlReq, type ScoreReq, type Subjects } from './messages.ts'
+import { decodeCommitMsg, decodeScoreMsg, encodeCommitBatchReply, encodeCommitReply, encodeScoreBatchReply, encodeScoreReply, pack, packBids, sendValue, unpack, type BidderMsg, type CommitBatch, type CommitBatchReply, type CommitReply, type CommitReq, type CtlReply, type CtlReq, type ScoreBatch, type ScoreBatchReply, type ScoreReply, type ScoreReq, type Subjects } from './messages.ts'
 import { applyRemoteBids } from './remote.ts'
 import { isoNow, seqIso } from '../runtime/clock.ts'
 import { nextId } from '../runtime/ids.ts'
@@ -50,6 +50,11 @@ export class ShardHost {
   #remote = new Set<number>()
   #subs: BusSubscription[] = []
   #env: ActorEnv
+  /** Reused by every scan (scans are synchronous). */
+  #ctx = contextOf([], 0, -1, 0)
+  /** Commit answers of this turn, per router inbox. */
+  #outbox = new Map<string, CommitBatchReply>()
+  #flushing = false
 
   constructor(o: ShardHostOptions) {
     this.#o = o
@@ -184,28 +189,52 @@ export class ShardHost {
 
   #onScore(m: BusMsg): void {
     if (!m.reply) return
-    const r = m.value !== undefined ? (m.value as ScoreReq) : decodeScoreReq(m.data)
-    const ctx = contextOf(r.topics, r.budget, r.level, r.now)
-    const { bids, full } = this.#index.scan(r, ctx, this.#o.weights.vector)
+    const v = m.value as ScoreBatch | ScoreReq | undefined
+    const msg = v === undefined ? decodeScoreMsg(m.data) : 'reqs' in v ? { reqs: v.reqs, single: false } : { reqs: [v], single: true }
+    const reqs = msg.reqs
+    const n = reqs.length
+    const lists: Bid[][] = new Array<Bid[]>(n)
+    const full: number[] = new Array<number>(n)
+    const w = this.#o.weights.vector
+    let remote: Promise<void>[] | null = null
+    for (let i = 0; i < n; i++) {
+      const r = reqs[i]
+      const got = this.#index.scan(r, contextInto(this.#ctx, r.topics, r.budget, r.level, r.now), w)
+      lists[i] = got.bids
+      full[i] = got.full
+      if (this.#remote.size > 0 && got.bids.some((b) => this.#remote.has(b.interviewer_id))) {
+        const p = applyRemoteBids(got.bids, this.#remote, r, this.#o.requester, this.#o.subjects).catch((err: unknown) => this.#o.log.warn({ err }, 'remote bids failed; using local scores'))
+        ;(remote ??= []).push(p)
+      }
+    }
     const reply = m.reply
     const bus = this.#o.bus
+    const shard = this.#o.shardIndex
+    const node = this.#o.nodeId
     // In-process the bids travel as they are; encoded they are flattened to numbers first.
-    const send = (): void =>
-      bus.publishValue
-        ? bus.publishValue(reply, { shard: this.#o.shardIndex, node: this.#o.nodeId, bids: NO_NUMBERS, full, list: bids })
-        : bus.publish(reply, encodeScoreReply({ shard: this.#o.shardIndex, node: this.#o.nodeId, bids: packBids(bids), full }))
-    if (this.#remote.size === 0 || !bids.some((b) => this.#remote.has(b.interviewer_id))) return send()
-    applyRemoteBids(bids, this.#remote, r, this.#o.requester, this.#o.subjects).then(send, (err: unknown) => {
-      this.#o.log.warn({ err }, 'remote bids failed; using local scores')
-      send()
-    })
+    const send = (): void => {
+      if (msg.single) {
+        if (bus.publishValue) bus.publishValue(reply, { shard, node, bids: NO_NUMBERS, full: full[0], list: lists[0] } satisfies ScoreReply)
+        else bus.publish(reply, encodeScoreReply({ shard, node, bids: packBids(lists[0]), full: full[0] }))
+      } else sendValue<ScoreBatchReply>(bus, reply, { shard, node, full, lists }, encodeScoreBatchReply)
+    }
+    if (remote === null) send()
+    else void Promise.all(remote).then(send)
   }
 
   #onCommit(m: BusMsg): void {
     if (!m.reply) return
     const reply = m.reply
-    const answer = (r: CommitReply): void => sendValue(this.#o.bus, reply, r, encodeCommitReply)
-    const c = m.value !== undefined ? (m.value as CommitReq) : decodeCommitReq(m.data)
+    const v = m.value as CommitBatch | CommitReq | undefined
+    const msg = v === undefined ? decodeCommitMsg(m.data) : 'items' in v ? { items: v.items, single: false } : { items: [v], single: true }
+    const items = msg.items
+    for (let i = 0; i < items.length; i++) {
+      const answer = msg.single ? (r: CommitReply): void => sendValue(this.#o.bus, reply, r, encodeCommitReply) : this.#answerer(reply, i)
+      this.#commitOne(items[i], answer)
+    }
+  }
+
+  #commitOne(c: CommitReq, answer: (r: CommitReply) => void): void {
     const actor = this.#actors.get(c.iv)
     if (!actor) return answer({ ok: false, code: 'not_found', reason: 'interviewer not hosted here' })
     const now = seqIso()
@@ -220,8 +249,28 @@ export class ShardHost {
       created_at: now,
       updated_at: now,
     }
-    const draft = draftWith(c.draft, c.bids ?? unpackBids(c.draft.bids), c.draft.latency_us)
-    if (!actor.tell({ type: 'commit', a, sla: c.sla, draft, reply: answer })) answer({ ok: false, code: 'unavailable', reason: 'mailbox full' })
+    if (!actor.tell({ type: 'commit', a, sla: c.sla, draft: c.draft, reply: answer })) answer({ ok: false, code: 'unavailable', reason: 'mailbox full' })
+  }
+
+  /** Answers item `i` of a commit batch: answers of one turn to one inbox leave as one message. */
+  #answerer(reply: string, i: number): (r: CommitReply) => void {
+    return (r) => {
+      let out = this.#outbox.get(reply)
+      if (!out) this.#outbox.set(reply, (out = { idx: [], replies: [] }))
+      out.idx.push(i)
+      out.replies.push(r)
+      if (!this.#flushing) {
+        this.#flushing = true
+        process.nextTick(this.#flushOutbox)
+      }
+    }
+  }
+
+  #flushOutbox = (): void => {
+    this.#flushing = false
+    const bus = this.#o.bus
+    for (const [reply, out] of this.#outbox) sendValue<CommitBatchReply>(bus, reply, out, encodeCommitBatchReply)
+    this.#outbox.clear()
   }
 
   #onCtl(m: BusMsg): void {

@@ -78,16 +78,38 @@ export function draftWith<B>(d: Omit<DecisionDraft, 'bids'>, bids: B, latency_us
   return { type: 'decision', decision_id: d.decision_id, request_id: d.request_id, user_id: d.user_id, weights_version: d.weights_version, bids, skipped_hosts: d.skipped_hosts, latency_us, node_id: d.node_id, at: d.at, request: d.request }
 }
 
-/** A draft on the wire: bids flattened by packBids. */
-export type WireDraft = Omit<DecisionDraft, 'bids'> & { bids: number[] }
-
 export interface CommitReq {
   iv: number
   score: number
   sla: number
-  draft: WireDraft
-  /** In-process only (passed by reference): the draft's bids themselves; `draft.bids` is then empty. */
-  bids?: Bid[]
+  /** In-process passed by reference (read-only); on the wire its bids are flattened by packBids. */
+  draft: DecisionDraft
+}
+
+// Batches: the router sends the routes of one event-loop turn as ONE message per shard host (and
+// their commits likewise); a host answers a score batch with one reply, and commit items as their
+// actors answer, gathered per turn into one reply message per router inbox.
+export interface ScoreBatch {
+  reqs: ScoreReq[]
+}
+
+export interface ScoreBatchReply {
+  shard: number
+  node: string
+  /** Per request: interviewers passing the static filters but full or too late. */
+  full: number[]
+  /** Per request: its bids, best first. */
+  lists: Bid[][]
+}
+
+export interface CommitBatch {
+  items: CommitReq[]
+}
+
+/** Answers to some items of one commit batch: idx[i] is the item that replies[i] answers. */
+export interface CommitBatchReply {
+  idx: number[]
+  replies: CommitReply[]
 }
 
 export type CommitReply =
@@ -132,7 +154,7 @@ export interface RemoteBidReq {
   ms: number
 }
 
-const BID_WIDTH = 11
+export const BID_WIDTH = 11
 
 /** Flattens bids to numbers: id, score, six factors, queue depth, estimated start, remote flag. */
 export function packBids(bids: readonly Bid[], out: number[] = []): number[] {
@@ -165,10 +187,7 @@ export function encodeScoreReq(r: ScoreReq): Uint8Array {
 }
 
 export function decodeScoreReq(data: Uint8Array): ScoreReq {
-  const a = unpack<[string, string[], number, boolean, number, number, number, number, number, number[] | null, RouteRequest | null]>(data)
-  const r: ScoreReq = { lang: a[0], topics: a[1], budget: a[2], sens: a[3], sla: a[4], level: a[5], k: a[6], now: a[7], remote_ms: a[8], req: a[10] }
-  if (a[9]) r.excl = a[9]
-  return r
+  return scoreOf(unpack<ScoreArr>(data))
 }
 
 export function encodeScoreReply(r: ScoreReply): Uint8Array {
@@ -190,26 +209,116 @@ export function tryDecodeScoreReply(data: Uint8Array): ScoreReply | null {
   }
 }
 
-export function encodeCommitReq(c: CommitReq): Uint8Array {
+type CommitArr = [number, number, number, string, string | null, number, number, number[], string[], number, string, string, RouteRequest]
+
+function commitArr(c: CommitReq): CommitArr {
   const d = c.draft
-  return pack([c.iv, c.score, c.sla, d.decision_id, d.request_id, d.user_id, d.weights_version, d.bids, d.skipped_hosts, d.latency_us, d.node_id, d.at, d.request])
+  return [c.iv, c.score, c.sla, d.decision_id, d.request_id, d.user_id, d.weights_version, packBids(d.bids), d.skipped_hosts, d.latency_us, d.node_id, d.at, d.request]
 }
 
-export function decodeCommitReq(data: Uint8Array): CommitReq {
-  const a = unpack<[number, number, number, string, string | null, number, number, number[], string[], number, string, string, RouteRequest]>(data)
+function commitOf(a: CommitArr): CommitReq {
   return {
     iv: a[0],
     score: a[1],
     sla: a[2],
-    draft: { type: 'decision', decision_id: a[3], request_id: a[4], user_id: a[5], weights_version: a[6], bids: a[7], skipped_hosts: a[8], latency_us: a[9], node_id: a[10], at: a[11], request: a[12] },
+    draft: { type: 'decision', decision_id: a[3], request_id: a[4], user_id: a[5], weights_version: a[6], bids: unpackBids(a[7]), skipped_hosts: a[8], latency_us: a[9], node_id: a[10], at: a[11], request: a[12] },
+  }
+}
+
+export function encodeCommitReq(c: CommitReq): Uint8Array {
+  return pack(commitArr(c))
+}
+
+export function decodeCommitReq(data: Uint8Array): CommitReq {
+  return commitOf(unpack<CommitArr>(data))
+}
+
+/** A commit batch on the wire: an array of single commit arrays. */
+export function encodeCommitBatch(b: CommitBatch): Uint8Array {
+  return pack(b.items.map(commitArr))
+}
+
+/** A commit message, batched or single (a single one's first element is a number, not an array). */
+export function decodeCommitMsg(data: Uint8Array): { items: CommitReq[]; single: boolean } {
+  const a = unpack<unknown[]>(data)
+  if (a.length > 0 && !Array.isArray(a[0])) return { items: [commitOf(a as CommitArr)], single: true }
+  return { items: (a as CommitArr[]).map(commitOf), single: false }
+}
+
+function replyArr(r: CommitReply): unknown[] {
+  return r.ok ? [1, r.result] : [0, r.code, r.reason ?? null]
+}
+
+function replyOf(a: [1, RouteResult] | [0, 'refused' | 'conflict' | 'unavailable' | 'not_found', string | null]): CommitReply {
+  return a[0] === 1 ? { ok: true, result: a[1] } : { ok: false, code: a[1], reason: a[2] ?? undefined }
+}
+
+export function encodeCommitBatchReply(r: CommitBatchReply): Uint8Array {
+  return pack([r.idx, r.replies.map(replyArr)])
+}
+
+export function decodeCommitBatchReply(data: Uint8Array): CommitBatchReply {
+  const a = unpack<[number[], Parameters<typeof replyOf>[0][]]>(data)
+  if (!Array.isArray(a) || !Array.isArray(a[0]) || !Array.isArray(a[1]) || a[0].length !== a[1].length) throw new Error('malformed commit batch reply')
+  return { idx: a[0], replies: a[1].map(replyOf) }
+}
+
+type ScoreArr = [string, string[], number, boolean, number, number, number, number, number, number[] | null, RouteRequest | null]
+
+function scoreOf(a: ScoreArr): ScoreReq {
+  const r: ScoreReq = { lang: a[0], topics: a[1], budget: a[2], sens: a[3], sla: a[4], level: a[5], k: a[6], now: a[7], remote_ms: a[8], req: a[10] }
+  if (a[9]) r.excl = a[9]
+  return r
+}
+
+function scoreArr(r: ScoreReq): ScoreArr {
+  return [r.lang, r.topics, r.budget, r.sens, r.sla, r.level, r.k, r.now, r.remote_ms, r.excl ?? null, r.req]
+}
+
+/** A score batch on the wire: an array of single score arrays. */
+export function encodeScoreBatch(b: ScoreBatch): Uint8Array {
+  return pack(b.reqs.map(scoreArr))
+}
+
+/** A score message, batched or single (a single one's first element is the language string). */
+export function decodeScoreMsg(data: Uint8Array): { reqs: ScoreReq[]; single: boolean } {
+  const a = unpack<unknown[]>(data)
+  if (a.length > 0 && !Array.isArray(a[0])) return { reqs: [scoreOf(a as ScoreArr)], single: true }
+  return { reqs: (a as ScoreArr[]).map(scoreOf), single: false }
+}
+
+/** A batch reply on the wire: [shard, node, full per request, bid count per request, all bids flattened]. */
+export function encodeScoreBatchReply(r: ScoreBatchReply): Uint8Array {
+  const flat: number[] = []
+  const counts = r.lists.map((l) => {
+    packBids(l, flat)
+    return l.length
+  })
+  return pack([r.shard, r.node, r.full, counts, flat])
+}
+
+/** A batch reply, or null for anything malformed (counted as a host that did not answer). */
+export function tryDecodeScoreBatchReply(data: Uint8Array, n: number): ScoreBatchReply | null {
+  try {
+    const a = unpack<[number, string, number[], number[], number[]]>(data)
+    if (!Array.isArray(a) || !Number.isInteger(a[0]) || !Array.isArray(a[2]) || !Array.isArray(a[3]) || !Array.isArray(a[4]) || a[2].length !== n || a[3].length !== n) return null
+    const lists: Bid[][] = []
+    let at = 0
+    for (let i = 0; i < n; i++) {
+      const end = at + a[3][i] * BID_WIDTH
+      lists.push(unpackBids(a[4].slice(at, end)))
+      at = end
+    }
+    return { shard: a[0], node: a[1], full: a[2], lists }
+  } catch {
+    return null
   }
 }
 
 export function encodeCommitReply(r: CommitReply): Uint8Array {
-  return pack(r.ok ? [1, r.result] : [0, r.code, r.reason ?? null])
+  return pack(replyArr(r))
 }
 
 export function decodeCommitReply(data: Uint8Array): CommitReply {
-  const a = unpack<[1, RouteResult] | [0, 'refused' | 'conflict' | 'unavailable' | 'not_found', string | null]>(data)
-  return a[0] === 1 ? { ok: true, result: a[1] } : { ok: false, code: a[1], reason: a[2] ?? undefined }
+  return replyOf(unpack<Parameters<typeof replyOf>[0]>(data))
 }

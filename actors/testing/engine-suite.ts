@@ -3,6 +3,7 @@
 // Postgres / PGlite stores. A store harness only has to seed rows and close.
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Bus } from '../bus/types.ts'
+import { decodeCommitMsg, type CommitBatch } from '../shard/messages.ts'
 import type { Interviewer, User } from '../model/types.ts'
 import type { AssignmentLog, Directory, WeightsStore } from '../ports.ts'
 import type { AssignmentEvent, DecisionEvent, RouteRequest } from '../../client/protocol.ts'
@@ -35,22 +36,25 @@ export function withOutage(store: EngineStore): { store: EngineStore; down: (on:
 
 /** Holds publishes on subjects ending in `suffix` until `n` are waiting, then sends them all. */
 function gateBus(bus: Bus, suffix: string, n: number): Bus {
-  // Both ways to publish are gated: bytes, and objects passed by reference in-process.
+  // Both ways to publish are gated: bytes, and objects passed by reference in-process. The gate
+  // counts commit items, not messages: the commits of one turn travel as one batch message.
   const held: (() => void)[] = []
+  let items = 0
   let open = false
-  const gate = (subject: string, send: () => void): void => {
+  const gate = (subject: string, count: () => number, send: () => void): void => {
     if (open || !subject.endsWith(suffix)) return send()
     held.push(send)
-    if (held.length >= n) {
+    items += count()
+    if (items >= n) {
       open = true
       for (const f of held.splice(0)) f()
     }
   }
   return new Proxy(bus, {
     get(target, prop, recv) {
-      if (prop === 'publish') return (subject: string, data: Uint8Array, reply?: string) => gate(subject, () => target.publish(subject, data, reply))
+      if (prop === 'publish') return (subject: string, data: Uint8Array, reply?: string) => gate(subject, () => decodeCommitMsg(data).items.length, () => target.publish(subject, data, reply))
       const pv = target.publishValue?.bind(target)
-      if (prop === 'publishValue' && pv) return (subject: string, value: unknown, reply?: string) => gate(subject, () => pv(subject, value, reply))
+      if (prop === 'publishValue' && pv) return (subject: string, value: unknown, reply?: string) => gate(subject, () => (value as Partial<CommitBatch>).items?.length ?? 1, () => pv(subject, value, reply))
       const v = Reflect.get(target, prop, recv) as unknown
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
     },
