@@ -1,6 +1,9 @@
-// Group commit: many assignments, transitions and decisions per transaction, flushed when the batch
-// reaches maxBatch items or maxDelayMs after its first item. Each caller's promise settles only
-// after its batch is committed (or failed), so an acknowledgement always means durable.
+// Group commit: many assignments, transitions and decisions per transaction. Natural group commit:
+// with no batch in flight the items of one event-loop turn go out at once (setImmediate); while
+// batches are in flight items accumulate and go out when one finishes, when the batch reaches
+// maxBatch items, or maxDelayMs after its first item (an upper bound, used only while a slot is
+// free). Each caller's promise settles only after its batch is committed (or failed), so an
+// acknowledgement always means durable.
 import type { AssignmentLog, AssignmentTransition, CommitBatch, DecisionRecord } from '../ports.ts'
 import type { Assignment } from '../model/types.ts'
 
@@ -45,6 +48,7 @@ export class GroupCommitter {
   #waiters: Waiter[] = []
   #items = 0
   #timer: NodeJS.Timeout | null = null
+  #immediate: NodeJS.Immediate | null = null
   #inflight = 0
   #idle: (() => void)[] = []
   #stats = { batches: 0, items: 0, failures: 0 }
@@ -81,6 +85,11 @@ export class GroupCommitter {
     })
   }
 
+  /** Items waiting for a batch (not yet handed to the store). */
+  get pending(): number {
+    return this.#items
+  }
+
   /** Commits everything queued so far and waits for every batch in flight. */
   async drain(): Promise<void> {
     if (this.#items > 0) this.#flushSoon(true)
@@ -92,13 +101,18 @@ export class GroupCommitter {
 
   #flushSoon(now: boolean): void {
     if (now || this.#opts.maxDelayMs <= 0) {
-      if (this.#timer) {
-        clearTimeout(this.#timer)
-        this.#timer = null
-      }
       this.#flush()
       return
     }
+    // Nothing committing: no reason to wait beyond this turn of the event loop.
+    if (this.#inflight === 0) {
+      this.#immediate ??= setImmediate(() => {
+        this.#immediate = null
+        this.#flush()
+      })
+      return
+    }
+    // Batches in flight: accumulate; the next completion flushes, maxDelayMs bounds the wait.
     this.#timer ??= setTimeout(() => {
       this.#timer = null
       this.#flush()
@@ -112,6 +126,14 @@ export class GroupCommitter {
     // then its completion) must not be in flight at once: the later could land first. Such a
     // batch waits for the earlier one; the earlier one's completion flushes it.
     for (const id of this.#batchIds) if (this.#inflightIds.has(id)) return
+    if (this.#timer) {
+      clearTimeout(this.#timer)
+      this.#timer = null
+    }
+    if (this.#immediate) {
+      clearImmediate(this.#immediate)
+      this.#immediate = null
+    }
     const ids = this.#batchIds
     this.#batchIds = new Set()
     for (const id of ids) this.#inflightIds.set(id, (this.#inflightIds.get(id) ?? 0) + 1)
@@ -149,8 +171,8 @@ export class GroupCommitter {
         if (n <= 0) this.#inflightIds.delete(id)
         else this.#inflightIds.set(id, n)
       }
-      // Items that piled up while every slot was busy go out now, as one bigger batch.
-      if (this.#items > 0) this.#flushSoon(this.#items >= this.#opts.maxBatch || this.#timer === null)
+      // Items that piled up while this batch committed go out now, as one bigger batch.
+      if (this.#items > 0) this.#flush()
       if (this.#inflight === 0) for (const r of this.#idle.splice(0)) r()
     })
   }

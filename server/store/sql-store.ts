@@ -22,6 +22,14 @@ const INSERT_DECISIONS = `insert into decisions
     interviewer_id int, score float8, weights_version int, bids jsonb, skipped_hosts jsonb, latency_us int, node_id text,
     at timestamptz, request jsonb, result jsonb, assignment_id text)
   on conflict (request_id) do nothing returning id`
+/**
+ * `a.id = any($2)` makes the planner look the ids up in the primary key: joined with the recordset
+ * alone (estimated at 100 rows) it hashes it and scans every assignment ever made, a cost that grows
+ * with the table on each commit.
+ */
+const UPDATE_TRANSITIONS = `update assignments a set state = x.state, updated_at = x.at
+  from jsonb_to_recordset($1::text::jsonb) as x(id text, state text, at timestamptz)
+  where a.id = x.id and a.id = any($2::text[])`
 const clampLimit = (n: number | undefined, dflt: number): number => Math.min(1000, Math.max(1, Math.floor(n ?? dflt)))
 const clampPage = (n: number | undefined): number => Math.max(1, Math.floor(n ?? 1))
 
@@ -190,11 +198,7 @@ export class SqlStore implements Store, SnapshotLog {
           select * from jsonb_to_recordset($1::text::jsonb) as x(id text, request_id text, decision_id text, user_id int,
             interviewer_id int, score float8, state text, created_at timestamptz, updated_at timestamptz)`, [json(assignments)])
       }
-      if (batch.transitions.length) {
-        await tx.query(`update assignments a set state = x.state, updated_at = x.at
-          from jsonb_to_recordset($1::text::jsonb) as x(id text, state text, at timestamptz) where a.id = x.id`,
-        [json(lastPerId(batch.transitions))])
-      }
+      if (batch.transitions.length) await tx.query(UPDATE_TRANSITIONS, transitionParams(batch.transitions))
       return { conflicts }
     })
   }
@@ -217,10 +221,7 @@ export class SqlStore implements Store, SnapshotLog {
         params: [json(batch.assignments), json(batch.decisions.map((d) => d.decision_id))],
       })
     }
-    if (batch.transitions.length) {
-      steps.push({ text: `update assignments a set state = x.state, updated_at = x.at
-          from jsonb_to_recordset($1::text::jsonb) as x(id text, state text, at timestamptz) where a.id = x.id`, params: [json(lastPerId(batch.transitions))] })
-    }
+    if (batch.transitions.length) steps.push({ text: UPDATE_TRANSITIONS, params: transitionParams(batch.transitions) })
     const sets = await run(steps)
     const conflicts: string[] = []
     if (batch.decisions.length) {
@@ -323,4 +324,16 @@ function lastPerId(ts: AssignmentTransition[]): AssignmentTransition[] {
   const m = new Map<string, AssignmentTransition>()
   for (const t of ts) m.set(t.id, t)
   return [...m.values()]
+}
+
+/** A text[] literal ('{"a","b"}'), every element quoted and escaped. */
+function textArray(xs: readonly string[]): string {
+  let out = '{'
+  for (let i = 0; i < xs.length; i++) out += (i ? ',"' : '"') + xs[i].replace(/[\\"]/g, '\\$&') + '"'
+  return out + '}'
+}
+
+function transitionParams(ts: AssignmentTransition[]): string[] {
+  const last = lastPerId(ts)
+  return [json(last), textArray(last.map((t) => t.id))]
 }

@@ -71,7 +71,7 @@ for (const backend of backends) {
     let dispose: () => Promise<void>
     beforeAll(async () => {
       ;({ store, dispose } = await backend.open())
-      expect((await store.migrate()).applied).toEqual(['001_init', '002_durability'])
+      expect((await store.migrate()).applied).toEqual(['001_init', '002_durability', '003_lean_writes'])
     })
     afterAll(async () => dispose?.())
     beforeEach(async () => {
@@ -270,7 +270,7 @@ describe.runIf(await hasPostgres())('migrations on real Postgres', () => {
     const stores = await Promise.all([1, 2, 3, 4].map(() => createStore({ databaseUrl: db.url, dataDir: 'unused' })))
     try {
       const results = await Promise.all(stores.map((s) => s.migrate()))
-      expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_init', '002_durability'])
+      expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_init', '002_durability', '003_lean_writes'])
       expect(await stores[0].isEmpty()).toBe(true)
     } finally {
       await Promise.all(stores.map((s) => s.close()))

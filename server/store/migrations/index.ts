@@ -1,6 +1,7 @@
 // Schema migrations in order. Append only: never edit a released migration, add the next number.
 import m001 from './001_init.ts'
 import m002 from './002_durability.ts'
+import m003 from './003_lean_writes.ts'
 
 export interface Migration {
   version: number
@@ -11,4 +12,5 @@ export interface Migration {
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: '001_init', sql: m001 },
   { version: 2, name: '002_durability', sql: m002 },
+  { version: 3, name: '003_lean_writes', sql: m003 },
 ]
