@@ -2,7 +2,7 @@
 // summary; seedIfEmpty gives `npm start` the demo dataset on an empty database.
 import type { Logger } from '../log.ts'
 import type { Store } from '../store/index.ts'
-import type { CopyChunk } from '../store/types.ts'
+import type { CopyChunk, SeedTable } from '../store/types.ts'
 import { totalHistory, type Sizes } from './generate/sizes.ts'
 import { produce } from './producer.ts'
 import { SummaryBuilder, type SeedSummary } from './summary.ts'
@@ -29,35 +29,52 @@ export interface SeedProgress {
 
 export interface SeedRunOptions {
   /**
-   * Generate on a worker thread (heap-capped, beside the database I/O). Default: only for runs above
-   * WORKER_THRESHOLD rows, where it pays for the worker's start-up (loading tsx and faker again).
+   * Generate the history (most of the rows) on a worker thread, under a heap cap of its own, instead
+   * of on this thread between its I/O. Default false: the byte encoder makes generation cheaper than
+   * the database's side of the COPY, and the worker's start-up (tsx and faker loaded again) cost more
+   * CPU and ~60 MB more peak RSS than it won on a 2-core machine (see BENCHMARKS.md, Seeding).
    */
   worker?: boolean
 }
-export const WORKER_THRESHOLD = 100_000
 
 /**
  * Seeds an empty database (bulk loads fail with StoreError('conflict') on existing ids). Rows are
- * streamed as COPY text in constant memory; both generation paths produce identical rows.
+ * streamed as COPY text in constant memory; both generation paths produce identical rows. On
+ * Postgres the history loads on its own connection while interviewers and then users load on
+ * another, so generation, both COPYs and the index builds overlap; PGlite loads one table at a time.
  */
 export async function seedDatabase(store: Store, opts: SeedOptions, onProgress?: (p: SeedProgress) => void, run: SeedRunOptions = {}): Promise<SeedSummary> {
   const { seed } = opts
   const sizes: Sizes = { users: opts.users, interviewers: opts.interviewers, historyPerUser: opts.historyPerUser }
   const summary = new SummaryBuilder(seed, sizes)
   const total = sizes.users + sizes.interviewers + totalHistory(seed, sizes)
-  const worker = run.worker ?? total > WORKER_THRESHOLD
-  // The in-process path loads the generator (and faker) only when it is used.
-  const local = worker ? null : await import('./chunks.ts')
+  const worker = run.worker ?? false
+  const local = await import('./chunks.ts')
+  const onSummary = (s: SeedSummary): void => summary.merge(s)
   let rows = 0
-  for (const table of ['interviewers', 'users', 'interviews'] as const) {
-    const onSummary = (s: SeedSummary): void => summary.merge(s)
-    const chunks = local ? local.tableChunks(table, seed, sizes, onSummary) : produce(table, seed, sizes, onSummary)
+  const load = async (table: SeedTable): Promise<void> => {
+    const chunks = worker && table === 'interviews' ? produce(table, seed, sizes, onSummary) : yielding(local.tableChunks(table, seed, sizes, onSummary))
     await store.bulkLoadEncoded(table, counted(chunks, (n) => {
       rows += n
       onProgress?.({ table, rows, total })
     }))
   }
+  if (store.kind === 'postgres') {
+    // Both settle before an error is thrown, so no COPY is still running when the caller closes the store.
+    const settled = await Promise.allSettled([load('interviewers').then(() => load('users')), load('interviews')])
+    for (const s of settled) if (s.status === 'rejected') throw s.reason
+  } else {
+    for (const table of ['interviewers', 'users', 'interviews'] as const) await load(table)
+  }
   return summary.finish()
+}
+
+/** Chunks generated on this thread, which lets other I/O (another table's COPY) run between them. */
+async function* yielding(chunks: Iterable<CopyChunk>): AsyncGenerator<CopyChunk> {
+  for (const c of chunks) {
+    yield c
+    await new Promise<void>((resolve) => setImmediate(resolve))
+  }
 }
 
 async function* counted(chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>, each: (rows: number) => void): AsyncGenerator<CopyChunk> {

@@ -7,7 +7,7 @@ import type { Sizes } from './generate/sizes.ts'
 import type { ProducerData, ProducerMessage } from './producer-worker.ts'
 import type { SeedSummary } from './summary.ts'
 
-/** Heap cap of the generator worker: 100k interviewers take ~60 MB, a batch a few MB. */
+/** Heap cap of the generator worker: 100k interviewers' index takes a few MB, a chunk one MB. */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: 8 }
 
 export class ProducerError extends Error {

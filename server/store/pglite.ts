@@ -119,6 +119,7 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
     const { tx } = await client.call({ op: 'begin' })
     let n = 0
     let chunk: (string | Uint8Array)[] = []
+    let dones: (() => void)[] = []
     let bytes = 0
     // One chunk in flight while the next is generated: the worker loads as this thread encodes.
     let inFlight: Promise<unknown> = Promise.resolve()
@@ -129,10 +130,14 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
       await inFlight
       inFlight = client.call({ op: 'copy', text, data, tx })
       inFlight.catch(() => {})
+      // The call copied the data into its message: the source buffers may be reused.
+      for (const d of dones) d()
+      dones = []
     }
     try {
       for await (const c of chunks) {
         chunk.push(c.text)
+        if (c.done) dones.push(c.done)
         bytes += c.text.length
         n += c.rows
         if (bytes >= COPY_CHUNK_BYTES) await flush()

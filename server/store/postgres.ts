@@ -104,8 +104,10 @@ export async function createPostgresStore(opts: PostgresOptions): Promise<SqlSto
       done.catch(() => {}) // observed below; an early error also rejects the drain wait
       for await (const chunk of guarded(chunks)) {
         n += chunk.rows
-        // Backpressure: never run ahead of the socket, so memory stays flat at any size.
-        if (!s.write(chunk.text)) await once(s, 'drain')
+        // Backpressure: never run ahead of the socket, so memory stays flat at any size. The callback
+        // runs once the bytes are handed to the socket, when the chunk's buffer may be reused.
+        const done = chunk.done
+        if (!s.write(chunk.text, done && (() => done()))) await once(s, 'drain')
       }
       s.end()
       await done

@@ -9,6 +9,9 @@ import { encodeCopy } from './copy.ts'
 import { snapshotQueries } from './snapshots.ts'
 import type { AuditEntry, CopyChunk, Counts, DecisionQuery, Page, SeedRow, SeedTable, Store } from './types.ts'
 
+/** maintenance_work_mem of a bulk load's index builds on Postgres (the server's memory, for seconds). */
+const BUILD_MEMORY = '512MB'
+
 export type BulkLoader = (table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>) => Promise<number>
 
 /** Fingerprint of an empty table. */
@@ -109,9 +112,25 @@ export class SqlStore implements Store, SnapshotLog {
     try {
       return await this.#bulk(table, chunks)
     } finally {
-      for (const ix of indexes) await this.#db.exec(ix.def)
+      await this.#rebuild(indexes.map((ix) => ix.def))
       if (empty) await this.#db.exec(`analyze ${table}`)
     }
+  }
+
+  /**
+   * On Postgres the indexes build side by side, each on its own pooled connection (CREATE INDEX takes
+   * a SHARE lock, which does not block another), with room to sort in memory; PGlite builds them in
+   * turn, as it runs one statement at a time anyway and its memory is this process's.
+   */
+  async #rebuild(defs: string[]): Promise<void> {
+    if (this.kind === 'pglite') {
+      for (const def of defs) await this.#db.exec(def)
+      return
+    }
+    // One string, one implicit transaction: if the build fails, the setting rolls back with it.
+    const done = await Promise.allSettled(defs.map((def) => this.#db.exec(`set maintenance_work_mem = '${BUILD_MEMORY}'; ${def}; reset maintenance_work_mem`)))
+    const failed = done.find((d) => d.status === 'rejected')
+    if (failed) throw failed.reason
   }
 
   async checksums(): Promise<Record<SeedTable, string>> {

@@ -16,6 +16,8 @@ export interface CopyChunk {
   rows: number
   /** COPY text-format lines, as a string or as their UTF-8 bytes. */
   text: string | Uint8Array
+  /** Called once the store is done with text (its buffer may then be reused); optional. */
+  done?: () => void
 }
 
 export interface Counts {

@@ -15,16 +15,29 @@ export function rawBytes(s: string): Uint8Array {
 }
 
 const MAX_DIGITS = 16
+const MAX_FREE = 4
 
-/** An append-only byte buffer; take() hands its contents over and starts a fresh one. */
+/**
+ * An append-only byte buffer; take() hands its contents over and starts on another buffer. Buffers
+ * handed back with recycle() are reused: a million-row load then cycles through a few buffers instead
+ * of leaving hundreds of dead megabytes for the GC (and malloc) to return.
+ */
 export class ByteWriter {
   buf: Uint8Array
   pos = 0
   readonly #capacity: number
+  readonly #free: ArrayBuffer[] = []
 
   constructor(capacity = 1 << 20) {
     this.#capacity = capacity
     this.buf = new Uint8Array(capacity)
+  }
+
+  /** Takes back the buffer of a view take() returned, once its bytes are consumed. */
+  recycle(view: Uint8Array): void {
+    const b = view.buffer as ArrayBuffer
+    // A buffer transferred to another thread is detached (length 0); a grown one is not ours to size.
+    if (b.byteLength === this.#capacity && this.#free.length < MAX_FREE && !this.#free.includes(b)) this.#free.push(b)
   }
 
   /** Makes room for n more bytes. */
@@ -85,7 +98,8 @@ export class ByteWriter {
   /** The bytes written since the last take, as a view this writer never touches again. */
   take(): Uint8Array {
     const out = this.buf.subarray(0, this.pos)
-    this.buf = new Uint8Array(this.#capacity)
+    const free = this.#free.pop()
+    this.buf = free ? new Uint8Array(free) : new Uint8Array(this.#capacity)
     this.pos = 0
     return out
   }

@@ -1,7 +1,7 @@
 // Users and history rows written straight into COPY text bytes, from the same draws as makeUser and
 // makeHistory (so the bytes equal encodeCopy of those rows; see generate.test.ts). Every pool value
 // is escaped and UTF-8 encoded once per seed; a row costs a few small byte copies and digits.
-import type { Interviewer, InterviewOutcome } from '../../../actors/model/types.ts'
+import type { InterviewOutcome } from '../../../actors/model/types.ts'
 import { copyBytes, rawBytes, ByteWriter, NL, TAB } from './bytes.ts'
 import {
   ABANDONED_END, ANSWER_PREFIX, InterviewerIndex, NO_SHOW_TRANSCRIPT, QUESTION_PREFIX, drawInterview, emptyDraw, transcriptOpening,
@@ -127,7 +127,7 @@ export class RowEncoder {
       w.byte(TAB)
       w.uint(user.id)
       w.byte(TAB)
-      w.uint(d.iv.id)
+      w.uint(d.interviewer_id)
       w.byte(TAB)
       w.bytes(this.#text.get(d.outcome))
       w.byte(TAB)
@@ -209,6 +209,13 @@ const SLACK = 16 << 10
 export interface ByteChunk {
   rows: number
   bytes: Uint8Array
+  /** Hands the buffer back for reuse once bytes are consumed (optional). */
+  done: () => void
+}
+
+function chunk(w: ByteWriter, rows: number): ByteChunk {
+  const bytes = w.take()
+  return { rows, bytes, done: () => w.recycle(bytes) }
 }
 
 /** Users 1..N as COPY byte chunks; onUser sees each user's core. */
@@ -220,17 +227,16 @@ export function* userByteChunks(seed: number, sizes: Sizes, onUser: (c: UserCore
     onUser(enc.user(w, id))
     rows++
     if (w.pos >= chunkBytes) {
-      yield { rows, bytes: w.take() }
+      yield chunk(w, rows)
       rows = 0
     }
   }
-  if (rows) yield { rows, bytes: w.take() }
+  if (rows) yield chunk(w, rows)
 }
 
 /** History for users 1..N in order (ids 1.. consecutive, as historyBatches) as COPY byte chunks. */
-export function* historyByteChunks(seed: number, sizes: Sizes, interviewers: Interviewer[], onOutcome: (o: InterviewOutcome) => void, chunkBytes = CHUNK_BYTES): Generator<ByteChunk> {
+export function* historyByteChunks(seed: number, sizes: Sizes, index: InterviewerIndex, onOutcome: (o: InterviewOutcome) => void, chunkBytes = CHUNK_BYTES): Generator<ByteChunk> {
   const enc = new RowEncoder(seed)
-  const index = new InterviewerIndex(interviewers)
   const w = new ByteWriter(chunkBytes + SLACK)
   let nextId = 1
   let rows = 0
@@ -241,9 +247,9 @@ export function* historyByteChunks(seed: number, sizes: Sizes, interviewers: Int
     nextId += count
     rows += count
     if (w.pos >= chunkBytes) {
-      yield { rows, bytes: w.take() }
+      yield chunk(w, rows)
       rows = 0
     }
   }
-  if (rows) yield { rows, bytes: w.take() }
+  if (rows) yield chunk(w, rows)
 }

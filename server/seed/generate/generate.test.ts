@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { InterviewRecord } from '../../../actors/model/types.ts'
 import { DEMO_SEED, DEMO_SIZES } from '../index.ts'
 import {
-  DEMO_TOPICS, generateInterviewers, historyBatches, interviewerBatches, makeUser, makeUserCore, totalHistory, userBatches, type Sizes,
+  DEMO_TOPICS, InterviewerIndex, generateInterviewers, historyBatches, interviewerBatches, makeUser, makeUserCore, totalHistory, userBatches, type Sizes,
 } from './index.ts'
 import { trueSuccessProbability } from './truth.ts'
 
@@ -64,7 +64,7 @@ describe('byte encoding', () => {
       const ivs = generateInterviewers(seed, SIZES.interviewers)
       const history = [...historyBatches(seed, SIZES, 1000, ivs)].flat()
       const outcomes: string[] = []
-      const h = text(historyByteChunks(seed, SIZES, ivs, (o) => outcomes.push(o), 4096))
+      const h = text(historyByteChunks(seed, SIZES, InterviewerIndex.of(ivs), (o) => outcomes.push(o), 4096))
       expect(h).toBe(encodeCopy('interviews', history))
       expect(outcomes).toEqual(history.map((r) => r.outcome))
     }

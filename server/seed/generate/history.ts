@@ -5,7 +5,7 @@ import type { Interviewer, InterviewOutcome, InterviewRecord } from '../../../ac
 import { Rng, STREAM } from './rng.ts'
 import { poolsFor, type Pools } from './pools.ts'
 import { clamp, type UserCore } from './people.ts'
-import { probability } from './truth.ts'
+import { SENIORITY_RANK, probabilityOf } from './truth.ts'
 import { DAY_MS, EPOCH_MS, LANGUAGES, TOPICS } from './vocab.ts'
 import { isoTime } from './time.ts'
 
@@ -41,42 +41,71 @@ export function userMasks(user: UserCore, out: UserMasks = { languages: 0, topic
   return out
 }
 
-/** Interviewers held once per seeding run, indexed by language for plausible pair draws. */
+/**
+ * Interviewers held once per seeding run as typed arrays by id (a few MB at 100k, where the objects
+ * took ~60 MB), with the ids speaking each language for plausible pair draws.
+ */
 export class InterviewerIndex {
-  readonly all: Interviewer[]
-  readonly #byLanguage = new Map<string, Interviewer[]>()
-  /** Masks by interviewer id. */
+  /** Every id, in the order given. */
+  readonly all: Int32Array
   readonly languages: Int32Array
   readonly topics: Int32Array
-  constructor(interviewers: Interviewer[]) {
-    this.all = interviewers
-    let maxId = 0
-    for (const iv of interviewers) maxId = Math.max(maxId, iv.id)
+  readonly seniority: Uint8Array
+  readonly rating: Float64Array
+  readonly ai: Uint8Array
+  readonly avgDuration: Uint16Array
+  readonly #byLanguage = new Map<string, Int32Array>()
+
+  /** From interviewers with ids 1..maxId (any order; they are not kept). */
+  constructor(interviewers: Iterable<Interviewer>, maxId: number) {
+    const all: number[] = []
+    const byLanguage = new Map<string, number[]>()
     this.languages = new Int32Array(maxId + 1)
     this.topics = new Int32Array(maxId + 1)
+    this.seniority = new Uint8Array(maxId + 1)
+    this.rating = new Float64Array(maxId + 1)
+    this.ai = new Uint8Array(maxId + 1)
+    this.avgDuration = new Uint16Array(maxId + 1)
     for (const iv of interviewers) {
-      this.languages[iv.id] = mask(iv.languages, LANGUAGE_BIT)
-      this.topics[iv.id] = mask(iv.specializations, TOPIC_BIT)
+      const id = iv.id
+      if (!(id >= 1 && id <= maxId)) throw new RangeError(`interviewer id ${id} outside 1..${maxId}`)
+      all.push(id)
+      this.languages[id] = mask(iv.languages, LANGUAGE_BIT)
+      this.topics[id] = mask(iv.specializations, TOPIC_BIT)
+      this.seniority[id] = SENIORITY_RANK[iv.seniority]
+      this.rating[id] = iv.rating
+      this.ai[id] = iv.type === 'ai' ? 1 : 0
+      this.avgDuration[id] = iv.avg_duration_min
       for (const l of iv.languages) {
-        let list = this.#byLanguage.get(l)
-        if (!list) this.#byLanguage.set(l, (list = []))
-        list.push(iv)
+        let list = byLanguage.get(l)
+        if (!list) byLanguage.set(l, (list = []))
+        list.push(id)
       }
     }
+    this.all = Int32Array.from(all)
+    for (const [l, ids] of byLanguage) this.#byLanguage.set(l, Int32Array.from(ids))
   }
-  speaking(language: string): Interviewer[] | undefined {
+
+  static of(interviewers: readonly Interviewer[]): InterviewerIndex {
+    let maxId = 0
+    for (const iv of interviewers) maxId = Math.max(maxId, iv.id)
+    return new InterviewerIndex(interviewers, maxId)
+  }
+
+  /** Ids of the interviewers speaking a language. */
+  speaking(language: string): Int32Array | undefined {
     return this.#byLanguage.get(language)
   }
 }
 
-function pickInterviewer(r: Rng, user: UserCore, um: UserMasks, index: InterviewerIndex): Interviewer {
+function pickInterviewer(r: Rng, user: UserCore, um: UserMasks, index: InterviewerIndex): number {
   const pool = r.chance(0.75) ? (index.speaking(r.pick(user.languages)) ?? index.all) : index.all
-  let best = r.pick(pool)
+  let best = pool[r.index(pool.length)]
   if (r.chance(0.4)) {
     const topics = index.topics
     for (let k = 0; k < 2; k++) {
-      const alt = r.pick(pool)
-      if (popcount(um.topics & topics[alt.id]) > popcount(um.topics & topics[best.id])) best = alt
+      const alt = pool[r.index(pool.length)]
+      if (popcount(um.topics & topics[alt]) > popcount(um.topics & topics[best])) best = alt
     }
   }
   return best
@@ -84,7 +113,7 @@ function pickInterviewer(r: Rng, user: UserCore, um: UserMasks, index: Interview
 
 /** One drawn interview: what a history row is made of. Reused across rows (no allocation per row). */
 export interface InterviewDraw {
-  iv: Interviewer
+  interviewer_id: number
   outcome: InterviewOutcome
   duration_min: number
   rating: number | null
@@ -98,15 +127,16 @@ export interface InterviewDraw {
 }
 
 export function emptyDraw(): InterviewDraw {
-  return { iv: null as unknown as Interviewer, outcome: 'completed', duration_min: 0, rating: null, topic: '', started_ms: 0, phrase: -1, question: -1, phrase2: -1 }
+  return { interviewer_id: 0, outcome: 'completed', duration_min: 0, rating: null, topic: '', started_ms: 0, phrase: -1, question: -1, phrase2: -1 }
 }
 
 /** Draws a user's next interview from its history stream into d. */
 export function drawInterview(r: Rng, seed: number, user: UserCore, um: UserMasks, index: InterviewerIndex, pools: Pools, d: InterviewDraw): void {
   const iv = pickInterviewer(r, user, um, index)
-  const ivTopics = index.topics[iv.id]
+  const ivTopics = index.topics[iv]
   const shared = um.topics & ivTopics
-  const p = probability((um.languages & index.languages[iv.id]) !== 0 ? 1 : 0, popcount(shared), user, iv, seed)
+  const language = (um.languages & index.languages[iv]) !== 0 ? 1 : 0
+  const p = probabilityOf(language, popcount(shared), user, iv, index.seniority[iv], index.rating[iv], index.ai[iv] === 1, seed)
   const outcome: InterviewOutcome = r.next() < p ? 'completed' : r.chance(0.45) ? 'no_show' : 'abandoned'
   // The user's first topic the interviewer covers, else any of theirs.
   let topic: string | undefined
@@ -115,14 +145,14 @@ export function drawInterview(r: Rng, seed: number, user: UserCore, um: UserMask
     break
   }
   topic ??= r.pick(user.topics)
-  const avg = iv.avg_duration_min
+  const avg = index.avgDuration[iv]
   d.duration_min = outcome === 'completed' ? Math.round(avg * (0.75 + 0.5 * r.next()))
     : outcome === 'abandoned' ? r.int(2, Math.max(3, Math.round(avg / 2))) : 0
   d.rating = outcome === 'completed' ? Math.round(clamp(1 + 4 * p + 0.8 * r.normal(), 1, 5)) : null
   const since = user.created_ms
   const started = since + Math.floor(r.next() * (EPOCH_MS - since - DAY_MS))
   d.started_ms = started - (started % 60_000)
-  d.iv = iv
+  d.interviewer_id = iv
   d.outcome = outcome
   d.topic = topic
   d.phrase = d.question = d.phrase2 = -1
@@ -161,7 +191,7 @@ export function makeHistory(seed: number, user: UserCore, count: number, firstId
     out.push({
       id: firstId + k,
       user_id: user.id,
-      interviewer_id: d.iv.id,
+      interviewer_id: d.interviewer_id,
       outcome: d.outcome,
       duration_min: d.duration_min,
       rating: d.rating,

@@ -27,6 +27,16 @@ export function interviewerBatches(seed: number, sizes: Sizes, batch = DEFAULT_B
   return ranged(sizes.interviewers, (id) => makeInterviewer(seed, id), batch)
 }
 
+/** Interviewers 1..n one at a time (none kept). */
+export function* eachInterviewer(seed: number, n: number): Generator<Interviewer> {
+  for (let id = 1; id <= n; id++) yield makeInterviewer(seed, id)
+}
+
+/** The history generator's view of interviewers 1..n, built without holding their objects. */
+export function interviewerIndex(seed: number, n: number): InterviewerIndex {
+  return new InterviewerIndex(eachInterviewer(seed, n), n)
+}
+
 export function generateInterviewers(seed: number, n: number): Interviewer[] {
   const out: Interviewer[] = new Array(n)
   for (let id = 1; id <= n; id++) out[id - 1] = makeInterviewer(seed, id)
@@ -35,7 +45,7 @@ export function generateInterviewers(seed: number, n: number): Interviewer[] {
 
 /** History for users 1..N in order, ids 1.. consecutive; holds all interviewers (≤ 100k) in memory. */
 export function* historyBatches(seed: number, sizes: Sizes, batch = DEFAULT_BATCH, interviewers?: Interviewer[]): Generator<InterviewRecord[]> {
-  const index = new InterviewerIndex(interviewers ?? generateInterviewers(seed, sizes.interviewers))
+  const index = interviewers ? InterviewerIndex.of(interviewers) : interviewerIndex(seed, sizes.interviewers)
   let nextId = 1
   let out: InterviewRecord[] = []
   for (let uid = 1; uid <= sizes.users; uid++) {

@@ -8,7 +8,9 @@ import { STREAM, hash32, unit } from './rng.ts'
 export type TruthUser = Pick<User, 'id' | 'languages' | 'level' | 'preferred_type' | 'topics'>
 
 const LEVEL: Record<UserLevel, number> = { entry: 0, mid: 1, senior: 2, executive: 3 }
-const SENIORITY: Record<Seniority, number> = { junior: 0, mid: 1, senior: 2, principal: 3 }
+/** Seniority as a rank, 0 (junior) to 3 (principal). */
+export const SENIORITY_RANK: Record<Seniority, number> = { junior: 0, mid: 1, senior: 2, principal: 3 }
+const SENIORITY = SENIORITY_RANK
 
 /** The observable features the truth is built from, each roughly in [-1, 1]. */
 export interface TruthFeatures {
@@ -52,20 +54,21 @@ export function trueSuccessProbability(user: TruthUser, interviewer: Interviewer
   for (const l of user.languages) if (interviewer.languages.includes(l)) language = 1
   let overlap = 0
   for (const t of user.topics) if (interviewer.specializations.includes(t)) overlap++
-  return probability(language, overlap, user, interviewer, seed)
+  return probabilityOf(language, overlap, user, interviewer.id, SENIORITY[interviewer.seniority], interviewer.rating, interviewer.type === 'ai', seed)
 }
 
 /**
- * trueSuccessProbability from the pair's shared-language flag and topic overlap, precomputed (the
- * generator takes them from bit masks); the same arithmetic, so the same double.
+ * trueSuccessProbability from the pair's shared-language flag and topic overlap, precomputed, and
+ * the interviewer's fields the truth reads (the generator keeps them in typed arrays); the same
+ * arithmetic, so the same double.
  */
-export function probability(language: number, overlap: number, user: TruthUser, interviewer: Interviewer, seed: number): number {
-  const gap = SENIORITY[interviewer.seniority] - LEVEL[user.level]
+export function probabilityOf(language: number, overlap: number, user: TruthUser, interviewerId: number, seniorityRank: number, rating: number, ai: boolean, seed: number): number {
+  const gap = seniorityRank - LEVEL[user.level]
   const experience = Math.max(0, 1 - (gap >= 0 ? Math.max(0, gap - 1) : -gap * 1.5) / 3)
   const topic = user.topics.length ? overlap / user.topics.length : 0
-  const typeFit = user.preferred_type === null ? 0 : user.preferred_type === interviewer.type ? 1 : -1
+  const typeFit = user.preferred_type === null ? 0 : (user.preferred_type === 'ai') === ai ? 1 : -1
   const w = TRUTH_WEIGHTS
   const z = w.bias + w.language * language + w.topic * topic + w.experience * (experience - 0.5) +
-    w.rating * (interviewer.rating - 4) + w.type_fit * typeFit + w.noise * pairNoise(seed, user.id, interviewer.id)
+    w.rating * (rating - 4) + w.type_fit * typeFit + w.noise * pairNoise(seed, user.id, interviewerId)
   return 1 / (1 + Math.exp(-z))
 }
