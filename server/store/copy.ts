@@ -47,6 +47,7 @@ export function encodeCopy<T extends SeedTable>(table: T, rows: readonly SeedRow
   return out
 }
 
-export function copyStatement(table: SeedTable, source: 'stdin' | "'/dev/blob'"): string {
-  return `copy ${table} (${COLUMNS[table].join(', ')}) from ${source}`
+/** freeze: only into a table created or truncated in the same transaction (rows load frozen). */
+export function copyStatement(table: SeedTable, source: 'stdin' | "'/dev/blob'", freeze = false): string {
+  return `copy ${table} (${COLUMNS[table].join(', ')}) from ${source}${freeze ? ' with (freeze)' : ''}`
 }

@@ -92,36 +92,50 @@ export async function createPostgresStore(opts: PostgresOptions): Promise<SqlSto
     throw e.code === 'unavailable' ? e : new StoreError('unavailable', `cannot use database at ${where}: ${e.message}`, { cause: err })
   }
   const bulk = async (table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number> => {
-    let n = 0
-    let stream: Writable | undefined
-    let done: Promise<void> | undefined
     try {
-      const s = (stream = await sql.unsafe(copyStatement(table, 'stdin')).writable())
-      done = new Promise<void>((resolve, reject) => {
-        s.on('finish', resolve)
-        s.on('error', reject)
-      })
-      done.catch(() => {}) // observed below; an early error also rejects the drain wait
-      for await (const chunk of guarded(chunks)) {
-        n += chunk.rows
-        // Backpressure: never run ahead of the socket, so memory stays flat at any size. The callback
-        // runs once the bytes are handed to the socket, when the chunk's buffer may be reused.
-        const done = chunk.done
-        if (!s.write(chunk.text, done && (() => done()))) await once(s, 'drain')
-      }
-      s.end()
-      await done
+      return (await sql.begin(async (tx) => {
+        // Into a table emptied in this same transaction, COPY FREEZE writes rows already frozen and
+        // all-visible: the index builds and ANALYZE that follow (and later vacuums) need not dirty
+        // and rewrite every page to set hint bits. The lock keeps "empty" true until commit.
+        await tx.unsafe(`lock table ${table} in access exclusive mode`)
+        const [{ empty }] = await tx.unsafe<{ empty: boolean }[]>(`select not exists (select 1 from ${table}) as empty`)
+        if (empty) await tx.unsafe(`truncate ${table}`)
+        return copyIn(await tx.unsafe(copyStatement(table, 'stdin', empty)).writable(), chunks)
+      })) as number
     } catch (err) {
-      // A failing source must abort the COPY (CopyFail): left open, it holds its connection and a
-      // lock on the table forever. Nothing of an aborted COPY is kept.
-      if (stream && !stream.destroyed) {
-        stream.destroy(err instanceof Error ? err : new Error(String(err)))
-        await done?.catch(() => {})
-      }
       // The source's own failure is rethrown as it is; only database errors become StoreErrors.
       throw err instanceof SourceFailure ? err.cause : toStoreError(err, where)
     }
-    return n
   }
   return new SqlStore('postgres', redactUrl(opts.url), db, bulk)
+}
+
+/** Streams chunks into an open COPY FROM STDIN; a failing source aborts it (the error propagates). */
+async function copyIn(s: Writable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number> {
+  let n = 0
+  const done = new Promise<void>((resolve, reject) => {
+    s.on('finish', resolve)
+    s.on('error', reject)
+  })
+  done.catch(() => {}) // observed below; an early error also rejects the drain wait
+  try {
+    for await (const chunk of guarded(chunks)) {
+      n += chunk.rows
+      // Backpressure: never run ahead of the socket, so memory stays flat at any size. The callback
+      // runs once the bytes are handed to the socket, when the chunk's buffer may be reused.
+      const release = chunk.done
+      if (!s.write(chunk.text, release && (() => release()))) await once(s, 'drain')
+    }
+    s.end()
+    await done
+  } catch (err) {
+    // A failing source must abort the COPY (CopyFail): left open, it holds its connection and a
+    // lock on the table forever. Nothing of an aborted COPY is kept.
+    if (!s.destroyed) {
+      s.destroy(err instanceof Error ? err : new Error(String(err)))
+      await done.catch(() => {})
+    }
+    throw err
+  }
+  return n
 }
