@@ -105,3 +105,30 @@ for (const [name, make, available] of impls) {
     })
   })
 }
+
+describe('LocalBus subscription questions', () => {
+  it('mayHaveSubscribersUnder answers for exact and wildcard subscriptions, and the version moves with them', async () => {
+    const bus = new LocalBus()
+    const v0 = bus.subscriptionVersion()
+    expect(bus.mayHaveSubscribersUnder('p.assignments.')).toBe(false)
+    const inbox = bus.subscribe('_INBOX.x.*', () => {})
+    expect(bus.mayHaveSubscribersUnder('p.assignments.')).toBe(false)
+    const one = bus.subscribe('p.assignments.7', () => {})
+    expect(bus.subscriptionVersion()).not.toBe(v0)
+    expect(bus.mayHaveSubscribersUnder('p.assignments.')).toBe(true)
+    one.unsubscribe()
+    expect(bus.mayHaveSubscribersUnder('p.assignments.')).toBe(false)
+    for (const pattern of ['p.assignments.*', 'p.>', '*.assignments.*', '>']) {
+      const s = bus.subscribe(pattern, () => {})
+      expect(bus.mayHaveSubscribersUnder('p.assignments.')).toBe(true)
+      s.unsubscribe()
+    }
+    for (const pattern of ['p.assignments.*.x', 'p.decisions', 'q.*.*']) {
+      const s = bus.subscribe(pattern, () => {})
+      expect(bus.mayHaveSubscribersUnder('p.assignments.')).toBe(false)
+      s.unsubscribe()
+    }
+    inbox.unsubscribe()
+    await bus.close()
+  })
+})

@@ -32,6 +32,7 @@ export class LocalBus implements Bus {
   #scheduled = false
   #closed = false
   #rr = new Map<string, number>()
+  #version = 0
   #onError: (err: unknown, subject: string) => void
 
   constructor(opts: { onError?: (err: unknown, subject: string) => void } = {}) {
@@ -60,6 +61,7 @@ export class LocalBus implements Bus {
     if (this.#closed) throw new BusClosedError()
     if (!isValidSubject(subject)) throw new Error(`invalid subject ${JSON.stringify(subject)}`)
     const sub: Sub = { pattern: subject, starPrefix: starPrefixOf(subject), handler, queue: opts.queue, live: true }
+    this.#version++
     if (hasWildcard(subject)) this.#wild.push(sub)
     else {
       const list = this.#exact.get(subject)
@@ -70,6 +72,7 @@ export class LocalBus implements Bus {
       unsubscribe: () => {
         if (!sub.live) return
         sub.live = false
+        this.#version++
         if (hasWildcard(subject)) this.#wild = this.#wild.filter((s) => s !== sub)
         else {
           const list = this.#exact.get(subject)?.filter((s) => s !== sub) ?? []
@@ -80,6 +83,11 @@ export class LocalBus implements Bus {
     }
   }
 
+  /** Changes whenever a subscription is added or removed (lets callers cache hasSubscribers). */
+  subscriptionVersion(): number {
+    return this.#version
+  }
+
   newInbox(): string {
     return `_INBOX.local${process.pid}_${++inboxSeq}`
   }
@@ -88,6 +96,17 @@ export class LocalBus implements Bus {
   hasSubscribers(subject: string): boolean {
     if (this.#exact.has(subject)) return true
     for (const s of this.#wild) if (matches(s, subject)) return true
+    return false
+  }
+
+  /**
+   * True when some subscription may match a subject `prefix` + one more token (prefix ends with
+   * '.'): the question "could anyone want these events?" asked once per subscription change.
+   */
+  mayHaveSubscribersUnder(prefix: string): boolean {
+    for (const key of this.#exact.keys()) if (key.startsWith(prefix) && key.indexOf('.', prefix.length) < 0) return true
+    const head = prefix.slice(0, -1).split('.')
+    for (const s of this.#wild) if (mayMatchOneMore(s.pattern.split('.'), head)) return true
     return false
   }
 
@@ -154,4 +173,15 @@ function starPrefixOf(pattern: string): string | null {
 function matches(s: Sub, subject: string): boolean {
   if (s.starPrefix !== null) return subject.length > s.starPrefix.length && subject.startsWith(s.starPrefix) && subject.indexOf('.', s.starPrefix.length) < 0
   return subjectMatches(s.pattern, subject)
+}
+
+/** Whether a pattern matches some subject made of `head` tokens and one more token. */
+function mayMatchOneMore(p: string[], head: string[]): boolean {
+  for (let i = 0; i < p.length; i++) {
+    const tok = p[i]
+    if (tok === '>') return true
+    if (i === head.length) return p.length === head.length + 1
+    if (tok !== '*' && tok !== head[i]) return false
+  }
+  return false
 }

@@ -1,5 +1,5 @@
-// The engine's durability chores kept out of engine.ts: routing the user of a lapsed offer again,
-// and recording an operator action (audit row, then a snapshot of the new state).
+// The engine's durability chores kept out of engine.ts: expiring a held request, routing the user of
+// a lapsed offer again, and recording an operator action (audit row, then a snapshot of the new state).
 import type { Logger } from '../../server/log.ts'
 import type { Assignment } from '../model/types.ts'
 import type { AssignmentLog, AuditLog } from '../ports.ts'
@@ -7,6 +7,20 @@ import type { DecisionEvent, RouteRequest, RouteResult } from '../../client/prot
 import { EngineError } from '../engine.ts'
 import type { Router } from '../router/router.ts'
 import type { Snapshotter } from '../snapshot/snapshotter.ts'
+
+/** A held request's sla_min passed: one last try, else it is recorded (and announced) as expired. */
+export async function expireHeld(deps: { router: Router; log: Logger; finish(record: DecisionEvent, result: RouteResult): void }, req: RouteRequest): Promise<void> {
+  const user = await deps.router.user(req.user_id).catch(() => null)
+  if (!user) return
+  const result: RouteResult = { status: 'expired', user_id: req.user_id, message: `no slot within sla_min=${req.sla_min}` }
+  if (req.request_id) result.request_id = req.request_id
+  const d = await deps.router.decide({ ...req, wait: false }, user, performance.now()).catch(() => null)
+  if (d?.result.status === 'assigned') return deps.finish(d.record, d.result)
+  if (!d) return
+  const record = { ...d.record, status: 'expired' as const, result: { ...result, decision_id: d.record.decision_id } }
+  await deps.router.persist({ result: record.result, record, persisted: false }).catch((err: unknown) => deps.log.warn({ err }, 'expired decision not recorded'))
+  deps.finish(record, record.result)
+}
 
 /**
  * An offer timed out (the reliable-queue idea): its slot is back in the pool and the user is routed

@@ -2,7 +2,7 @@
 // committer and the bus, behind the RoutingEngine interface the gateway calls.
 import type { Config } from '../../server/config.ts'
 import type { Logger } from '../../server/log.ts'
-import type { Availability, Weights } from '../model/types.ts'
+import type { Availability, User, Weights } from '../model/types.ts'
 import type { AssignmentLog, Directory, WeightsStore } from '../ports.ts'
 import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'
@@ -11,15 +11,16 @@ import { GroupCommitter } from '../commit/committer.ts'
 import { Requester } from '../runtime/requester.ts'
 import { WeightsBook, WeightsError } from '../scoring/weights.ts'
 import { ShardHost } from '../shard/host.ts'
-import { pack, subjects, unpack, type BidderMsg, type CtlReply, type CtlReq, type RemoteBidReq, type Subjects, type TransitionResult } from '../shard/messages.ts'
-import { Router } from '../router/router.ts'
+import { pack, subjects, unpack, type BidderMsg, type Subjects, type TransitionResult } from '../shard/messages.ts'
+import { Router, type Decided } from '../router/router.ts'
 import { UserCache } from '../router/users.ts'
 import { validateRoute } from '../router/validate.ts'
 import { EventHub } from './events.ts'
 import { HeldRequests } from './held.ts'
 import { isSnapshotLog, Restorer } from '../snapshot/restorer.ts'
 import { Snapshotter } from '../snapshot/snapshotter.ts'
-import { auditAndSnapshot, reofferExpired } from './durable-ops.ts'
+import { auditAndSnapshot, expireHeld, reofferExpired } from './durable-ops.ts'
+import { Control, subscribeBidder } from './control.ts'
 
 export interface EngineOptions {
   config: Config
@@ -41,6 +42,7 @@ export class Engine implements RoutingEngine {
   #s: Subjects
   #weights = new WeightsBook()
   #requester: Requester
+  #ctl: Control
   #committer: GroupCommitter
   #host: ShardHost
   #router: Router
@@ -67,6 +69,7 @@ export class Engine implements RoutingEngine {
     const c = (this.#c = o.config)
     this.#s = subjects(c.SUBJECT_PREFIX)
     this.#requester = new Requester(o.bus)
+    this.#ctl = new Control(this.#requester, this.#s, c.SHARD_COUNT, o.ctlTimeoutMs ?? 5_000)
     this.#committer = new GroupCommitter({ log: o.store, maxBatch: c.COMMIT_MAX_BATCH, maxDelayMs: c.COMMIT_MAX_DELAY_MS })
     this.#events = new EventHub(o.bus, this.#s, c.NODE_ID, (iv) => iv % c.SHARD_COUNT === c.SHARD_INDEX)
     const snaps = isSnapshotLog(o.store) ? o.store : null
@@ -119,7 +122,7 @@ export class Engine implements RoutingEngine {
         this.#finish(d.record, d.result)
         return true
       },
-      expire: (h) => void this.#expire(h.req),
+      expire: (h) => void expireHeld({ router: this.#router, log: o.log, finish: (r, res) => this.#finish(r, res) }, h.req),
     })
   }
 
@@ -165,12 +168,21 @@ export class Engine implements RoutingEngine {
     this.#requester.close()
   }
 
-  async route(input: RouteRequest): Promise<RouteResult> {
-    if (!this.#running) throw new EngineError('unavailable', 'engine is not running')
-    const req = validateRoute(input)
-    if (this.#routing >= this.#c.MAX_INFLIGHT) throw new EngineError('unavailable', 'too many routes in flight')
+  route(input: RouteRequest): Promise<RouteResult> {
+    let req: RouteRequest
+    try {
+      if (!this.#running) throw new EngineError('unavailable', 'engine is not running')
+      req = validateRoute(input)
+      if (this.#routing >= this.#c.MAX_INFLIGHT) throw new EngineError('unavailable', 'too many routes in flight')
+    } catch (err) {
+      return Promise.reject(err)
+    }
     const rid = req.request_id
-    if (rid === undefined) return await this.#counted(req, false)
+    if (rid === undefined) return this.#counted(req, false)
+    return this.#idempotent(req, rid)
+  }
+
+  async #idempotent(req: RouteRequest, rid: string): Promise<RouteResult> {
     const inflight = this.#inflight.get(rid)
     if (inflight) return inflight.then((r) => ({ ...r, replayed: true }))
     const recent = this.#recent.get(rid)
@@ -186,35 +198,41 @@ export class Engine implements RoutingEngine {
     }
   }
 
-  /** #routeOnce, counted in flight (stop() waits for them); one promise per route, not two. */
+  /**
+   * One route, counted in flight (stop() waits for them). A cached user costs no await: the
+   * decision's promise is the only one of the route, and its outcome is finished in one callback.
+   */
   #counted(req: RouteRequest, checkStore: boolean): Promise<RouteResult> {
     this.#routing++
-    let p: Promise<RouteResult>
+    const t0 = performance.now()
     try {
-      p = this.#routeOnce(req, checkStore)
+      const user = this.#router.cachedUser(req.user_id)
+      if (user === undefined) return this.#routeOnce(req, checkStore, t0).then(this.#uncount, this.#uncountErr)
+      return this.#router.decide(req, user, t0).then((d) => {
+        const r = this.#decided(req, user, d, checkStore)
+        return r instanceof Promise ? r.then(this.#uncount, this.#uncountErr) : this.#uncount(r)
+      }, this.#uncountErr)
     } catch (err) {
       this.#routing--
       return Promise.reject(err)
     }
-    return p.then(
-      (r) => {
-        this.#routing--
-        return r
-      },
-      (err: unknown) => {
-        this.#routing--
-        throw err
-      },
-    )
   }
 
-  async #routeOnce(req: RouteRequest, checkStore: boolean): Promise<RouteResult> {
-    const t0 = performance.now()
+  #uncount = (r: RouteResult): RouteResult => {
+    this.#routing--
+    return r
+  }
+
+  #uncountErr = (err: unknown): never => {
+    this.#routing--
+    throw err
+  }
+
+  async #routeOnce(req: RouteRequest, checkStore: boolean, t0: number): Promise<RouteResult> {
     // No store lookup up front: a request_id seen before (another node, before a restart) makes the
     // commit report a conflict and the router replays the stored first outcome. Only the outcomes
     // that are never committed here (unknown user, holding) ask the store first, off the hot path.
-    // A cached user costs no await (one less turn per route).
-    const user = this.#router.cachedUser(req.user_id) ?? (await this.#router.user(req.user_id))
+    const user = await this.#router.user(req.user_id)
     if (!user) {
       const stored = checkStore ? await this.#stored(req) : null
       if (stored) return stored
@@ -223,26 +241,35 @@ export class Engine implements RoutingEngine {
       this.#count('user_not_found')
       return result
     }
-    const d = await this.#router.decide(req, user, t0)
-    if (d.result.status === 'at_capacity' && req.wait && req.sla_min > 0) {
-      const stored = checkStore ? await this.#stored(req) : null
-      if (stored) return stored
-      this.#held.add(req, user)
-      const result: RouteResult = {
-        status: 'queued',
-        user_id: req.user_id,
-        decision_id: d.record.decision_id,
-        pending_reason: 'every eligible interviewer is at capacity; held until a slot frees',
-        message: `held for up to ${req.sla_min} min`,
-      }
-      if (req.request_id) result.request_id = req.request_id
-      this.#router.announce({ ...d.record, status: 'queued' })
-      this.#count('queued')
-      return result
+    return this.#decided(req, user, await this.#router.decide(req, user, t0), checkStore)
+  }
+
+  /** What a decision becomes: held (queued), recorded, finished; synchronous when nothing is left to write. */
+  #decided(req: RouteRequest, user: User, d: Decided, checkStore: boolean): RouteResult | Promise<RouteResult> {
+    if (d.result.status === 'at_capacity' && req.wait && req.sla_min > 0) return this.#hold(req, user, d, checkStore)
+    return d.persisted ? this.#done(d) : this.#router.persist(d).then(this.#done)
+  }
+
+  #done = (d: Decided): RouteResult => {
+    if (!d.result.replayed) this.#finish(d.record, d.result)
+    return d.result
+  }
+
+  async #hold(req: RouteRequest, user: User, d: Decided, checkStore: boolean): Promise<RouteResult> {
+    const stored = checkStore ? await this.#stored(req) : null
+    if (stored) return stored
+    this.#held.add(req, user)
+    const result: RouteResult = {
+      status: 'queued',
+      user_id: req.user_id,
+      decision_id: d.record.decision_id,
+      pending_reason: 'every eligible interviewer is at capacity; held until a slot frees',
+      message: `held for up to ${req.sla_min} min`,
     }
-    const done = d.persisted ? d : await this.#router.persist(d)
-    if (!done.result.replayed) this.#finish(done.record, done.result)
-    return done.result
+    if (req.request_id) result.request_id = req.request_id
+    this.#router.announce({ ...d.record, status: 'queued' })
+    this.#count('queued')
+    return result
   }
 
   /** The stored first outcome of this request_id, replayed; null when there is none. */
@@ -260,19 +287,6 @@ export class Engine implements RoutingEngine {
     if (record.request_id) this.#remember(record.request_id, result)
   }
 
-  async #expire(req: RouteRequest): Promise<void> {
-    const user = await this.#router.user(req.user_id).catch(() => null)
-    if (!user) return
-    const result: RouteResult = { status: 'expired', user_id: req.user_id, message: `no slot within sla_min=${req.sla_min}` }
-    if (req.request_id) result.request_id = req.request_id
-    const d = await this.#router.decide({ ...req, wait: false }, user, performance.now()).catch(() => null)
-    if (d?.result.status === 'assigned') return this.#finish(d.record, d.result)
-    if (!d) return
-    const record = { ...d.record, status: 'expired' as const, result: { ...result, decision_id: d.record.decision_id } }
-    await this.#router.persist({ result: record.result, record, persisted: false }).catch((err: unknown) => this.#o.log.warn({ err }, 'expired decision not recorded'))
-    this.#finish(record, record.result)
-  }
-
   #remember(rid: string, r: RouteResult): void {
     if (this.#recent.size >= RECENT_MAX) this.#recent.delete(this.#recent.keys().next().value as string)
     this.#recent.set(rid, r)
@@ -285,56 +299,27 @@ export class Engine implements RoutingEngine {
 
   // ---- control: complete / cancel / offers / availability / state, addressed over the bus ----
 
-  async #ctl<T>(req: CtlReq, shards: number[] | 'all'): Promise<T> {
-    const targets = shards === 'all' ? Array.from({ length: this.#c.SHARD_COUNT }, (_, i) => i) : shards
-    const g = await this.#requester.gather(targets.map((i) => this.#s.ctl(i)), pack(req), this.#o.ctlTimeoutMs ?? 5_000)
-    let failure: { code: string; msg: string } | null = null
-    for (const data of g.replies) {
-      const r = unpack<CtlReply>(data)
-      if (r.ok) return r.r as T
-      if (!failure || failure.code === 'not_found') failure = r
-    }
-    if (g.replies.length < targets.length && (!failure || failure.code === 'not_found')) throw new EngineError('unavailable', `no answer from ${targets.length - g.replies.length} shard host(s)`)
-    const code = failure?.code ?? 'not_found'
-    throw new EngineError(code === 'conflict' || code === 'unavailable' || code === 'invalid' ? code : 'not_found', failure?.msg ?? 'not found')
-  }
-
-  /** Gathers a control answer from every host and returns each successful one. */
-  async #ctlAll<T>(req: CtlReq): Promise<T[]> {
-    const g = await this.#requester.gather(Array.from({ length: this.#c.SHARD_COUNT }, (_, i) => this.#s.ctl(i)), pack(req), this.#o.ctlTimeoutMs ?? 5_000)
-    const out: T[] = []
-    for (const data of g.replies) {
-      const r = unpack<CtlReply>(data)
-      if (r.ok) out.push(r.r as T)
-    }
-    return out
-  }
-
-  #shardOf(iv: number): number[] {
-    return [iv % this.#c.SHARD_COUNT]
-  }
-
   async complete(by: { interviewer_id: number } | { assignment_id: string }): Promise<CompleteResult> {
     const r =
       'interviewer_id' in by
-        ? await this.#ctl<TransitionResult>({ op: 'complete', iv: by.interviewer_id }, this.#shardOf(by.interviewer_id))
-        : await this.#ctl<TransitionResult>({ op: 'complete', aid: by.assignment_id }, 'all')
+        ? await this.#ctl.one<TransitionResult>({ op: 'complete', iv: by.interviewer_id }, this.#ctl.shardOf(by.interviewer_id))
+        : await this.#ctl.one<TransitionResult>({ op: 'complete', aid: by.assignment_id }, 'all')
     return { status: 'completed', assignment_id: r.assignment.id, interviewer_id: r.interviewer_id, current_queue: r.current_queue }
   }
 
   async cancel(assignmentId: string): Promise<CancelResult> {
-    const r = await this.#ctl<TransitionResult>({ op: 'cancel', aid: assignmentId }, 'all')
+    const r = await this.#ctl.one<TransitionResult>({ op: 'cancel', aid: assignmentId }, 'all')
     return { status: 'cancelled', assignment_id: r.assignment.id, interviewer_id: r.interviewer_id, current_queue: r.current_queue }
   }
 
   async accept(assignmentId: string): Promise<{ status: 'accepted'; assignment_id: string }> {
-    await this.#ctl<TransitionResult>({ op: 'accept', aid: assignmentId }, 'all')
+    await this.#ctl.one<TransitionResult>({ op: 'accept', aid: assignmentId }, 'all')
     return { status: 'accepted', assignment_id: assignmentId }
   }
 
   /** Rejecting an offer frees it and routes the request again, never to the same interviewer. */
   async reject(assignmentId: string): Promise<RouteResult> {
-    const r = await this.#ctl<TransitionResult>({ op: 'reject', aid: assignmentId }, 'all')
+    const r = await this.#ctl.one<TransitionResult>({ op: 'reject', aid: assignmentId }, 'all')
     const req: RouteRequest = { ...(r.request ?? { topics: [], language: '', budget: 0, sensitivity: false, sla_min: 0 }), user_id: r.assignment.user_id }
     delete req.request_id
     const user = await this.#router.user(req.user_id)
@@ -346,21 +331,21 @@ export class Engine implements RoutingEngine {
   }
 
   async setAvailability(interviewerId: number, availability: Availability): Promise<InterviewerState> {
-    return this.#ctl<InterviewerState>({ op: 'availability', iv: interviewerId, av: availability }, this.#shardOf(interviewerId))
+    return this.#ctl.one<InterviewerState>({ op: 'availability', iv: interviewerId, av: availability }, this.#ctl.shardOf(interviewerId))
   }
 
   async state(): Promise<InterviewerState[]> {
-    const parts = await this.#ctlAll<InterviewerState[]>({ op: 'state' })
+    const parts = await this.#ctl.all<InterviewerState[]>({ op: 'state' })
     return parts.flat().sort((a, b) => a.interviewer_id - b.interviewer_id)
   }
 
   async stateOf(interviewerId: number): Promise<InterviewerState | null> {
-    const parts = await this.#ctlAll<InterviewerState[]>({ op: 'state', iv: interviewerId })
+    const parts = await this.#ctl.all<InterviewerState[]>({ op: 'state', iv: interviewerId })
     return parts.flat()[0] ?? null
   }
 
   async assignmentOwner(assignmentId: string): Promise<number | null> {
-    const parts = await this.#ctlAll<number>({ op: 'owner', aid: assignmentId })
+    const parts = await this.#ctl.all<number>({ op: 'owner', aid: assignmentId })
     return parts[0] ?? null
   }
 
@@ -389,7 +374,7 @@ export class Engine implements RoutingEngine {
 
   async resetQueues(_by: string): Promise<{ cleared: number }> {
     // Hosts commit the cancellations before emptying queues: restore replays them over older snapshots.
-    const parts = await this.#ctlAll<number>({ op: 'reset', by: _by })
+    const parts = await this.#ctl.all<number>({ op: 'reset', by: _by })
     const cleared = parts.reduce((a, b) => a + b, 0)
     await auditAndSnapshot(this.#o.store, this.#snapshotter, this.#o.log, _by, 'reset_queues', { cleared, shards_answered: parts.length, node_id: this.#c.NODE_ID })
     return { cleared }
@@ -397,7 +382,7 @@ export class Engine implements RoutingEngine {
 
   async reload(_by: string): Promise<{ users: number; interviewers: number }> {
     this.#users.clear()
-    const parts = await this.#ctlAll<{ interviewers: number }>({ op: 'reload' })
+    const parts = await this.#ctl.all<{ interviewers: number }>({ op: 'reload' })
     const interviewers = parts.reduce((a, b) => a + b.interviewers, 0)
     await auditAndSnapshot(this.#o.store, this.#snapshotter, this.#o.log, _by, 'reload', { interviewers, shards_answered: parts.length, node_id: this.#c.NODE_ID })
     return { users: 0, interviewers }
@@ -426,16 +411,7 @@ export class Engine implements RoutingEngine {
 
   setRemoteBidder(interviewerId: number, bidder: RemoteBidder): () => void {
     this.#bidders.get(interviewerId)?.sub.unsubscribe()
-    const sub = this.#o.bus.subscribe(this.#s.bidder(interviewerId), (m) => {
-      if (!m.reply) return
-      const reply = m.reply
-      const r = unpack<RemoteBidReq>(m.data)
-      const answer = (score: number | null): void => this.#o.bus.publish(reply, pack({ score }))
-      bidder({ bid_id: r.bid_id, interviewer_id: r.iv, request: r.req, local_score: r.local, deadline_ms: r.ms }).then(
-        (s) => answer(typeof s === 'number' && Number.isFinite(s) ? s : s === null ? null : r.local),
-        () => answer(r.local),
-      )
-    })
+    const sub = subscribeBidder(this.#o.bus, this.#s, interviewerId, bidder)
     const entry = { bidder, sub }
     this.#bidders.set(interviewerId, entry)
     this.#o.bus.publish(this.#s.bidders, pack({ iv: interviewerId, on: true }))

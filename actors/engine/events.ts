@@ -18,6 +18,10 @@ export class EventHub {
   #decision = new Set<(e: DecisionEvent) => void>()
   #assignment = new Set<(e: AssignmentEvent) => void>()
   #subs: BusSubscription[] = []
+  /** In-process: whether anyone subscribed to decisions / assignment events, as of bus version #seen. */
+  #seen = -1
+  #decisionsWanted = false
+  #assignmentsPossible = false
 
   constructor(bus: Bus, s: Subjects, nodeId: string, hostsLocally: (iv: number) => boolean) {
     this.#bus = bus
@@ -49,12 +53,16 @@ export class EventHub {
 
   /** False when nobody would see a decision event: the router then skips building it. */
   wantsDecisions(): boolean {
-    return this.#decision.size > 0 || this.#wanted(this.#s.decisions)
+    if (this.#decision.size > 0) return true
+    const bus = this.#bus
+    if (!(bus instanceof LocalBus)) return true
+    if (bus.subscriptionVersion() !== this.#seen) this.#refresh(bus)
+    return this.#decisionsWanted
   }
 
   /** Builds and sends an assignment event, unless nobody would see it. */
   assignmentOf(a: Assignment, previous: AssignmentState | null, currentQueue: number): void {
-    if (this.#assignment.size === 0 && !this.#wanted(this.#s.assignments(a.interviewer_id))) return
+    if (this.#assignment.size === 0 && !this.#assignmentsMaybeWanted(a.interviewer_id)) return
     this.assignment({ type: 'assignment', assignment_id: a.id, interviewer_id: a.interviewer_id, user_id: a.user_id, state: a.state, previous, current_queue: currentQueue, at: isoNow() })
   }
 
@@ -81,6 +89,20 @@ export class EventHub {
   onAssignment(l: (e: AssignmentEvent) => void): () => void {
     this.#assignment.add(l)
     return () => this.#assignment.delete(l)
+  }
+
+  /** In-process the answer is cached per subscription change; a subject is built only when someone might listen. */
+  #assignmentsMaybeWanted(iv: number): boolean {
+    const bus = this.#bus
+    if (!(bus instanceof LocalBus)) return true
+    if (bus.subscriptionVersion() !== this.#seen) this.#refresh(bus)
+    return this.#assignmentsPossible && bus.hasSubscribers(this.#s.assignments(iv))
+  }
+
+  #refresh(bus: LocalBus): void {
+    this.#seen = bus.subscriptionVersion()
+    this.#decisionsWanted = bus.hasSubscribers(this.#s.decisions)
+    this.#assignmentsPossible = bus.mayHaveSubscribersUnder(this.#s.assignments('*').slice(0, -1))
   }
 
   /** In-process, serialising an event nobody subscribed to is wasted work on the hot path. */

@@ -183,3 +183,34 @@ describe('InterviewerQueue transitions', () => {
     expect(q.occupancy).toBe(0)
   })
 })
+
+describe('InterviewerQueue promotions with a confirm outside the active window', () => {
+  it('a waiting entry that reached the window while pending is promoted at its confirm', () => {
+    const q = q2({ capacity: 5 })
+    const a = reserveConfirm(q)
+    const b = asg()
+    expect(q.reserve(b, 600, Date.now()).ok).toBe(true)
+    const c = asg()
+    expect(q.reserve(c, 600, Date.now()).ok).toBe(true)
+    expect(q.confirm(c.id)).toEqual([]) // outside the window: nothing to promote
+    const done = q.begin(a.id, 'completed')
+    expect('a' in done).toBe(true)
+    expect(q.finish(a.id, 'completed', 'now')).toEqual([]) // b is in the window but still pending
+    expect(q.confirm(b.id)?.map((x) => x.id)).toEqual([b.id])
+    expect(b.state).toBe('active')
+  })
+
+  it('an aborted transition leaves the window to be scanned again at the next confirm, even outside it', () => {
+    const q = q2({ capacity: 5 })
+    const a = reserveConfirm(q)
+    const b = reserveConfirm(q)
+    expect(b.state).toBe('accepted')
+    expect('a' in q.begin(b.id, 'cancelled')).toBe(true) // b busy
+    expect('a' in q.begin(a.id, 'completed')).toBe(true)
+    expect(q.finish(a.id, 'completed', 'now')).toEqual([]) // b reaches the window, busy: not promoted
+    q.abort(b.id) // the cancel failed: b is idle in the window, still accepted
+    const c = asg()
+    expect(q.reserve(c, 600, Date.now()).ok).toBe(true)
+    expect(q.confirm(c.id)?.map((x) => x.id)).toEqual([b.id])
+  })
+})

@@ -39,6 +39,9 @@ export interface HardFilterInput {
 export type Reserved = { ok: true; position: number; estimated_start_min: number; current_queue: number }
 export type Refused = { ok: false; reason: Refusal }
 
+/** No promotions (shared, never written). */
+const NONE: Assignment[] = []
+
 export class InterviewerQueue implements Candidate {
   readonly id: number
   profile: Interviewer
@@ -57,6 +60,12 @@ export class InterviewerQueue implements Candidate {
   /** Open assignments (active + waiting); kept equal to the entries' length. */
   occupancy = 0
   #entries: Entry[] = []
+  /**
+   * False when no entry in the active window can be promoted: every change that may make one
+   * promotable there either runs #promote (which clears it) or sets it. Lets a confirm outside the
+   * window skip the scan of the window (long queues confirm at the tail).
+   */
+  #maybePromotable = true
 
   constructor(iv: Interviewer, stats?: InterviewerStats) {
     this.id = iv.id
@@ -123,9 +132,11 @@ export class InterviewerQueue implements Candidate {
 
   /** The reserved insert is durable; returns assignments promoted to active since. */
   confirm(id: string): Assignment[] | null {
-    const e = this.#find(id)
-    if (!e || !e.pending) return null
-    e.pending = false
+    const i = this.#index(id)
+    if (i < 0 || !this.#entries[i].pending) return null
+    this.#entries[i].pending = false
+    // Outside the window nothing promotable changed: the window is as the last #promote left it.
+    if (i >= this.concurrency && !this.#maybePromotable) return NONE
     return this.#promote()
   }
 
@@ -196,7 +207,10 @@ export class InterviewerQueue implements Candidate {
 
   abort(id: string): void {
     const e = this.#find(id)
-    if (e) e.busy = false
+    if (e) {
+      e.busy = false
+      this.#maybePromotable = true
+    }
   }
 
   setAvailability(a: Availability): void {
@@ -207,6 +221,7 @@ export class InterviewerQueue implements Candidate {
   restore(open: Assignment[]): void {
     this.#entries = open.map((a) => ({ a: { ...a }, pending: false, busy: false }))
     this.occupancy = this.#entries.length
+    this.#maybePromotable = true
     for (const e of this.#entries) {
       const t = Date.parse(e.a.created_at)
       if (Number.isFinite(t) && t > this.lastAssignedAt) this.lastAssignedAt = t
@@ -243,15 +258,17 @@ export class InterviewerQueue implements Candidate {
 
   /** Durable accepted entries that now sit in an active slot become active (to be persisted). */
   #promote(): Assignment[] {
-    const out: Assignment[] = []
+    let out: Assignment[] = NONE
     const n = Math.min(this.concurrency, this.#entries.length)
     for (let i = 0; i < n; i++) {
       const e = this.#entries[i]
       if (!e.pending && !e.busy && e.a.state === 'accepted') {
         e.a.state = 'active'
+        if (out === NONE) out = []
         out.push(e.a)
       }
     }
+    this.#maybePromotable = false
     return out
   }
 }

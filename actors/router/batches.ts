@@ -128,7 +128,13 @@ export class Batches {
     const onEnd = (_end: GatherEnd): void => {
       let skipped = NONE
       for (let h = 0; h < n; h++) if (answered[h] === 0) (skipped === NONE ? (skipped = []) : skipped).push(this.#hostNames[h])
-      for (let i = 0; i < jobs.length; i++) this.#guard(jobs[i], () => this.#k.scored(jobs[i], skipped))
+      for (let i = 0; i < jobs.length; i++) {
+        try {
+          this.#k.scored(jobs[i], skipped)
+        } catch (err) {
+          jobs[i].reject(err)
+        }
+      }
     }
     try {
       this.#o.requester.call(this.#scoreSubjects, batch, encodeScoreBatch, this.#o.gatherDeadlineMs, n, onReply, onEnd)
@@ -141,7 +147,11 @@ export class Batches {
     const done = new Uint8Array(jobs.length)
     const answer = (i: number, rep: CommitReply): void => {
       done[i] = 1
-      this.#guard(jobs[i], () => this.#k.committed(jobs[i], rep))
+      try {
+        this.#k.committed(jobs[i], rep)
+      } catch (err) {
+        jobs[i].reject(err)
+      }
     }
     const onReply = (data: Uint8Array, value: unknown): number => {
       let rep: CommitBatchReply
@@ -175,15 +185,6 @@ export class Batches {
       this.#o.requester.call(this.#commitSubjects[host], batch, encodeCommitBatch, this.#o.commitTimeoutMs, jobs.length, onReply, onEnd)
     } catch (err) {
       failAll(jobs, err)
-    }
-  }
-
-  /** A continuation that throws fails its own route only. */
-  #guard(job: Job, f: () => void): void {
-    try {
-      f()
-    } catch (err) {
-      job.reject(err)
     }
   }
 }

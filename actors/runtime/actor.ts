@@ -34,9 +34,11 @@ export interface ActorOptions<M extends ActorMessage> {
 export class Actor<M extends ActorMessage> {
   readonly name: string
   #opts: ActorOptions<M>
-  // Index-advancing queue: shift() on a long array is O(n).
-  #queue: M[] = []
+  // Index-advancing queue: shift() on a long array is O(n). The array is reused once drained: an
+  // actor gets a message now and then, and a fresh array per message would outlive young GCs.
+  #queue: (M | undefined)[] = []
   #head = 0
+  #tail = 0
   #running = false
   #restarting = false
   #failures = 0
@@ -47,7 +49,7 @@ export class Actor<M extends ActorMessage> {
   }
 
   get pending(): number {
-    return this.#queue.length - this.#head
+    return this.#tail - this.#head
   }
 
   get failures(): number {
@@ -60,15 +62,18 @@ export class Actor<M extends ActorMessage> {
    */
   tell(msg: M, force = false): boolean {
     if (!force && this.pending >= this.#opts.limit) return false
-    this.#queue.push(msg)
+    if (this.#tail < this.#queue.length) this.#queue[this.#tail] = msg
+    else this.#queue.push(msg)
+    this.#tail++
     if (!this.#running && !this.#restarting) this.#run()
     return true
   }
 
   #run(): void {
     this.#running = true
-    while (this.#head < this.#queue.length && !this.#restarting) {
-      const msg = this.#queue[this.#head]
+    while (this.#head < this.#tail && !this.#restarting) {
+      const msg = this.#queue[this.#head] as M
+      this.#queue[this.#head] = undefined
       this.#head++
       let out: void | Promise<void>
       try {
@@ -94,16 +99,19 @@ export class Actor<M extends ActorMessage> {
 
   #resume(): void {
     this.#running = false
-    if (!this.#restarting && this.#head < this.#queue.length) this.#run()
+    if (!this.#restarting && this.#head < this.#tail) this.#run()
     else this.#compact()
   }
 
   #compact(): void {
-    if (this.#head === this.#queue.length) {
-      this.#queue = []
+    if (this.#head === this.#tail) {
+      // Drained: start over in the same array (a burst's big array is let go).
+      if (this.#queue.length > 1024) this.#queue = []
       this.#head = 0
+      this.#tail = 0
     } else if (this.#head > 1024) {
-      this.#queue = this.#queue.slice(this.#head)
+      this.#queue = this.#queue.slice(this.#head, this.#tail)
+      this.#tail -= this.#head
       this.#head = 0
     }
   }
@@ -120,7 +128,7 @@ export class Actor<M extends ActorMessage> {
       .catch((err: unknown) => this.#opts.log?.error({ actor: this.name, err }, 'actor restart failed'))
       .finally(() => {
         this.#restarting = false
-        if (!this.#running && this.#head < this.#queue.length) this.#run()
+        if (!this.#running && this.#head < this.#tail) this.#run()
       })
   }
 }

@@ -91,4 +91,33 @@ describe('Requester', () => {
     expect(r.lanePending).toBeLessThanOrEqual(2100)
     r.close()
   })
+
+  it('call() counts the items each reply answers and ends once, with no reply arrays kept', async () => {
+    bus = new LocalBus()
+    // A batch of 3 items answered in two messages: [0, 2] then [1].
+    bus.subscribe('batch', (m) => {
+      bus.publishValue(m.reply!, [0, 2])
+      setTimeout(() => bus.publishValue(m.reply!, [1]), 5)
+    })
+    const r = new Requester(bus)
+    const seen: number[] = []
+    const ended = await new Promise<string>((resolve) => {
+      r.call(['batch'], { n: 3 }, () => bytes('x'), 1000, 3, (_d, v) => {
+        seen.push(...(v as number[]))
+        return (v as number[]).length
+      }, resolve)
+    })
+    expect(ended).toBe('all')
+    expect(seen).toEqual([0, 2, 1])
+    expect(r.inflight).toBe(0)
+    // Unanswered items end at the deadline.
+    bus.subscribe('half', (m) => bus.publishValue(m.reply!, [0]))
+    const late = await new Promise<string>((resolve) => r.call(['half'], {}, () => bytes('x'), 20, 2, (_d, v) => (v as number[]).length, resolve))
+    expect(late).toBe('deadline')
+    // A call that cannot be sent throws and leaves nothing pending.
+    await bus.close()
+    expect(() => r.call(['batch'], {}, () => bytes('x'), 1000, 1, () => 1, () => {})).toThrow()
+    expect(r.inflight).toBe(0)
+    bus = new LocalBus()
+  })
 })
