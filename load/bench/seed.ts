@@ -101,9 +101,10 @@ export default async function seedBench(ctx: BenchContext): Promise<BenchSection
       { label: 'Peak RSS of that run vs the 300 MB goal', ours: pg.peak_rss_mb, baseline: GOAL_RSS_MB, unit: 'MB', goal: { op: '<=', value: 1 } },
     ],
     notes: [
-      'Rows are generated on a worker thread (heap-capped) and streamed as COPY text: `COPY … FROM STDIN` on Postgres, `COPY … FROM \'/dev/blob\'` chunks on PGlite (itself on a worker thread).',
+      'Rows are written straight into COPY text bytes from per-seed pools encoded once (no per-row strings or objects), on the seeding thread between its I/O, and streamed: `COPY … FROM STDIN WITH (FREEZE)` into each table truncated in the same transaction on Postgres, `COPY … FROM \'/dev/blob\'` chunks on PGlite (itself on a worker thread).',
+      'On Postgres the history (5 of every 6 rows) streams on its own connection while interviewers and then users stream on another, so generation, both COPYs and the users\' index builds overlap; PGlite loads one table at a time.',
       'The PGlite run re-opens a data folder initialised by a throwaway run: a fresh folder\'s initdb alone peaks near 900 MB RSS (WebAssembly memory never shrinks), which would hide the seeding\'s own memory.',
-      'Secondary indexes of each empty table are dropped for the load and rebuilt after it; that rebuild and ANALYZE are inside the measured time. Process start-up and migrations are not (see process wall s).',
+      'Secondary indexes of each empty table are dropped for the load and rebuilt after it (on Postgres side by side, one connection each, with maintenance_work_mem 512MB); that rebuild and ANALYZE are inside the measured time. Process start-up and migrations are not (see process wall s).',
       `Postgres runs on the same machine (${cpus().length} cores) as the seeding process; load average at the start: ${load0.toFixed(2)}, at the end: ${loadavg()[0].toFixed(2)}. On a shared machine rows/s falls with the load; "rows per seed CPU s" (all threads of the seeding process, Postgres's own CPU excluded) does not.`,
     ],
   }
