@@ -13,6 +13,11 @@ import { Rng, STREAM } from './rng.ts'
 import { historyCount, type Sizes } from './sizes.ts'
 import { DAY_MS } from './vocab.ts'
 
+/** Byte strings and single bytes, joined. */
+function join(...parts: (Uint8Array | number)[]): Uint8Array {
+  return Uint8Array.from(parts.flatMap((p) => (typeof p === 'number' ? [p] : [...p])))
+}
+
 /** Memoised COPY bytes of small vocabularies (countries, topics, levels, …). */
 class Memo {
   readonly #m = new Map<string, Uint8Array>()
@@ -35,10 +40,9 @@ interface EncodedNames {
 }
 
 const NULL = rawBytes('\\N')
-const NO_SHOW = copyBytes(NO_SHOW_TRANSCRIPT)
 const ABANDONED = copyBytes(ABANDONED_END)
-const QUESTION = copyBytes(QUESTION_PREFIX)
-const ANSWER = copyBytes(ANSWER_PREFIX)
+/** Whole minutes (every history start) end the same way. */
+const ZERO_SECONDS = rawBytes(':00.000Z')
 const COMMA = 44
 const OPEN = 123
 const CLOSE = 125
@@ -48,11 +52,17 @@ export class RowEncoder {
   readonly #seed: number
   readonly #pools: Pools
   readonly #phrases: Uint8Array[]
+  /** Transcript lines with the speaker prefix before them, joined once (fewer copies per row). */
   readonly #questions: Uint8Array[]
+  readonly #answers: Uint8Array[]
   readonly #names = new Map<NamePool, EncodedNames>()
   readonly #text = new Memo(copyBytes)
   readonly #element = new Memo(arrayElement)
-  readonly #opening = new Memo((t) => copyBytes(transcriptOpening(t)))
+  /** "topic<TAB>" and the transcript's start, by topic and whether the user showed up. */
+  readonly #opening = new Memo((t) => join(copyBytes(t), TAB, copyBytes(transcriptOpening(t))))
+  readonly #noShow = new Memo((t) => join(copyBytes(t), TAB, copyBytes(NO_SHOW_TRANSCRIPT)))
+  /** "outcome<TAB>". */
+  readonly #outcome = new Memo((o) => join(copyBytes(o), TAB))
   readonly #days = new Map<number, Uint8Array>()
   readonly #profile: ProfileDraw = emptyProfile()
   readonly #draw: InterviewDraw = emptyDraw()
@@ -62,7 +72,8 @@ export class RowEncoder {
     this.#seed = seed
     this.#pools = poolsFor(seed)
     this.#phrases = this.#pools.phrases.map(copyBytes)
-    this.#questions = this.#pools.questions.map(copyBytes)
+    this.#questions = this.#pools.questions.map((q) => copyBytes(QUESTION_PREFIX + q))
+    this.#answers = this.#pools.phrases.map((p) => copyBytes(ANSWER_PREFIX + p))
   }
 
   /** One users line; returns the user's core (for tallies). */
@@ -129,25 +140,20 @@ export class RowEncoder {
       w.byte(TAB)
       w.uint(d.interviewer_id)
       w.byte(TAB)
-      w.bytes(this.#text.get(d.outcome))
-      w.byte(TAB)
+      w.bytes(this.#outcome.get(d.outcome))
       w.uint(d.duration_min)
       w.byte(TAB)
       if (d.rating === null) w.bytes(NULL)
       else w.uint(d.rating)
       w.byte(TAB)
-      w.bytes(this.#text.get(d.topic))
-      w.byte(TAB)
-      if (d.outcome === 'no_show') w.bytes(NO_SHOW)
+      if (d.outcome === 'no_show') w.bytes(this.#noShow.get(d.topic))
       else {
         w.bytes(this.#opening.get(d.topic))
         w.bytes(this.#phrases[d.phrase])
         if (d.outcome === 'abandoned') w.bytes(ABANDONED)
         else {
-          w.bytes(QUESTION)
           w.bytes(this.#questions[d.question])
-          w.bytes(ANSWER)
-          w.bytes(this.#phrases[d.phrase2])
+          w.bytes(this.#answers[d.phrase2])
         }
       }
       w.byte(TAB)
@@ -172,6 +178,14 @@ export class RowEncoder {
     if (date === undefined) this.#days.set(day, (date = rawBytes(new Date(day * DAY_MS).toISOString().slice(0, 11))))
     w.bytes(date)
     let rest = ms - day * DAY_MS
+    if (rest % 60_000 === 0) {
+      const minutes = rest / 60_000
+      w.two(Math.floor(minutes / 60))
+      w.byte(58)
+      w.two(minutes % 60)
+      w.bytes(ZERO_SECONDS)
+      return
+    }
     const milli = rest % 1000
     rest = (rest - milli) / 1000
     const sec = rest % 60
