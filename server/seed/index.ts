@@ -52,21 +52,37 @@ export async function seedDatabase(store: Store, opts: SeedOptions, onProgress?:
   const local = await import('./chunks.ts')
   const onSummary = (s: SeedSummary): void => summary.merge(s)
   let rows = 0
-  const load = async (table: SeedTable): Promise<void> => {
+  const count = (table: SeedTable) => (chunks: AsyncIterable<CopyChunk>): AsyncIterable<CopyChunk> => counted(chunks, (n) => {
+    rows += n
+    onProgress?.({ table, rows, total })
+  })
+  const load = (table: SeedTable): Promise<number> => {
     const chunks = worker && table === 'interviews' ? produce(table, seed, sizes, onSummary) : yielding(local.tableChunks(table, seed, sizes, onSummary))
-    await store.bulkLoadEncoded(table, counted(chunks, (n) => {
-      rows += n
-      onProgress?.({ table, rows, total })
-    }))
+    return store.bulkLoadEncoded(table, count(table)(chunks))
   }
   if (store.kind === 'postgres') {
+    // The history in parts by user range, each on its own connection, while interviewers and then
+    // users load on another: the database's side of the COPY is the larger cost, and this spreads it.
+    const history = worker ? load('interviews') : store.bulkLoadParts('interviews', userRanges(sizes.users, HISTORY_PARTS)
+      .map((range) => count('interviews')(yielding(local.tableChunks('interviews', seed, sizes, onSummary, range)))))
     // Both settle before an error is thrown, so no COPY is still running when the caller closes the store.
-    const settled = await Promise.allSettled([load('interviewers').then(() => load('users')), load('interviews')])
+    const settled = await Promise.allSettled([load('interviewers').then(() => load('users')), history])
     for (const s of settled) if (s.status === 'rejected') throw s.reason
   } else {
     for (const table of ['interviewers', 'users', 'interviews'] as const) await load(table)
   }
   return summary.finish()
+}
+
+/** COPY streams the history loads in side by side on Postgres. */
+const HISTORY_PARTS = 2
+
+/** 1..n split into k consecutive ranges (fewer when n < k). */
+export function userRanges(n: number, k: number): { from: number; to: number }[] {
+  const out: { from: number; to: number }[] = []
+  const step = Math.ceil(n / Math.max(1, k))
+  for (let from = 1; from <= n; from += step) out.push({ from, to: Math.min(n, from + step - 1) })
+  return out
 }
 
 /** Chunks generated on this thread, which lets other I/O (another table's COPY) run between them. */

@@ -114,7 +114,7 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
     },
   }
   // All chunks in one transaction, so a failed load keeps nothing (as an aborted COPY on Postgres).
-  const bulk = async (table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number> => {
+  const bulk = async (table: SeedTable, parts: readonly (AsyncIterable<CopyChunk> | Iterable<CopyChunk>)[]): Promise<number> => {
     const text = copyStatement(table, "'/dev/blob'")
     const { tx } = await client.call({ op: 'begin' })
     let n = 0
@@ -135,7 +135,8 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
       dones = []
     }
     try {
-      for await (const c of chunks) {
+      // Parts one after another: PGlite runs one statement at a time.
+      for (const chunks of parts) for await (const c of chunks) {
         chunk.push(c.text)
         if (c.done) dones.push(c.done)
         bytes += c.text.length

@@ -91,17 +91,10 @@ export async function createPostgresStore(opts: PostgresOptions): Promise<SqlSto
     const e = toStoreError(err, where)
     throw e.code === 'unavailable' ? e : new StoreError('unavailable', `cannot use database at ${where}: ${e.message}`, { cause: err })
   }
-  const bulk = async (table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number> => {
+  const bulk = async (table: SeedTable, parts: readonly CopySource[]): Promise<number> => {
     try {
-      return (await sql.begin(async (tx) => {
-        // Into a table emptied in this same transaction, COPY FREEZE writes rows already frozen and
-        // all-visible: the index builds and ANALYZE that follow (and later vacuums) need not dirty
-        // and rewrite every page to set hint bits. The lock keeps "empty" true until commit.
-        await tx.unsafe(`lock table ${table} in access exclusive mode`)
-        const [{ empty }] = await tx.unsafe<{ empty: boolean }[]>(`select not exists (select 1 from ${table}) as empty`)
-        if (empty) await tx.unsafe(`truncate ${table}`)
-        return copyIn(await tx.unsafe(copyStatement(table, 'stdin', empty)).writable(), chunks)
-      })) as number
+      if (parts.length === 1) return await loadFrozen(sql, table, parts[0])
+      return await loadSideBySide(sql, table, parts)
     } catch (err) {
       // The source's own failure is rethrown as it is; only database errors become StoreErrors.
       throw err instanceof SourceFailure ? err.cause : toStoreError(err, where)
@@ -110,8 +103,70 @@ export async function createPostgresStore(opts: PostgresOptions): Promise<SqlSto
   return new SqlStore('postgres', redactUrl(opts.url), db, bulk)
 }
 
+type CopySource = AsyncIterable<CopyChunk> | Iterable<CopyChunk>
+
+/**
+ * One stream, one transaction. Into a table emptied in this same transaction, COPY FREEZE writes rows
+ * already frozen and all-visible: the index builds and ANALYZE that follow (and later vacuums) need
+ * not dirty and rewrite every page to set hint bits. The lock keeps "empty" true until commit.
+ */
+async function loadFrozen(sql: postgres.Sql, table: SeedTable, chunks: CopySource): Promise<number> {
+  return (await sql.begin(async (tx) => {
+    await tx.unsafe(`lock table ${table} in access exclusive mode`)
+    const [{ empty }] = await tx.unsafe<{ empty: boolean }[]>(`select not exists (select 1 from ${table}) as empty`)
+    if (empty) await tx.unsafe(`truncate ${table}`)
+    return copyIn(await tx.unsafe(copyStatement(table, 'stdin', empty)).writable(), chunks)
+  })) as number
+}
+
+/**
+ * Parts of one table side by side, one connection and transaction each (so no FREEZE, which needs
+ * the table's truncation in the one transaction). Each part commits only once every part has been
+ * copied; the first failure aborts the parts still streaming and rolls all of them back.
+ */
+async function loadSideBySide(sql: postgres.Sql, table: SeedTable, parts: readonly CopySource[]): Promise<number> {
+  let failure: { error: unknown } | null = null
+  let copied = 0
+  let allCopied!: () => void
+  let abort!: (e: unknown) => void
+  const barrier = new Promise<void>((resolve, reject) => {
+    allCopied = resolve
+    abort = reject
+  })
+  barrier.catch(() => {})
+  const fail = (error: unknown): void => {
+    failure ??= { error }
+    abort(error)
+  }
+  async function* abortable(chunks: CopySource): AsyncGenerator<CopyChunk> {
+    for await (const c of chunks) {
+      if (failure) throw new Error('another part of this load failed')
+      yield c
+    }
+  }
+  const settled = await Promise.allSettled(parts.map((chunks) => sql.begin(async (tx) => {
+    let rows: number
+    try {
+      rows = await copyIn(await tx.unsafe(copyStatement(table, 'stdin')).writable(), abortable(chunks))
+    } catch (err) {
+      fail(err)
+      throw err
+    }
+    if (++copied === parts.length) allCopied()
+    await barrier
+    return rows
+  })))
+  if (failure) throw (failure as { error: unknown }).error
+  let n = 0
+  for (const s of settled) {
+    if (s.status === 'rejected') throw s.reason
+    n += s.value as number
+  }
+  return n
+}
+
 /** Streams chunks into an open COPY FROM STDIN; a failing source aborts it (the error propagates). */
-async function copyIn(s: Writable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number> {
+async function copyIn(s: Writable, chunks: CopySource): Promise<number> {
   let n = 0
   const done = new Promise<void>((resolve, reject) => {
     s.on('finish', resolve)

@@ -12,7 +12,8 @@ import type { AuditEntry, CopyChunk, Counts, DecisionQuery, Page, SeedRow, SeedT
 /** maintenance_work_mem of a bulk load's index builds on Postgres (the server's memory, for seconds). */
 const BUILD_MEMORY = '512MB'
 
-export type BulkLoader = (table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>) => Promise<number>
+/** Loads parts of one table (all or none); returns rows written. */
+export type BulkLoader = (table: SeedTable, parts: readonly (AsyncIterable<CopyChunk> | Iterable<CopyChunk>)[]) => Promise<number>
 
 /** Fingerprint of an empty table. */
 const md5Empty = 'd41d8cd98f00b204e9800998ecf8427e'
@@ -104,13 +105,17 @@ export class SqlStore implements Store, SnapshotLog {
   }
 
   async bulkLoadEncoded(table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number> {
+    return this.bulkLoadParts(table, [chunks])
+  }
+
+  async bulkLoadParts(table: SeedTable, parts: readonly (AsyncIterable<CopyChunk> | Iterable<CopyChunk>)[]): Promise<number> {
     const [{ empty }] = await this.#db.query<{ empty: boolean }>(`select not exists (select 1 from ${table}) as empty`)
     const indexes = empty ? await this.#db.query<{ name: string; def: string }>(
       `select indexname as name, indexdef as def from pg_indexes i where schemaname = current_schema() and tablename = $1::text
          and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`, [table]) : []
     for (const ix of indexes) await this.#db.exec(`drop index if exists "${ix.name}"`)
     try {
-      return await this.#bulk(table, chunks)
+      return await this.#bulk(table, parts)
     } finally {
       await this.#rebuild(indexes.map((ix) => ix.def))
       if (empty) await this.#db.exec(`analyze ${table}`)

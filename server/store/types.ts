@@ -84,6 +84,11 @@ export interface Store extends Directory, AssignmentLog, WeightsStore {
   checksums(): Promise<Record<SeedTable, string>>
   /** bulkLoad for rows already encoded as COPY text (see copy.ts encodeCopy); returns rows written. */
   bulkLoadEncoded(table: SeedTable, chunks: AsyncIterable<CopyChunk> | Iterable<CopyChunk>): Promise<number>
+  /**
+   * bulkLoadEncoded of several disjoint parts of one table, each streamed on its own connection at
+   * the same time on Postgres (one after another on PGlite); all are kept or, if one fails, none.
+   */
+  bulkLoadParts(table: SeedTable, parts: readonly (AsyncIterable<CopyChunk> | Iterable<CopyChunk>)[]): Promise<number>
 
   listUsers(q: { page: number; limit: number; search?: string }): Promise<Page<User>>
   userHistory(userId: number, limit?: number): Promise<InterviewRecord[]>

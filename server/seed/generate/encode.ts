@@ -10,7 +10,7 @@ import {
 import { drawProfile, emptyProfile, makeUserCore, slug, type ProfileDraw, type UserCore } from './people.ts'
 import { poolsFor, type NamePool, type Pools } from './pools.ts'
 import { Rng, STREAM } from './rng.ts'
-import { historyCount, type Sizes } from './sizes.ts'
+import { historyBefore, historyCount, type Sizes } from './sizes.ts'
 import { DAY_MS } from './vocab.ts'
 
 /** Byte strings and single bytes, joined. */
@@ -248,13 +248,22 @@ export function* userByteChunks(seed: number, sizes: Sizes, onUser: (c: UserCore
   if (rows) yield chunk(w, rows)
 }
 
-/** History for users 1..N in order (ids 1.. consecutive, as historyBatches) as COPY byte chunks. */
-export function* historyByteChunks(seed: number, sizes: Sizes, index: InterviewerIndex, onOutcome: (o: InterviewOutcome) => void, chunkBytes = CHUNK_BYTES): Generator<ByteChunk> {
+/** Users from..to (1-based, inclusive): a part of a table generated on its own. */
+export interface UserRange {
+  from: number
+  to: number
+}
+
+/**
+ * History for users 1..N in order (ids 1.. consecutive, as historyBatches) as COPY byte chunks; with
+ * a range, only those users' history, with the ids it has in the whole table.
+ */
+export function* historyByteChunks(seed: number, sizes: Sizes, index: InterviewerIndex, onOutcome: (o: InterviewOutcome) => void, chunkBytes = CHUNK_BYTES, range: UserRange = { from: 1, to: sizes.users }): Generator<ByteChunk> {
   const enc = new RowEncoder(seed)
   const w = new ByteWriter(chunkBytes + SLACK)
-  let nextId = 1
+  let nextId = 1 + historyBefore(seed, range.from, sizes.historyPerUser)
   let rows = 0
-  for (let uid = 1; uid <= sizes.users; uid++) {
+  for (let uid = range.from; uid <= Math.min(range.to, sizes.users); uid++) {
     const count = historyCount(seed, uid, sizes.historyPerUser)
     if (count === 0) continue
     enc.history(w, makeUserCore(seed, uid), count, nextId, index, onOutcome)

@@ -23,6 +23,13 @@ export function historyCount(seed: number, userId: number, perUser: number): num
   return Rng.for(seed, STREAM.counts, userId).int(0, 2 * perUser)
 }
 
+/** History rows of users 1..userId-1: the id before userId's first interview. */
+export function historyBefore(seed: number, userId: number, perUser: number): number {
+  let n = 0
+  for (let id = 1; id < userId; id++) n += historyCount(seed, id, perUser)
+  return n
+}
+
 /** Exact number of history rows for these sizes (cheap: one hash per user). */
 export function totalHistory(seed: number, sizes: Sizes): number {
   let n = 0
