@@ -40,8 +40,8 @@ export interface SeedRunOptions {
 /**
  * Seeds an empty database (bulk loads fail with StoreError('conflict') on existing ids). Rows are
  * streamed as COPY text in constant memory; both generation paths produce identical rows. On
- * Postgres the history loads on its own connection while interviewers and then users load on
- * another, so generation, both COPYs and the index builds overlap; PGlite loads one table at a time.
+ * Postgres the history loads in two parts on two connections while interviewers and then users load
+ * on another, so generation, the COPYs and the index builds overlap; PGlite loads one table at a time.
  */
 export async function seedDatabase(store: Store, opts: SeedOptions, onProgress?: (p: SeedProgress) => void, run: SeedRunOptions = {}): Promise<SeedSummary> {
   const { seed } = opts

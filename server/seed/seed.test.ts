@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { createTempDatabase, hasPostgres, type TempDatabase } from '../../test/helpers/services.ts'
 import { createStore, type Store } from '../store/index.ts'
-import { seedDatabase, seedIfEmpty, DEMO_SIZES } from './index.ts'
+import { seedDatabase, seedIfEmpty, userRanges, DEMO_SIZES } from './index.ts'
 import { silentLogger } from '../log.ts'
 
 const SIZES = { users: 400, interviewers: 30, historyPerUser: 3 }
@@ -75,4 +75,13 @@ describe('seeding embedded PGlite', () => {
     expect(await seedIfEmpty(s, silentLogger)).toBeNull()
     expect((await s.counts()).users).toBe(DEMO_SIZES.users)
   }, 90_000)
+})
+
+describe('history parts', () => {
+  it('split the users into consecutive ranges covering each id once', () => {
+    expect(userRanges(200_000, 2)).toEqual([{ from: 1, to: 100_000 }, { from: 100_001, to: 200_000 }])
+    expect(userRanges(5, 2)).toEqual([{ from: 1, to: 3 }, { from: 4, to: 5 }])
+    expect(userRanges(1, 2)).toEqual([{ from: 1, to: 1 }])
+    expect(userRanges(0, 2)).toEqual([])
+  })
 })
