@@ -45,7 +45,8 @@ export class InterviewerActor {
   /** Slot in the host's candidate index, -1 when not indexed; owned by the index. */
   slot = -1
   #env: ActorEnv
-  #offers = new Map<string, { req: RouteRequest | undefined; timer: NodeJS.Timeout | null }>()
+  /** Open offers; made at the first one (most interviewers never have any: no Map per actor). */
+  #offersMap: Map<string, { req: RouteRequest | undefined; timer: NodeJS.Timeout | null }> | null = null
 
   constructor(queue: InterviewerQueue, env: ActorEnv) {
     this.queue = queue
@@ -63,7 +64,7 @@ export class InterviewerActor {
       for (const e of queue.entries) {
         if (e.a.state !== 'offered') continue
         const offer = { req: undefined, timer: null }
-        this.#offers.set(e.a.id, offer)
+        this.#offers().set(e.a.id, offer)
         this.#arm(e.a.id, offer, Date.parse(e.a.created_at) + env.offerTimeoutMs - Date.now())
       }
     }
@@ -75,6 +76,10 @@ export class InterviewerActor {
       this.#force({ type: 'transition', id, to: 'expired', reply: () => {} })
     }, Math.max(0, Number.isFinite(inMs) ? inMs : 0))
     offer.timer.unref?.()
+  }
+
+  #offers(): Map<string, { req: RouteRequest | undefined; timer: NodeJS.Timeout | null }> {
+    return (this.#offersMap ??= new Map())
   }
 
   get id(): number {
@@ -140,7 +145,7 @@ export class InterviewerActor {
       (outcome) => this.#force({ type: 'persisted', a: m.a, outcome, result, reply: m.reply }),
       () => this.#force({ type: 'persist_failed', a: m.a, reply: m.reply }),
     )
-    if (m.a.state === 'offered') this.#offers.set(m.a.id, { req: m.draft.request, timer: null })
+    if (m.a.state === 'offered') this.#offers().set(m.a.id, { req: m.draft.request, timer: null })
   }
 
   #persisted(m: Extract<IvMsg, { type: 'persisted' }>): void {
@@ -154,7 +159,7 @@ export class InterviewerActor {
     m.result.current_queue = q.occupancy
     this.#env.assignmentEvent(m.a, null, q.occupancy)
     this.#persistPromotions(promoted)
-    const offer = this.#offers.get(m.a.id)
+    const offer = this.#offersMap?.get(m.a.id)
     if (offer && this.#env.offerTimeoutMs > 0) this.#arm(m.a.id, offer, this.#env.offerTimeoutMs)
     m.reply({ ok: true, result: m.result })
   }
@@ -167,7 +172,7 @@ export class InterviewerActor {
   #release(a: Assignment): void {
     const promoted = this.queue.release(a.id)
     this.#env.track(a.id, null)
-    this.#offers.delete(a.id)
+    this.#offersMap?.delete(a.id)
     this.#env.changed(this)
     this.#env.freed(this.id)
     if (promoted) this.#persistPromotions(promoted)
@@ -207,10 +212,10 @@ export class InterviewerActor {
     }
     const a = q.entries[pos].a
     const promoted = q.finish(m.id, m.to, m.at)
-    const offer = this.#offers.get(m.id)
+    const offer = this.#offersMap?.get(m.id)
     if (offer) {
       if (offer.timer) clearTimeout(offer.timer)
-      this.#offers.delete(m.id)
+      this.#offersMap?.delete(m.id)
     }
     const open = m.to === 'accepted' || m.to === 'active'
     if (!open) this.#env.track(m.id, null)

@@ -33,5 +33,8 @@ export function seqIso(): string {
     seqN = 0
     seqBase = new Date(seqMs).toISOString().slice(0, 23)
   }
-  return `${seqBase}${String(seqN).padStart(3, '0')}Z`
+  return seqBase + MICROS[seqN]
 }
+
+/** '000Z' … '999Z': the microsecond digits of seqIso without formatting each time. */
+const MICROS: string[] = Array.from({ length: 1000 }, (_, i) => `${String(i).padStart(3, '0')}Z`)

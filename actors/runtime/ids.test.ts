@@ -8,3 +8,12 @@ describe('nextId', () => {
     for (const id of ids.slice(0, 10)) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
   })
 })
+
+describe('nextId across the counter table boundary', () => {
+  it('stays distinct and well-formed past 65,536 ids', () => {
+    const seen = new Set<string>()
+    for (let i = 0; i < 70_000; i++) seen.add(nextId())
+    expect(seen.size).toBe(70_000)
+    expect(nextId()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/)
+  })
+})

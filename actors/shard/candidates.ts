@@ -46,8 +46,10 @@ export class CandidateIndex {
   #actors: (InterviewerActor | null)[] = []
   #free: number[] = []
   #actorBuckets: Bucket[][] = []
-  #openPos: Int32Array[] = []
-  #fullPos: Int32Array[] = []
+  // Per slot, per bucket of the actor: its index in that bucket's open / full list, -1 when absent.
+  // Small plain arrays: a typed array per actor costs hundreds of bytes at 100k interviewers.
+  #openPos: number[][] = []
+  #fullPos: number[][] = []
   // The hot table, one entry per slot.
   #cap = 0
   #cost = new Float64Array(0)
@@ -60,6 +62,8 @@ export class CandidateIndex {
   #seniority = new Int32Array(0)
   #mask = new Int32Array(0)
   #seen = new Int32Array(0)
+  // Interviewer ids (Float64: any safe integer id stays exact).
+  #ids = new Float64Array(0)
   #stamp = 0
   // Fixed top-k heap (min-heap on score), reused by every scan.
   #heapScore: Float64Array
@@ -89,8 +93,8 @@ export class CandidateIndex {
       return b
     })
     this.#actorBuckets[slot] = buckets
-    this.#openPos[slot] = new Int32Array(buckets.length).fill(-1)
-    this.#fullPos[slot] = new Int32Array(buckets.length).fill(-1)
+    this.#openPos[slot] = new Array<number>(buckets.length).fill(-1)
+    this.#fullPos[slot] = new Array<number>(buckets.length).fill(-1)
     this.#cost[slot] = q.cost
     this.#capacity[slot] = q.capacity
     this.#conc[slot] = q.concurrency
@@ -99,6 +103,7 @@ export class CandidateIndex {
     this.#seniority[slot] = q.seniority
     this.#mask[slot] = q.specMask
     this.#seen[slot] = 0
+    this.#ids[slot] = q.id
     this.update(actor)
   }
 
@@ -202,7 +207,7 @@ export class CandidateIndex {
       seen[s] = stamp
       left--
       if (cost[s] > budget) continue
-      if (excl !== null && excl.includes((this.#actors[s] as InterviewerActor).id)) continue
+      if (excl !== null && excl.includes(this.#ids[s])) continue
       const o = occ[s]
       const cc = conc[s]
       if (o >= cc && Math.ceil((o - cc + 1) / cc) * avg[s] > sla) {
@@ -228,15 +233,19 @@ export class CandidateIndex {
   }
 
   #bid(slot: number, ctx: ScoringContext, w: Float64Array): Bid {
-    const q = (this.#actors[slot] as InterviewerActor).queue
-    // Materialised only for the k winners, with the Set fallback for topics without a bit.
-    const score = scoreRaw(ctx, q.specMask, q.specs, q.seniority, q.cost, q.capacity, q.quality, q.occupancy, q.lastAssignedAt, w, this.#factors)
+    // Materialised only for the k winners, from the hot table (the actor objects are scattered in
+    // a large heap); the Set fallback for topics without a bit is read only when there are some.
+    const specs = ctx.extra.length > 0 ? (this.#actors[slot] as InterviewerActor).queue.specs : null
+    const occ = this.#occ[slot]
+    const conc = this.#conc[slot]
+    const score = scoreRaw(ctx, this.#mask[slot], specs, this.#seniority[slot], this.#cost[slot], this.#capacity[slot], this.#quality[slot], occ, this.#last[slot], w, this.#factors)
     return {
-      interviewer_id: q.id,
+      interviewer_id: this.#ids[slot],
       score: round4(score),
       factors: factorsOf(this.#factors),
-      queue_depth: q.occupancy,
-      estimated_start_min: q.estimatedStart(q.occupancy),
+      queue_depth: occ,
+      // InterviewerQueue.estimatedStart(occupancy), from the table.
+      estimated_start_min: occ < conc ? 0 : Math.ceil((occ - conc + 1) / conc) * this.#avg[slot],
       source: 'local',
     }
   }
@@ -250,12 +259,12 @@ export class CandidateIndex {
     return n
   }
 
-  #put(list: number[], slot: number, i: number, pos: Int32Array): void {
+  #put(list: number[], slot: number, i: number, pos: number[]): void {
     pos[i] = list.length
     list.push(slot)
   }
 
-  #take(list: number[], slot: number, i: number, posBy: Int32Array[]): void {
+  #take(list: number[], slot: number, i: number, posBy: number[][]): void {
     const pos = posBy[slot]
     const at = pos[i]
     if (at < 0) return
@@ -291,6 +300,7 @@ export class CandidateIndex {
     this.#seniority = g(this.#seniority, (n) => new Int32Array(n))
     this.#mask = g(this.#mask, (n) => new Int32Array(n))
     this.#seen = g(this.#seen, (n) => new Int32Array(n))
+    this.#ids = g(this.#ids, (n) => new Float64Array(n))
     this.#cap = cap
   }
 }
