@@ -63,6 +63,31 @@ describe('GroupCommitter', () => {
     expect(order).toEqual(['b:active', 'a:active', 'a:completed'])
   })
 
+  it('natural group commit: idle, one turn of the loop goes out at once; busy, items wait for the batch in flight and go out together', async () => {
+    const batches: CommitBatch[] = []
+    const release: (() => void)[] = []
+    const c = new GroupCommitter({
+      log: { commitSlots: 1, commit: (b) => new Promise((r) => { batches.push(b); release.push(() => r({ conflicts: [] })) }) },
+      maxBatch: 1000,
+      maxDelayMs: 1,
+    })
+    const first = [c.add({ decisions: [decision('a')] }), c.add({ decisions: [decision('b')] })]
+    await new Promise((r) => setImmediate(r))
+    expect(batches.map((b) => b.decisions.length)).toEqual([2])
+    const later = [c.add({ decisions: [decision('c')] }), c.add({ decisions: [decision('d')] })]
+    // Past maxDelayMs the only slot is still busy: nothing more goes out, the batch keeps growing.
+    await new Promise((r) => setTimeout(r, 20))
+    const last = c.add({ decisions: [decision('e')] })
+    expect(batches).toHaveLength(1)
+    expect(c.pending).toBe(3)
+    release[0]()
+    await Promise.all(first)
+    await new Promise((r) => setImmediate(r))
+    expect(batches.map((b) => b.decisions.length)).toEqual([2, 3])
+    release[1]()
+    expect(await Promise.all([...later, last])).toEqual(['ok', 'ok', 'ok'])
+  })
+
   it('drain waits for everything queued', async () => {
     let committed = 0
     const c = new GroupCommitter({ log: { commit: async (b) => ((committed += b.decisions.length), { conflicts: [] }) }, maxBatch: 1000, maxDelayMs: 10_000 })

@@ -31,10 +31,15 @@ interface Waiter {
 }
 
 export interface CommitterOptions {
-  log: Pick<AssignmentLog, 'commit'>
+  /**
+   * `commitSlots`: how many commits the store runs side by side (a pool's size; 1 for an embedded
+   * database that runs one statement at a time, where a second batch in flight only waits in its
+   * queue while it could still be growing here). Used when maxInflight is not given.
+   */
+  log: Pick<AssignmentLog, 'commit'> & { readonly commitSlots?: number }
   maxBatch: number
   maxDelayMs: number
-  /** Batches committing at once (default 4, within the store's pool); later items wait for a slot. */
+  /** Batches committing at once (default: the store's commitSlots, else 4); later items wait for a slot. */
   maxInflight?: number
 }
 
@@ -53,8 +58,11 @@ export class GroupCommitter {
   #idle: (() => void)[] = []
   #stats = { batches: 0, items: 0, failures: 0 }
 
+  readonly #slots: number
+
   constructor(opts: CommitterOptions) {
     this.#opts = opts
+    this.#slots = Math.max(1, opts.maxInflight ?? opts.log.commitSlots ?? 4)
   }
 
   get stats(): { batches: number; items: number; failures: number } {
@@ -121,7 +129,7 @@ export class GroupCommitter {
 
   #flush(): void {
     if (this.#items === 0) return
-    if (this.#inflight >= (this.#opts.maxInflight ?? 4)) return
+    if (this.#inflight >= this.#slots) return
     // Batches commit concurrently, so two transitions of one assignment (a promotion to active,
     // then its completion) must not be in flight at once: the later could land first. Such a
     // batch waits for the earlier one; the earlier one's completion flushes it.

@@ -2,7 +2,7 @@
 // only in their driver and in how bulkLoad streams rows (COPY from stdin vs COPY from a blob).
 import type { Assignment, Interviewer, InterviewerStats, InterviewRecord, User, Weights } from '../../actors/model/types.ts'
 import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
-import type { Db, Row, Step } from './db.ts'
+import type { Db, Row } from './db.ts'
 import { migrate } from './migrate.ts'
 import { decisionInput, toAssignment, toDecision, toInterview, toInterviewer, toUser } from './rows.ts'
 import { encodeCopy } from './copy.ts'
@@ -20,20 +20,58 @@ const md5Empty = 'd41d8cd98f00b204e9800998ecf8427e'
 const OPEN = `('offered', 'accepted', 'active')`
 const json = (v: unknown): string => JSON.stringify(v)
 
-const INSERT_DECISIONS = `insert into decisions
-    (id, request_id, user_id, status, interviewer_id, score, weights_version, bids, skipped_hosts, latency_us, node_id, at, request, result, assignment_id)
-  select * from jsonb_to_recordset($1::text::jsonb) as x(id text, request_id text, user_id int, status text,
-    interviewer_id int, score float8, weights_version int, bids jsonb, skipped_hosts jsonb, latency_us int, node_id text,
-    at timestamptz, request jsonb, result jsonb, assignment_id text)
-  on conflict (request_id) do nothing returning id`
+const DECISION_COLUMNS = `id, request_id, user_id, status, interviewer_id, score, weights_version, bids, skipped_hosts, latency_us, node_id, at, request, result, assignment_id`
+const DECISION_TYPES = `id text, request_id text, user_id int, status text, interviewer_id int, score float8, weights_version int,
+  bids jsonb, skipped_hosts jsonb, latency_us int, node_id text, at timestamptz, request jsonb, result jsonb, assignment_id text`
+const ASSIGNMENT_COLUMNS = `id, request_id, decision_id, user_id, interviewer_id, score, state, created_at, updated_at`
+const ASSIGNMENT_TYPES = `id text, request_id text, decision_id text, user_id int, interviewer_id int, score float8, state text,
+  created_at timestamptz, updated_at timestamptz`
+
 /**
- * `a.id = any($2)` makes the planner look the ids up in the primary key: joined with the recordset
- * alone (estimated at 100 rows) it hashes it and scans every assignment ever made, a cost that grows
- * with the table on each commit.
+ * One commit batch as one statement. Its parts are CTEs, which all see the same snapshot, so a
+ * transition of an assignment created in the same batch cannot update that row: it is folded into
+ * the inserted row instead (same final state, same transaction). The transitions update looks its
+ * ids up in the primary key (`t.id = any(...)`): joined with the recordset alone (estimated at 100
+ * rows) the planner hashes it and scans every assignment ever made, a cost that grows with the table.
+ * Rows arrive as one JSON text read by json_to_recordset, which parses each field once (jsonb's
+ * would first build the whole batch as a jsonb value).
  */
-const UPDATE_TRANSITIONS = `update assignments a set state = x.state, updated_at = x.at
-  from jsonb_to_recordset($1::text::jsonb) as x(id text, state text, at timestamptz)
-  where a.id = x.id and a.id = any($2::text[])`
+export function commitStatement(batch: CommitBatch): { text: string; params: string[] } {
+  const params: string[] = []
+  const p = (v: string): string => {
+    params.push(v)
+    return `$${params.length}`
+  }
+  const ctes: string[] = []
+  const created = new Map<string, Assignment>()
+  for (const a of batch.assignments) created.set(a.id, a)
+  const updates: AssignmentTransition[] = []
+  for (const t of lastPerId(batch.transitions)) {
+    const a = created.get(t.id)
+    if (a) created.set(t.id, { ...a, state: t.state, updated_at: t.at })
+    else updates.push(t)
+  }
+  if (batch.decisions.length) {
+    ctes.push(`d as (insert into decisions (${DECISION_COLUMNS})
+      select * from json_to_recordset(${p(json(batch.decisions.map(decisionInput)))}::text::json) as x(${DECISION_TYPES})
+      on conflict (request_id) do nothing returning id)`)
+  }
+  if (created.size) {
+    const rows = p(json([...created.values()]))
+    const lost = batch.decisions.length
+      ? ` where not (x.decision_id = any(${p(textArray(batch.decisions.map((d) => d.decision_id)))}::text[])) or x.decision_id in (select id from d)`
+      : ''
+    ctes.push(`a as (insert into assignments (${ASSIGNMENT_COLUMNS})
+      select * from json_to_recordset(${rows}::text::json) as x(${ASSIGNMENT_TYPES})${lost})`)
+  }
+  if (updates.length) {
+    ctes.push(`u as (update assignments t set state = x.state, updated_at = x.at
+      from json_to_recordset(${p(json(updates))}::text::json) as x(id text, state text, at timestamptz)
+      where t.id = x.id and t.id = any(${p(textArray(updates.map((u) => u.id)))}::text[]))`)
+  }
+  const tail = batch.decisions.length ? 'select id from d' : 'select null::text as id where false'
+  return { text: `with ${ctes.join(',\n')}\n${tail}`, params }
+}
 const clampLimit = (n: number | undefined, dflt: number): number => Math.min(1000, Math.max(1, Math.floor(n ?? dflt)))
 const clampPage = (n: number | undefined): number => Math.max(1, Math.floor(n ?? 1))
 
@@ -43,10 +81,13 @@ export class SqlStore implements Store, SnapshotLog {
   readonly #db: Db
   readonly #bulk: BulkLoader
   readonly #locks = new Map<string, Promise<void>>()
+  /** Commits that can run side by side (GroupCommitter's default in-flight bound): PGlite runs one statement at a time. */
+  readonly commitSlots: number
 
   constructor(kind: 'postgres' | 'pglite', location: string, db: Db, bulk: BulkLoader) {
     this.kind = kind
     this.location = location
+    this.commitSlots = kind === 'pglite' ? 1 : 4
     this.#db = db
     this.#bulk = bulk
   }
@@ -201,55 +242,20 @@ export class SqlStore implements Store, SnapshotLog {
 
   // ---- AssignmentLog ----
 
+  /**
+   * The whole batch as ONE statement (data-modifying CTEs), so one implicit transaction: no
+   * BEGIN/COMMIT round trips, one parse and plan, and on PGlite one hop to its worker. The
+   * assignments of decisions lost to a request_id conflict are filtered in SQL (their decision id
+   * is not among those the insert returned).
+   */
   async commit(batch: CommitBatch): Promise<CommitResult> {
     if (!batch.assignments.length && !batch.transitions.length && !batch.decisions.length) return { conflicts: [] }
-    if (this.#db.steps) return this.#commitSteps(batch, this.#db.steps.bind(this.#db))
-    return this.#db.transaction(async (tx) => {
-      const conflicts: string[] = []
-      const lost = new Set<string>()
-      if (batch.decisions.length) {
-        const inserted = await tx.query<{ id: string }>(INSERT_DECISIONS, [json(batch.decisions.map(decisionInput))])
-        const ok = new Set(inserted.map((r) => r.id))
-        for (const d of batch.decisions) {
-          if (ok.has(d.decision_id)) continue
-          lost.add(d.decision_id)
-          if (d.request_id !== null) conflicts.push(d.request_id)
-        }
-      }
-      const assignments = batch.assignments.filter((a) => !lost.has(a.decision_id))
-      if (assignments.length) {
-        await tx.query(`insert into assignments (id, request_id, decision_id, user_id, interviewer_id, score, state, created_at, updated_at)
-          select * from jsonb_to_recordset($1::text::jsonb) as x(id text, request_id text, decision_id text, user_id int,
-            interviewer_id int, score float8, state text, created_at timestamptz, updated_at timestamptz)`, [json(assignments)])
-      }
-      if (batch.transitions.length) await tx.query(UPDATE_TRANSITIONS, transitionParams(batch.transitions))
-      return { conflicts }
-    })
-  }
-
-  /**
-   * The same commit as one list of statements in one transaction (one hop to PGlite's worker): the
-   * assignments of decisions lost to a request_id conflict are filtered in SQL (their decision row
-   * is absent), not between statements.
-   */
-  async #commitSteps(batch: CommitBatch, run: (list: readonly Step[]) => Promise<Row[][]>): Promise<CommitResult> {
-    const steps: Step[] = []
-    if (batch.decisions.length) steps.push({ text: INSERT_DECISIONS, params: [json(batch.decisions.map(decisionInput))] })
-    if (batch.assignments.length) {
-      steps.push({
-        text: `insert into assignments (id, request_id, decision_id, user_id, interviewer_id, score, state, created_at, updated_at)
-          select * from jsonb_to_recordset($1::text::jsonb) as x(id text, request_id text, decision_id text, user_id int,
-            interviewer_id int, score float8, state text, created_at timestamptz, updated_at timestamptz)
-          where x.decision_id is null or x.decision_id not in (select jsonb_array_elements_text($2::text::jsonb))
-            or exists (select 1 from decisions d where d.id = x.decision_id)`,
-        params: [json(batch.assignments), json(batch.decisions.map((d) => d.decision_id))],
-      })
-    }
-    if (batch.transitions.length) steps.push({ text: UPDATE_TRANSITIONS, params: transitionParams(batch.transitions) })
-    const sets = await run(steps)
+    const { text, params } = commitStatement(batch)
+    const inserted = await this.#db.query<{ id: string }>(text, params)
     const conflicts: string[] = []
     if (batch.decisions.length) {
-      const ok = new Set((sets[0] ?? []).map((r) => r.id))
+      const ok = new Set<string>()
+      for (const r of inserted) ok.add(r.id)
       for (const d of batch.decisions) if (!ok.has(d.decision_id) && d.request_id !== null) conflicts.push(d.request_id)
     }
     return { conflicts }
@@ -355,9 +361,4 @@ function textArray(xs: readonly string[]): string {
   let out = '{'
   for (let i = 0; i < xs.length; i++) out += (i ? ',"' : '"') + xs[i].replace(/[\\"]/g, '\\$&') + '"'
   return out + '}'
-}
-
-function transitionParams(ts: AssignmentTransition[]): string[] {
-  const last = lastPerId(ts)
-  return [json(last), textArray(last.map((t) => t.id))]
 }

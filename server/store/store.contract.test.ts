@@ -164,6 +164,21 @@ for (const backend of backends) {
       expect((await store.counts()).assignments).toBe(1)
     })
 
+    it('one batch mixes new rows, a transition of an earlier assignment and a lost request_id', async () => {
+      const d1 = decision({ request_id: 'mix-1' })
+      const a1 = assignment(d1)
+      await store.commit({ assignments: [a1], decisions: [d1], transitions: [] })
+      const d2 = decision({ request_id: 'mix-2' })
+      const a2 = assignment(d2)
+      const dup = decision({ request_id: 'mix-1' })
+      const lost = assignment(dup)
+      const t = new Date(Date.parse(d1.at) + 1000).toISOString()
+      const res = await store.commit({ assignments: [a2, lost], decisions: [d2, dup], transitions: [{ id: a1.id, state: 'active', at: t }] })
+      expect(res).toEqual({ conflicts: ['mix-1'] })
+      expect(await store.openAssignments()).toEqual([{ ...a1, state: 'active', updated_at: t }, a2].sort((x, y) => x.created_at.localeCompare(y.created_at) || x.id.localeCompare(y.id)))
+      expect(await store.getDecision(dup.decision_id)).toBeNull()
+    })
+
     it('a batch with a bad row changes nothing', async () => {
       const d = decision()
       const bad = assignment(d, { state: 'bogus' as Assignment['state'] })
