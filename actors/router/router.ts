@@ -82,7 +82,11 @@ export class Router {
    * host (see Batches in shard/messages.ts); each route still gets its own bids and decision.
    */
   decide(req: RouteRequest, user: User, t0: number, exclude?: number[]): Promise<Decided> {
-    return new Promise<Decided>((resolve, reject) => {
+    // The executor is one module function (no closure per route); it hands its functions over here.
+    const p = new Promise<Decided>(capture)
+    const resolve = captured.resolve
+    const reject = captured.reject
+    try {
       const o = this.#o
       const remote = o.remoteBidding?.() ?? false
       const sreq: ScoreReq = {
@@ -102,7 +106,10 @@ export class Router {
       // A request shown to remote bidders waits for them: it goes alone, holding no other route up.
       if (remote) this.#batches.score([job])
       else this.#batches.queueScore(job)
-    })
+    } catch (err) {
+      reject(err)
+    }
+    return p
   }
 
   /** Every host answered (or the deadline passed) for this route: commit the best bid. */
@@ -213,6 +220,13 @@ export class Router {
     if (!stored) throw new EngineError('unavailable', 'request_id committed elsewhere but not readable yet')
     return { result: { ...stored.result, replayed: true }, record: stored, persisted: true }
   }
+}
+
+const captured: { resolve: (d: Decided) => void; reject: (err: unknown) => void } = { resolve: () => {}, reject: () => {} }
+
+function capture(resolve: (d: Decided) => void, reject: (err: unknown) => void): void {
+  captured.resolve = resolve
+  captured.reject = reject
 }
 
 function lower(topics: string[]): string[] {

@@ -42,6 +42,14 @@ export interface ShardHostOptions {
   onOfferExpired?: (a: Assignment, req: RouteRequest | undefined) => void
 }
 
+/** A commit batch's answers not yet sent. */
+interface Outgoing {
+  reply: string
+  idx: number[]
+  replies: CommitReply[]
+  queued: boolean
+}
+
 export class ShardHost {
   #o: ShardHostOptions
   #actors = new Map<number, InterviewerActor>()
@@ -52,9 +60,8 @@ export class ShardHost {
   #env: ActorEnv
   /** Reused by every scan (scans are synchronous). */
   #ctx = contextOf([], 0, -1, 0)
-  /** Commit answers of this turn, per router inbox. */
-  #outbox = new Map<string, CommitBatchReply>()
-  #flushing = false
+  /** Commit batches with answers to send at the end of this turn. */
+  #outbox: Outgoing[] = []
 
   constructor(o: ShardHostOptions) {
     this.#o = o
@@ -228,10 +235,9 @@ export class ShardHost {
     const v = m.value as CommitBatch | CommitReq | undefined
     const msg = v === undefined ? decodeCommitMsg(m.data) : 'items' in v ? { items: v.items, single: false } : { items: [v], single: true }
     const items = msg.items
-    for (let i = 0; i < items.length; i++) {
-      const answer = msg.single ? (r: CommitReply): void => sendValue(this.#o.bus, reply, r, encodeCommitReply) : this.#answerer(reply, i)
-      this.#commitOne(items[i], answer)
-    }
+    if (msg.single) return this.#commitOne(items[0], (r: CommitReply): void => sendValue(this.#o.bus, reply, r, encodeCommitReply))
+    const out: Outgoing = { reply, idx: [], replies: [], queued: false }
+    for (let i = 0; i < items.length; i++) this.#commitOne(items[i], this.#answerer(out, i))
   }
 
   #commitOne(c: CommitReq, answer: (r: CommitReply) => void): void {
@@ -252,25 +258,29 @@ export class ShardHost {
     if (!actor.tell({ type: 'commit', a, sla: c.sla, draft: c.draft, reply: answer })) answer({ ok: false, code: 'unavailable', reason: 'mailbox full' })
   }
 
-  /** Answers item `i` of a commit batch: answers of one turn to one inbox leave as one message. */
-  #answerer(reply: string, i: number): (r: CommitReply) => void {
+  /** Answers item `i` of a commit batch: the batch's answers of one turn leave as one message. */
+  #answerer(out: Outgoing, i: number): (r: CommitReply) => void {
     return (r) => {
-      let out = this.#outbox.get(reply)
-      if (!out) this.#outbox.set(reply, (out = { idx: [], replies: [] }))
       out.idx.push(i)
       out.replies.push(r)
-      if (!this.#flushing) {
-        this.#flushing = true
-        process.nextTick(this.#flushOutbox)
-      }
+      if (out.queued) return
+      out.queued = true
+      this.#outbox.push(out)
+      if (this.#outbox.length === 1) process.nextTick(this.#flushOutbox)
     }
   }
 
   #flushOutbox = (): void => {
-    this.#flushing = false
     const bus = this.#o.bus
-    for (const [reply, out] of this.#outbox) sendValue<CommitBatchReply>(bus, reply, out, encodeCommitBatchReply)
-    this.#outbox.clear()
+    const outs = this.#outbox
+    this.#outbox = []
+    for (const out of outs) {
+      sendValue<CommitBatchReply>(bus, out.reply, { idx: out.idx, replies: out.replies }, encodeCommitBatchReply)
+      // Later answers of the same batch start a new message.
+      out.idx = []
+      out.replies = []
+      out.queued = false
+    }
   }
 
   #onCtl(m: BusMsg): void {
