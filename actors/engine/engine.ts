@@ -250,9 +250,14 @@ export class Engine implements RoutingEngine {
     return d.persisted ? this.#done(d) : this.#router.persist(d).then(this.#done)
   }
 
+  /** #finish(d.record, d.result), reading the record only when someone listens for decisions. */
   #done = (d: Decided): RouteResult => {
-    if (!d.result.replayed) this.#finish(d.record, d.result)
-    return d.result
+    const r = d.result
+    if (r.replayed) return r
+    this.#count(r.status)
+    if (this.#events.wantsDecisions()) this.#router.announce(d.record)
+    if (r.request_id) this.#remember(r.request_id, r)
+    return r
   }
 
   async #hold(req: RouteRequest, user: User, d: Decided, checkStore: boolean): Promise<RouteResult> {

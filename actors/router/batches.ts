@@ -9,11 +9,10 @@ import { decodeCommitBatchReply, encodeCommitBatch, encodeScoreBatch, tryDecodeS
 import type { Decided } from './router.ts'
 import { EngineError } from '../engine.ts'
 
-/** One route in flight through the router. */
-export interface Job {
-  req: RouteRequest
+/** One route in flight through the router; it is its own scoring request (see ScoreReq). */
+export interface Job extends ScoreReq {
+  route: RouteRequest
   t0: number
-  sreq: ScoreReq
   /** Bids from every host that answered (best first once all are in). */
   bids: Bid[]
   full: number
@@ -106,10 +105,8 @@ export class Batches {
   /** Scatters one score batch to every host and gathers one reply per host. */
   score(jobs: Job[]): void {
     const n = this.#o.shardCount
-    const reqs = new Array<ScoreReq>(jobs.length)
-    for (let i = 0; i < jobs.length; i++) reqs[i] = jobs[i].sreq
     const answered = new Uint8Array(n)
-    const batch: ScoreBatch = { reqs }
+    const batch: ScoreBatch = { reqs: jobs }
     const onReply = (data: Uint8Array, value: unknown): number => {
       const rep = value !== undefined ? (value as ScoreBatchReply) : tryDecodeScoreBatchReply(data, jobs.length)
       if (!rep || !Number.isInteger(rep.shard) || rep.shard < 0 || rep.shard >= n || answered[rep.shard] === 1) return 0

@@ -12,7 +12,7 @@ import type { GroupCommitter } from '../commit/committer.ts'
 import type { Requester } from '../runtime/requester.ts'
 import { levelIndex } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
-import { recordOf, type CommitReply, type DecisionDraft, type ScoreReq, type Subjects } from '../shard/messages.ts'
+import { recordOf, type CommitReply, type DecisionDraft, type Subjects } from '../shard/messages.ts'
 import { Batches, MALFORMED, NO_BIDS, TIMED_OUT, type Job } from './batches.ts'
 import type { UserCache } from './users.ts'
 import { isoNow } from '../runtime/clock.ts'
@@ -89,7 +89,17 @@ export class Router {
     try {
       const o = this.#o
       const remote = o.remoteBidding?.() ?? false
-      const sreq: ScoreReq = {
+      // The job is its own scoring request (read by reference in-process; encoded field by field on NATS).
+      const job: Job = {
+        route: req,
+        t0,
+        bids: NO_BIDS,
+        full: 0,
+        draft: null,
+        next: 0,
+        refused: 0,
+        resolve,
+        reject,
         lang: req.language.toLowerCase(),
         topics: lower(req.topics),
         budget: req.budget,
@@ -101,8 +111,7 @@ export class Router {
         remote_ms: Math.max(1, Math.floor(o.gatherDeadlineMs * 0.6)),
         req: remote ? req : null,
       }
-      if (exclude && exclude.length) sreq.excl = exclude
-      const job: Job = { req, t0, sreq, bids: NO_BIDS, full: 0, draft: null, next: 0, refused: 0, resolve, reject }
+      if (exclude && exclude.length) job.excl = exclude
       // A request shown to remote bidders waits for them: it goes alone, holding no other route up.
       if (remote) this.#batches.score([job])
       else this.#batches.queueScore(job)
@@ -115,7 +124,7 @@ export class Router {
   /** Every host answered (or the deadline passed) for this route: commit the best bid. */
   scored(job: Job, skipped: string[]): void {
     const o = this.#o
-    const req = job.req
+    const req = job.route
     const bids = job.bids
     if (o.shardCount > 1) bids.sort((a, b) => b.score - a.score)
     job.draft = {
@@ -146,10 +155,10 @@ export class Router {
     if (job.next < bids.length) {
       const bid = bids[job.next++]
       draft.latency_us = Math.round((performance.now() - job.t0) * 1000)
-      this.#batches.queueCommit(bid.interviewer_id % this.#o.shardCount, job, { iv: bid.interviewer_id, score: bid.score, sla: job.req.sla_min, draft })
+      this.#batches.queueCommit(bid.interviewer_id % this.#o.shardCount, job, { iv: bid.interviewer_id, score: bid.score, sla: job.route.sla_min, draft })
       return
     }
-    const req = job.req
+    const req = job.route
     const status: RouteStatus = job.full > 0 || job.refused > 0 ? 'at_capacity' : 'no_candidates'
     const result: RouteResult = {
       status,
@@ -171,11 +180,10 @@ export class Router {
       // A copy: the host's object is also the stored record's result.
       const r = { ...rep.result }
       draft.latency_us = Math.round((performance.now() - job.t0) * 1000)
-      const record = recordOf(draft, 'assigned', r.interviewer_id ?? bid.interviewer_id, r.score ?? bid.score, r, r.assignment_id ?? null)
-      return job.resolve({ result: r, record, persisted: true })
+      return job.resolve(new Assigned(r, draft, r.interviewer_id ?? bid.interviewer_id, r.score ?? bid.score))
     }
     if (rep.code === 'unavailable') return job.reject(new EngineError('unavailable', rep === TIMED_OUT || rep === MALFORMED ? (rep.reason as string) : 'assignment could not be committed'))
-    if (rep.code === 'conflict') return void this.#replayConflict(job.req).then(job.resolve, job.reject)
+    if (rep.code === 'conflict') return void this.#replayConflict(job.route).then(job.resolve, job.reject)
     job.refused++
     this.#tryNext(job)
   }
@@ -219,6 +227,27 @@ export class Router {
     const stored = id ? await this.#o.store.findDecisionByRequestId(id).catch(() => null) : null
     if (!stored) throw new EngineError('unavailable', 'request_id committed elsewhere but not readable yet')
     return { result: { ...stored.result, replayed: true }, record: stored, persisted: true }
+  }
+}
+
+/** An assigned decision: its record is built only if someone reads it (announce, idempotency). */
+class Assigned implements Decided {
+  readonly persisted = true
+  readonly result: RouteResult
+  #draft: DecisionDraft
+  #iv: number
+  #score: number
+  #record: DecisionRecord | null = null
+
+  constructor(result: RouteResult, draft: DecisionDraft, iv: number, score: number) {
+    this.result = result
+    this.#draft = draft
+    this.#iv = iv
+    this.#score = score
+  }
+
+  get record(): DecisionRecord {
+    return (this.#record ??= recordOf(this.#draft, 'assigned', this.#iv, this.#score, this.result, this.result.assignment_id ?? null))
   }
 }
 
