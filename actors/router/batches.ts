@@ -81,8 +81,9 @@ export class Batches {
   #schedule(): void {
     if (this.#scheduled) return
     this.#scheduled = true
-    // After every continuation runnable now (promise jobs included): the turn's routes go together.
-    process.nextTick(this.#flush)
+    // After the continuations queued so far: the routes of this cascade of promise jobs go together.
+    // A microtask, not process.nextTick: it runs wherever promises do (e.g. inside uWS callbacks).
+    queueMicrotask(this.#flush)
   }
 
   #flush = (): void => {

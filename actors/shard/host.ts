@@ -266,7 +266,7 @@ export class ShardHost {
       if (out.queued) return
       out.queued = true
       this.#outbox.push(out)
-      if (this.#outbox.length === 1) process.nextTick(this.#flushOutbox)
+      if (this.#outbox.length === 1) queueMicrotask(this.#flushOutbox)
     }
   }
 
