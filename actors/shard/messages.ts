@@ -73,11 +73,6 @@ export function recordOf(d: DecisionDraft, status: DecisionRecord['status'], int
   }
 }
 
-/** The draft with other bids, field by field (see recordOf). */
-export function draftWith<B>(d: Omit<DecisionDraft, 'bids'>, bids: B, latency_us: number): Omit<DecisionDraft, 'bids'> & { bids: B } {
-  return { type: 'decision', decision_id: d.decision_id, request_id: d.request_id, user_id: d.user_id, weights_version: d.weights_version, bids, skipped_hosts: d.skipped_hosts, latency_us, node_id: d.node_id, at: d.at, request: d.request }
-}
-
 export interface CommitReq {
   iv: number
   score: number
