@@ -155,7 +155,7 @@ export class InterviewerActor {
       m.reply({ ok: false, code: 'conflict' })
       return
     }
-    const promoted = q.has(m.a.id) ? q.confirm(m.a.id) ?? [] : q.append(m.a)
+    const promoted = q.confirmOrAppend(m.a)
     m.result.current_queue = q.occupancy
     this.#env.assignmentEvent(m.a, null, q.occupancy)
     this.#persistPromotions(promoted)

@@ -132,7 +132,23 @@ export class InterviewerQueue implements Candidate {
 
   /** The reserved insert is durable; returns assignments promoted to active since. */
   confirm(id: string): Assignment[] | null {
-    const i = this.#index(id)
+    return this.#confirmAt(this.#index(id))
+  }
+
+  /**
+   * confirm() of the reserved `a` itself, found by identity (no id compares); appended when the
+   * queue no longer holds it (rebuilt by a restart while it was being persisted).
+   */
+  confirmOrAppend(a: Assignment): Assignment[] {
+    const list = this.#entries
+    let i = list.length - 1
+    while (i >= 0 && list[i].a !== a) i--
+    if (i < 0) i = this.#index(a.id)
+    if (i < 0) return this.append(a)
+    return this.#confirmAt(i) ?? []
+  }
+
+  #confirmAt(i: number): Assignment[] | null {
     if (i < 0 || !this.#entries[i].pending) return null
     this.#entries[i].pending = false
     // Outside the window nothing promotable changed: the window is as the last #promote left it.
