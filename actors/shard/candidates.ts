@@ -62,8 +62,8 @@ export class CandidateIndex {
   #seniority = new Int32Array(0)
   #mask = new Int32Array(0)
   #seen = new Int32Array(0)
-  // Interviewer ids (Float64: any safe integer id stays exact).
-  #ids = new Float64Array(0)
+  // Interviewer ids (the schema's integer: int32, so bids get small-integer ids, never boxed doubles).
+  #ids = new Int32Array(0)
   #stamp = 0
   // Fixed top-k heap (min-heap on score), reused by every scan.
   #heapScore: Float64Array
@@ -300,7 +300,7 @@ export class CandidateIndex {
     this.#seniority = g(this.#seniority, (n) => new Int32Array(n))
     this.#mask = g(this.#mask, (n) => new Int32Array(n))
     this.#seen = g(this.#seen, (n) => new Int32Array(n))
-    this.#ids = g(this.#ids, (n) => new Float64Array(n))
+    this.#ids = g(this.#ids, (n) => new Int32Array(n))
     this.#cap = cap
   }
 }
