@@ -41,7 +41,7 @@ export interface ActorEnv {
 
 export class InterviewerActor {
   readonly queue: InterviewerQueue
-  readonly cell: Actor<IvMsg>
+  readonly cell: Actor<IvMsg, InterviewerActor>
   /** Slot in the host's candidate index, -1 when not indexed; owned by the index. */
   slot = -1
   #env: ActorEnv
@@ -51,12 +51,13 @@ export class InterviewerActor {
   constructor(queue: InterviewerQueue, env: ActorEnv) {
     this.queue = queue
     this.#env = env
-    this.cell = new Actor<IvMsg>({
+    this.cell = new Actor<IvMsg, InterviewerActor>({
       name: `interviewer:${queue.id}`,
       limit: env.mailboxLimit,
       log: env.log,
-      handle: (m) => this.#handle(m),
-      restart: () => this.#restart(),
+      owner: this,
+      handleWith: InterviewerActor.#handleOf,
+      restartWith: InterviewerActor.#restartOf,
     })
     // Offers restored from the store (in flight at a crash) are re-armed against their durable
     // deadline, created_at + timeout: one already past it expires at once, never silently kept.
@@ -68,6 +69,15 @@ export class InterviewerActor {
         this.#arm(e.a.id, offer, Date.parse(e.a.created_at) + env.offerTimeoutMs - Date.now())
       }
     }
+  }
+
+  // Shared by every interviewer actor (no closures per actor).
+  static #handleOf(a: InterviewerActor, m: IvMsg): void {
+    a.#handle(m)
+  }
+
+  static #restartOf(a: InterviewerActor): Promise<void> {
+    return a.#restart()
   }
 
   #arm(id: string, offer: { timer: NodeJS.Timeout | null }, inMs: number): void {

@@ -63,4 +63,22 @@ describe('Actor runtime', () => {
     expect((failures[0].cause as Error).message).toBe('kaput')
     expect(a.failures).toBe(1)
   })
+
+  it('shared handle / restart functions called with an owner behave like closures (failures restart it)', async () => {
+    const owner = { sum: 0, restarts: 0 }
+    const handleWith = (o: typeof owner, m: M): void => {
+      if (m.type === 'boom') throw new Error('boom')
+      if (m.type === 'add') o.sum += m.n
+    }
+    const restartWith = async (o: typeof owner): Promise<void> => {
+      o.restarts++
+    }
+    const a = new Actor<M, typeof owner>({ name: 'o', limit: 10, owner, handleWith, restartWith })
+    a.tell({ type: 'add', n: 2 })
+    a.tell({ type: 'boom' })
+    a.tell({ type: 'add', n: 3 })
+    await new Promise((r) => setTimeout(r, 10))
+    expect(owner).toEqual({ sum: 5, restarts: 1 })
+    expect(a.failures).toBe(1)
+  })
 })

@@ -20,20 +20,27 @@ export class ActorFailure extends Error {
   }
 }
 
-export interface ActorOptions<M extends ActorMessage> {
+export interface ActorOptions<M extends ActorMessage, O = unknown> {
   name: string
   /** Most messages waiting; tell() beyond it answers false (the caller replies `unavailable`). */
   limit: number
-  handle: (msg: M) => void | Promise<void>
+  handle?: (msg: M) => void | Promise<void>
   /** Rebuilds the actor's state from what is persisted; messages wait meanwhile. */
   restart?: (failure: ActorFailure) => Promise<void>
+  /**
+   * Instead of handle / restart closures: functions shared by many actors, called with `owner`.
+   * At 100k actors two closures each are tens of MB of heap (every GC marks them).
+   */
+  owner?: O
+  handleWith?: (owner: O, msg: M) => void | Promise<void>
+  restartWith?: (owner: O, failure: ActorFailure) => Promise<void>
   log?: Logger
   onFailure?: (failure: ActorFailure) => void
 }
 
-export class Actor<M extends ActorMessage> {
+export class Actor<M extends ActorMessage, O = unknown> {
   readonly name: string
-  #opts: ActorOptions<M>
+  #opts: ActorOptions<M, O>
   // Index-advancing queue: shift() on a long array is O(n). The array is reused once drained: an
   // actor gets a message now and then, and a fresh array per message would outlive young GCs.
   #queue: (M | undefined)[] = []
@@ -43,7 +50,7 @@ export class Actor<M extends ActorMessage> {
   #restarting = false
   #failures = 0
 
-  constructor(opts: ActorOptions<M>) {
+  constructor(opts: ActorOptions<M, O>) {
     this.name = opts.name
     this.#opts = opts
   }
@@ -77,7 +84,8 @@ export class Actor<M extends ActorMessage> {
       this.#head++
       let out: void | Promise<void>
       try {
-        out = this.#opts.handle(msg)
+        const o = this.#opts
+        out = o.handleWith !== undefined ? o.handleWith(o.owner as O, msg) : (o.handle as (msg: M) => void | Promise<void>)(msg)
       } catch (err) {
         this.#fail(msg, err)
         continue
@@ -121,10 +129,11 @@ export class Actor<M extends ActorMessage> {
     const failure = new ActorFailure(this.name, msg.type, cause)
     this.#opts.log?.error({ actor: this.name, message_type: msg.type, err: cause }, 'actor handler failed')
     this.#opts.onFailure?.(failure)
-    const restart = this.#opts.restart
-    if (!restart) return
+    const o = this.#opts
+    if (!o.restart && !o.restartWith) return
     this.#restarting = true
-    restart(failure)
+    const restarting = o.restartWith ? o.restartWith(o.owner as O, failure) : (o.restart as (f: ActorFailure) => Promise<void>)(failure)
+    restarting
       .catch((err: unknown) => this.#opts.log?.error({ actor: this.name, err }, 'actor restart failed'))
       .finally(() => {
         this.#restarting = false
