@@ -14,7 +14,9 @@ if (ready) {
     let srv: ServerHandle
     beforeAll(async () => {
       db = await createTempDatabase('e2e')
-      srv = await startServer({ env: { DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, SUBJECT_PREFIX: uniquePrefix('e2e') } })
+      // A generous gather deadline: these tests assert routing outcomes over real services, and a
+      // loaded 2-core CI box can stall a NATS round trip past the 50 ms production default.
+      srv = await startServer({ env: { DATABASE_URL: db.url, NATS_URL: TEST_NATS_URL, SUBJECT_PREFIX: uniquePrefix('e2e'), GATHER_DEADLINE_MS: '1000' } })
     })
     afterAll(async () => {
       await srv?.dispose()
