@@ -151,7 +151,8 @@ export function scoreRaw(
   occupancy: number,
   lastAssignedAt: number,
   w: Float64Array,
-  out: Float64Array,
+  /** Receives the six factors; null when only the score is wanted (scanning candidates). */
+  out: Float64Array | null,
 ): number {
   const n = ctx.topics.length
   let topic = 1
@@ -171,12 +172,14 @@ export function scoreRaw(
   const cost = ctx.budget > 0 ? clamp01((ctx.budget - costV) / ctx.budget) : 0
   const load = capacity > 0 ? clamp01(1 - occupancy / capacity) : 0
   const fairness = lastAssignedAt <= 0 ? 1 : clamp01((ctx.now - lastAssignedAt) / FAIRNESS_SATURATION_MS)
-  out[F_TOPIC] = topic
-  out[F_EXPERIENCE] = experience
-  out[F_COST] = cost
-  out[F_LOAD] = load
-  out[F_FAIRNESS] = fairness
-  out[F_QUALITY] = quality
+  if (out !== null) {
+    out[F_TOPIC] = topic
+    out[F_EXPERIENCE] = experience
+    out[F_COST] = cost
+    out[F_LOAD] = load
+    out[F_FAIRNESS] = fairness
+    out[F_QUALITY] = quality
+  }
   return w[0] * topic + w[1] * experience + w[2] * cost + w[3] * load + w[4] * fairness + w[5] * quality
 }
 

@@ -194,7 +194,6 @@ export class CandidateIndex {
     const avg = this.#avg
     const hs = this.#heapScore
     const hslot = this.#heapSlot
-    const out = this.#factors
     const budget = r.budget
     const sla = r.sla
     let size = st.size
@@ -214,7 +213,8 @@ export class CandidateIndex {
         full++
         continue
       }
-      const score = scoreRaw(ctx, this.#mask[s], null, this.#seniority[s], cost[s], this.#capacity[s], this.#quality[s], o, this.#last[s], w, out)
+      // Only the score: the k winners' factors are computed again when their bids are built.
+      const score = scoreRaw(ctx, this.#mask[s], null, this.#seniority[s], cost[s], this.#capacity[s], this.#quality[s], o, this.#last[s], w, null)
       if (size < k) {
         hs[size] = score
         hslot[size] = s
