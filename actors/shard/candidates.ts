@@ -17,6 +17,10 @@ class Bucket {
   cursor = 0
 }
 
+const M_NONE = 0
+const M_OPEN = 1
+const M_FULL = 2
+
 const SEP = '\u0000'
 const CLEARED = '\u0001c'
 
@@ -62,6 +66,8 @@ export class CandidateIndex {
   #seniority = new Int32Array(0)
   #mask = new Int32Array(0)
   #seen = new Int32Array(0)
+  /** Bucket membership the slot is listed under (M_*), so update() skips unchanged ones. */
+  #member = new Int8Array(0)
   // Interviewer ids (the schema's integer: int32, so bids get small-integer ids, never boxed doubles).
   #ids = new Int32Array(0)
   #stamp = 0
@@ -103,6 +109,7 @@ export class CandidateIndex {
     this.#seniority[slot] = q.seniority
     this.#mask[slot] = q.specMask
     this.#seen[slot] = 0
+    this.#member[slot] = M_NONE
     this.#ids[slot] = q.id
     this.update(actor)
   }
@@ -117,11 +124,15 @@ export class CandidateIndex {
     }
     this.#actors[slot] = null
     this.#actorBuckets[slot] = []
+    this.#member[slot] = M_NONE
     this.#free.push(slot)
     actor.slot = -1
   }
 
-  /** Refreshes the actor's hot fields and open / full membership after a state change. O(buckets). */
+  /**
+   * Refreshes the actor's hot fields and open / full membership after a state change: O(buckets)
+   * when the membership changes, O(1) otherwise (most commits leave an interviewer open).
+   */
   update(actor: InterviewerActor): void {
     const slot = actor.slot
     if (slot < 0) return
@@ -131,6 +142,9 @@ export class CandidateIndex {
     const online = q.availability === 'online'
     const open = online && q.occupancy < q.capacity
     const full = online && !open
+    const member = open ? M_OPEN : full ? M_FULL : M_NONE
+    if (this.#member[slot] === member) return
+    this.#member[slot] = member
     const buckets = this.#actorBuckets[slot]
     const op = this.#openPos[slot]
     const fp = this.#fullPos[slot]
@@ -285,7 +299,7 @@ export class CandidateIndex {
   }
 
   #grow(cap: number): void {
-    const g = <T extends Float64Array | Int32Array>(a: T, make: (n: number) => T): T => {
+    const g = <T extends Float64Array | Int32Array | Int8Array>(a: T, make: (n: number) => T): T => {
       const b = make(cap)
       b.set(a)
       return b
@@ -300,6 +314,7 @@ export class CandidateIndex {
     this.#seniority = g(this.#seniority, (n) => new Int32Array(n))
     this.#mask = g(this.#mask, (n) => new Int32Array(n))
     this.#seen = g(this.#seen, (n) => new Int32Array(n))
+    this.#member = g(this.#member, (n) => new Int8Array(n))
     this.#ids = g(this.#ids, (n) => new Int32Array(n))
     this.#cap = cap
   }
