@@ -34,11 +34,12 @@ describe('batched routing', () => {
       const decisions: DecisionEvent[] = []
       e.onDecision((d) => decisions.push(d))
       const out = await Promise.all(Array.from({ length: 100 }, (_, i) => e.route({ ...REQ, user_id: i + 1 })))
-      // Routes of one turn are scored against the same state, as concurrent routes always were: they
-      // bid on the same top-k, and a route whose k bids were all taken is at_capacity.
+      // 40 interviewers × capacity 2 = 80 slots for 100 alike routes of one turn: every slot is
+      // filled (the batch spreads its bids, refused routes are scored again) and only the rest
+      // are at_capacity.
       const assigned = out.filter((r) => r.status === 'assigned')
-      expect(assigned.length).toBeGreaterThanOrEqual(8)
-      expect(assigned.length + out.filter((r) => r.status === 'at_capacity').length).toBe(100)
+      expect(assigned.length).toBe(80)
+      expect(out.filter((r) => r.status === 'at_capacity')).toHaveLength(20)
       expect(sent.score).toBeLessThan(10)
       expect(sent.commit).toBeLessThan(sent.items)
       for (const [, ids] of store.openByInterviewer()) expect(ids.length).toBeLessThanOrEqual(2)
@@ -51,6 +52,37 @@ describe('batched routing', () => {
       }
     } finally {
       await e.stop()
+      await bus.close()
+    }
+  })
+
+  it('two routers bursting at the same hosts fill every slot: a route whose bids were all taken is scored again', async () => {
+    const bus = new LocalBus()
+    // Commits wait until both routers' bursts were scored: both then bid on the same state.
+    let gate = false
+    let scores = 0
+    const held: (() => void)[] = []
+    const publishValue = bus.publishValue.bind(bus)
+    bus.publishValue = (subject, value, reply) => {
+      if (gate && subject.endsWith('.commit') && scores < 4) return void held.push(() => publishValue(subject, value, reply))
+      publishValue(subject, value, reply)
+      if (gate && subject.endsWith('.score') && ++scores === 4) setTimeout(() => held.splice(0).forEach((f) => f()), 5)
+    }
+    const store = new FakeStore({ users: Array.from({ length: 100 }, (_, i) => user(i + 1)), interviewers: Array.from({ length: 20 }, (_, i) => interviewer(2 * (i + 1), { capacity: 1, concurrency: 1 })) })
+    const engines = [0, 1].map((i) => new Engine({ config: testConfig({ SUBJECT_PREFIX: 'rescore', NODE_ID: `n${i}`, SHARD_INDEX: String(i), SHARD_COUNT: '2' }), bus, store, log: silentLogger }))
+    for (const e of engines) await e.start()
+    try {
+      for (const e of engines) await Promise.all(Array.from({ length: 100 }, (_, i) => e.route({ ...REQ, user_id: i + 1, budget: 0 })))
+      // Every interviewer lives on shard 0 (even ids). Each router's burst is batched on its own,
+      // so both routers' routes bid on the same interviewers and the second router's commits are
+      // mostly refused: without scoring again about half of its routes would end at_capacity
+      // while slots are still free.
+      gate = true
+      const out = (await Promise.all(engines.map((e) => Promise.all(Array.from({ length: 10 }, (_, i) => e.route({ ...REQ, user_id: i + 1 })))))).flat()
+      expect(out.filter((r) => r.status === 'assigned')).toHaveLength(20)
+            for (const [, ids] of store.openByInterviewer()) expect(ids.length).toBeLessThanOrEqual(1)
+    } finally {
+      for (const e of engines) await e.stop()
       await bus.close()
     }
   })

@@ -20,6 +20,10 @@ export interface Job extends ScoreReq {
   /** Index of the next bid to try. */
   next: number
   refused: number
+  /** Re-scorings done after every bid was refused (see Router#tryNext). */
+  rounds: number
+  /** Bids of earlier rounds, all refused; kept for the decision record. */
+  prior: Bid[] | null
   resolve: (d: Decided) => void
   reject: (err: unknown) => void
 }

@@ -49,6 +49,9 @@ export interface Decided {
   persisted: boolean
 }
 
+/** How many times a route whose every bid was refused is scored again before it is at_capacity. */
+const RESCORE_ROUNDS = 2
+
 export class Router {
   #o: RouterOptions
   #k: number
@@ -98,6 +101,8 @@ export class Router {
         draft: null,
         next: 0,
         refused: 0,
+        rounds: 0,
+        prior: null,
         resolve,
         reject,
         lang: req.language.toLowerCase(),
@@ -125,11 +130,16 @@ export class Router {
   scored(job: Job, skipped: string[]): void {
     const o = this.#o
     const req = job.route
-    const bids = job.bids
+    let bids = job.bids
     if (o.shardCount > 1) bids.sort((a, b) => b.score - a.score)
+    if (job.prior !== null) {
+      // A re-scoring round: the refused bids stay in the record, the new ones are tried next.
+      job.next = job.prior.length
+      bids = job.bids = job.prior.concat(bids)
+    }
     job.draft = {
       type: 'decision',
-      decision_id: nextId(),
+      decision_id: job.draft?.decision_id ?? nextId(),
       request_id: req.request_id ?? null,
       user_id: req.user_id,
       weights_version: o.weights.version,
@@ -156,6 +166,22 @@ export class Router {
       const bid = bids[job.next++]
       draft.latency_us = Math.round((performance.now() - job.t0) * 1000)
       this.#batches.queueCommit(bid.interviewer_id % this.#o.shardCount, job, { iv: bid.interviewer_id, score: bid.score, sla: job.route.sla_min, draft })
+      return
+    }
+    if (job.refused > 0 && job.rounds < RESCORE_ROUNDS) {
+      // Every bid was refused: their interviewers filled up between bidding and commit (a burst
+      // of alike routes). Bids are a snapshot, so score again against the current state, without
+      // the refusers, rather than answer at_capacity while other interviewers have room.
+      job.rounds++
+      job.prior = bids
+      const excl = job.excl ? job.excl.slice() : []
+      for (let i = 0; i < bids.length; i++) excl.push(bids[i].interviewer_id)
+      job.excl = excl
+      job.bids = NO_BIDS
+      job.full = 0
+      job.now = Date.now()
+      if (job.req !== null) this.#batches.score([job])
+      else this.#batches.queueScore(job)
       return
     }
     const req = job.route

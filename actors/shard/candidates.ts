@@ -66,6 +66,13 @@ export class CandidateIndex {
   #seniority = new Int32Array(0)
   #mask = new Int32Array(0)
   #seen = new Int32Array(0)
+  /**
+   * Routes of one score batch already expected to take this slot (its best bid so far): later
+   * routes of the batch see it that much fuller, so a burst of alike routes spreads over many
+   * interviewers instead of all bidding on the same top k (and most being refused at commit).
+   */
+  #pend = new Int32Array(0)
+  #pendSlots: number[] = []
   /** Bucket membership the slot is listed under (M_*), so update() skips unchanged ones. */
   #member = new Int8Array(0)
   // Interviewer ids (the schema's integer: int32, so bids get small-integer ids, never boxed doubles).
@@ -183,16 +190,26 @@ export class CandidateIndex {
     const hslot = this.#heapSlot
     const bids: Bid[] = new Array<Bid>(size)
     // Pop the min-heap into the back of the array: the best bid ends up first.
+    let best = -1
     for (let i = size - 1; i >= 0; i--) {
       const slot = hslot[0]
       hslot[0] = hslot[i]
       hs[0] = hs[i]
       siftDown(hs, hslot, i)
       bids[i] = this.#bid(slot, ctx, w)
+      best = slot
     }
+    if (best >= 0 && this.#pend[best]++ === 0) this.#pendSlots.push(best)
     let full = st.full
     if (size === 0 && langBucket) full += this.#countFull(langBucket, r)
     return { bids, full }
+  }
+
+  /** The score batch is answered: its expected takes are forgotten (the actors now decide). */
+  endBatch(): void {
+    const slots = this.#pendSlots
+    for (let i = 0; i < slots.length; i++) this.#pend[slots[i]] = 0
+    slots.length = 0
   }
 
   #visit(b: Bucket, r: ScoreReq, ctx: ScoringContext, w: Float64Array, k: number, stamp: number, excl: number[] | null, st: { budget: number; size: number; full: number }): void {
@@ -204,6 +221,8 @@ export class CandidateIndex {
     const seen = this.#seen
     const cost = this.#cost
     const occ = this.#occ
+    const pend = this.#pend
+    const capacity = this.#capacity
     const conc = this.#conc
     const avg = this.#avg
     const hs = this.#heapScore
@@ -221,7 +240,12 @@ export class CandidateIndex {
       left--
       if (cost[s] > budget) continue
       if (excl !== null && excl.includes(this.#ids[s])) continue
-      const o = occ[s]
+      const p = pend[s]
+      const o = occ[s] + p
+      if (p !== 0 && o >= capacity[s]) {
+        full++
+        continue
+      }
       const cc = conc[s]
       if (o >= cc && Math.ceil((o - cc + 1) / cc) * avg[s] > sla) {
         full++
@@ -252,7 +276,8 @@ export class CandidateIndex {
     const specs = ctx.extra.length > 0 ? (this.#actors[slot] as InterviewerActor).queue.specs : null
     const occ = this.#occ[slot]
     const conc = this.#conc[slot]
-    const score = scoreRaw(ctx, this.#mask[slot], specs, this.#seniority[slot], this.#cost[slot], this.#capacity[slot], this.#quality[slot], occ, this.#last[slot], w, this.#factors)
+    // Scored as the scan scored it: with the batch's expected takes (see #pend).
+    const score = scoreRaw(ctx, this.#mask[slot], specs, this.#seniority[slot], this.#cost[slot], this.#capacity[slot], this.#quality[slot], occ + this.#pend[slot], this.#last[slot], w, this.#factors)
     return {
       interviewer_id: this.#ids[slot],
       score: round4(score),
@@ -314,6 +339,7 @@ export class CandidateIndex {
     this.#seniority = g(this.#seniority, (n) => new Int32Array(n))
     this.#mask = g(this.#mask, (n) => new Int32Array(n))
     this.#seen = g(this.#seen, (n) => new Int32Array(n))
+    this.#pend = g(this.#pend, (n) => new Int32Array(n))
     this.#member = g(this.#member, (n) => new Int8Array(n))
     this.#ids = g(this.#ids, (n) => new Int32Array(n))
     this.#cap = cap

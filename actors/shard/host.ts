@@ -224,6 +224,7 @@ export class ShardHost {
         ;(remote ??= []).push(p)
       }
     }
+    this.#index.endBatch()
     const reply = m.reply
     const bus = this.#o.bus
     const shard = this.#o.shardIndex

@@ -201,11 +201,16 @@ export function engineSuite(o: SuiteOptions): void {
     })
 
     it('when the winner refuses the commit (state changed since it bid) the next bid is tried', async () => {
-      // Both commits are held until both routes have scored: both bid on interviewer 1 first.
+      // Both commits are held until both routes have scored: both bid on interviewer 1 first. The
+      // routes start a turn apart, so they are scored in separate batches (within one batch the
+      // second route would already see interviewer 1 as taken and not bid on it).
       const { e } = await setup({ interviewers: [interviewer(1, { capacity: 1, cost: 10 }), interviewer(2, { capacity: 1, cost: 70 })], gateCommits: 2 })
+      await e.route({ ...REQ, user_id: 2, budget: 0 })
       const decisions: DecisionEvent[] = []
       e.onDecision((d) => decisions.push(d))
-      const [a, b] = await Promise.all([e.route(REQ), e.route({ ...REQ, user_id: 2 })])
+      const first = e.route(REQ)
+      await new Promise((r) => setTimeout(r, 5))
+      const [a, b] = await Promise.all([first, e.route({ ...REQ, user_id: 2 })])
       expect([a.interviewer_id, b.interviewer_id].sort()).toEqual([1, 2])
       const second = decisions.find((d) => d.interviewer_id === 2)
       expect(second?.bids.map((b) => b.interviewer_id)).toEqual([1, 2])
