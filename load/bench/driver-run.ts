@@ -68,7 +68,7 @@ async function main(): Promise<void> {
     `Recorded ${when} UTC at commit \`${commit}\` by \`npx tsx load/bench/driver-run.ts${quick ? ' --quick' : ''}\` on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
     'The server and the driver share these cores; the `machine` line counts everything running on them.',
     '',
-    '`saturated` names the side whose busiest thread ran out of CPU (a Node event loop or the PGlite worker saturates at one core), from the CPU figures above it.',
+    '`saturated` names the limit, from the CPU figures above it: `server` when a server thread (its event loop or the PGlite worker) ran out of a core, or when every core was busy and the server used at least 3× the driver\'s CPU; `DRIVER` when a load worker ran out of a core; `machine` when every core was busy and neither side dominated.',
     '',
     `Server: \`RATE_LIMIT_RPS=100000000 RATE_LIMIT_BURST=100000000 PORT=${port} DATA_DIR=<empty dir> npm start\` (PGlite, in-process bus, demo dataset: 1,000 users, 100 interviewers). The per-peer rate limit is lifted because every load connection comes from 127.0.0.1.`,
     '',

@@ -99,6 +99,9 @@ describe('saturation verdict', () => {
     expect(verdict({ ...cpu, server_busiest_thread_pct: 97, driver_busiest_thread_pct: 60 })).toBe('server')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 50, driver_busiest_thread_pct: 99 })).toBe('driver')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 50, driver_busiest_thread_pct: 50, machine_pct: 99 })).toBe('machine')
+    // All cores busy, the server's threads using 4x the driver's CPU: the server is the limit.
+    expect(verdict({ ...cpu, server_pct: 140, server_busiest_thread_pct: 70, driver_pct: 35, driver_busiest_thread_pct: 30, machine_pct: 99 })).toBe('server_cores')
+    expect(verdict({ ...cpu, server_pct: 140, server_busiest_thread_pct: 70, driver_pct: 60, driver_busiest_thread_pct: 30, machine_pct: 99 })).toBe('machine')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 20 })).toBe('neither')
     expect(verdict({ ...cpu, server_busiest_thread_pct: null })).toBe('unknown')
   })

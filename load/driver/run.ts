@@ -14,6 +14,8 @@ export interface Progress { t_s: number; sent: number; done: number; rps: number
 const SAMPLE_ACKS = 400
 const MAX_IN_FLIGHT = 2048
 const SATURATED_PCT = 85
+/** Server CPU at least this many times the driver's, all cores busy: the server is the limit. */
+const SERVER_SHARE = 3
 
 function split(total: number, parts: number, i: number): number {
   return Math.floor(total / parts) + (i < total % parts ? 1 : 0)
@@ -113,6 +115,10 @@ export function verdict(c: CpuFigures): LoadReport['saturated'] {
   if (server === null) return 'unknown'
   if (server >= SATURATED_PCT && server >= driver) return 'server'
   if (driver >= SATURATED_PCT) return 'driver'
+  // Every core busy, no thread pegged: the server's threads (event loop, PGlite worker, uWS) spread
+  // over the cores. If the server takes most of them and the driver little, the server is the limit.
+  const share = c.server_pct ?? 0
+  if ((c.machine_pct ?? 0) >= 95 && share > 0 && share >= SERVER_SHARE * c.driver_pct) return 'server_cores'
   if ((c.machine_pct ?? 0) >= 95) return 'machine'
   return 'neither'
 }

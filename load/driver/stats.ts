@@ -52,6 +52,7 @@ const sorted = (m: Record<string, number>): [string, string][] =>
 
 const SATURATION: Record<LoadReport['saturated'], string> = {
   server: 'server (its busiest thread >= 85% of a core: the server, not the driver, is the limit)',
+  server_cores: 'server (all cores busy, the server using at least 3x the driver\'s CPU over its threads: the cores the server runs on are the limit, not the driver)',
   driver: 'DRIVER (a load worker thread >= 85% of a core: add --workers or cores; the figures understate the server)',
   machine: 'machine (all cores busy, neither event loop pegged: server, driver and other processes share the cores)',
   neither: 'neither (add load: raise --rate, --conns or --pipeline)',

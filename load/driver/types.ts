@@ -108,5 +108,5 @@ export interface LoadReport {
   percentiles: [number, number][]
   cpu: CpuFigures
   invariants: { checked: boolean; replayed: number; cv: number | null; interviewers_seen: number; violations: Violation[] }
-  saturated: 'server' | 'driver' | 'machine' | 'neither' | 'unknown'
+  saturated: 'server' | 'server_cores' | 'driver' | 'machine' | 'neither' | 'unknown'
 }
