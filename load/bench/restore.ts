@@ -141,9 +141,12 @@ export default async function restoreBench(ctx: BenchContext): Promise<BenchSect
   for (const s of sizes) rows.push(await restoreCase(ctx, s))
   // Snapshots every 5 s (a sixth of the default interval), each measured window spanning two runs.
   const everyS = ctx.quick ? 1 : 5
-  const tp = await throughput(ctx, ctx.quick ? 1_000 : 10_000, ctx.quick ? 2_000 : 10_000, ctx.quick ? 2 : 5, everyS)
+  const tp = await throughput(ctx, ctx.quick ? 1_000 : 10_000, ctx.quick ? 2_000 : 7_000, ctx.quick ? 2 : 7, everyS)
   const on = median(tp.on)
   const off = median(tp.off)
+  // Each round measures both modes back to back, so a round's on/off ratio shares that window's
+  // noise (the machine's load drifts across rounds): the median of those ratios is the estimate.
+  const paired = median(tp.on.map((x, i) => x / tp.off[i]))
   const big = rows[rows.length - 1]
   return {
     id: 'restore',
@@ -158,7 +161,7 @@ export default async function restoreBench(ctx: BenchContext): Promise<BenchSect
       {
         title: `Durable route + complete throughput (64 in flight, in-process bus, real Postgres, ${ctx.quick ? '1,000' : '10,000'} interviewers), snapshots every ${everyS} s vs off, alternated`,
         columns: ['snapshots', 'committed assignments/s per round', 'median'],
-        rows: [['off', tp.off.map(fmt).join(', '), fmt(off)], [`every ${everyS} s`, tp.on.map(fmt).join(', '), fmt(on)]],
+        rows: [['off', tp.off.map(fmt).join(', '), fmt(off)], [`every ${everyS} s`, tp.on.map(fmt).join(', '), fmt(on)], ['on / off, per round', tp.on.map((x, i) => (x / tp.off[i]).toFixed(3)).join(', '), paired.toFixed(3)]],
       },
     ],
     plots: [{
@@ -170,14 +173,14 @@ export default async function restoreBench(ctx: BenchContext): Promise<BenchSect
     }],
     ratios: [
       { label: `Restore at ${fmt(big.interviewers)} interviewers / ${fmt(big.assignments)} assignments (snapshot + replay) vs 10 s`, ours: big.snapshot_s, baseline: 10, unit: 's', goal: { op: '<=', value: 1 } },
-      { label: `Routing throughput with snapshots every ${everyS} s vs off (goal: within 5 %)`, ours: on, baseline: off, unit: 'assignments/s', goal: { op: '>=', value: 0.95 } },
+      { label: `Routing throughput with snapshots every ${everyS} s vs off, median of the per-round ratios (goal: within 5 %)`, ours: Math.round(paired * 1000) / 10, baseline: 100, unit: '%', goal: { op: '>=', value: 0.95 } },
     ],
     notes: [
       'Start-up time is Engine.start(): it loads every interviewer, the history stats and the queues; "from rows" reads all open assignments through the partial index, "snapshot + replay" reads the interviewer_snapshots rows plus the assignments changed since the earliest watermark (index on updated_at).',
       'Snapshot writes run off the hot path: capture walks the queues in slices of 2,000 between event-loop turns, then upserts in chunks of 5,000 interviewers in one transaction.',
       `Snapshots every ${everyS} s is ${30 / everyS}× as often as the default (SNAPSHOT_INTERVAL_S=30). A run writes only the interviewers whose queue, availability or fairness clock changed since the previous run.`,
       '"of which queue restore" is the Restorer alone (its queries and the merge); the rest of start-up loads the interviewers and their history stats and builds the actors and the candidate index, the same either way.',
-      `Throughput rounds spread from ${fmt(Math.min(...tp.off, ...tp.on))} to ${fmt(Math.max(...tp.off, ...tp.on))} assignments/s across both modes: on a shared machine the run-to-run spread can exceed the difference being measured; compare medians over many rounds.`,
+      `Throughput rounds spread from ${fmt(Math.min(...tp.off, ...tp.on))} to ${fmt(Math.max(...tp.off, ...tp.on))} assignments/s across both modes: on a shared machine the run-to-run spread can exceed the difference being measured; so the goal is judged on the median of the per-round on/off ratios (both modes measured back to back in each round, their order alternating), not on the two medians.`,
       `Postgres shares the machine with the engine; load average at the start: ${load0.toFixed(2)}, at the end: ${loadavg()[0].toFixed(2)}.`,
     ],
   }
