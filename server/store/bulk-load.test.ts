@@ -1,36 +1,16 @@
 // Bulk loads of several parts of one table (the seeder's history on Postgres), on both backends.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { User } from '../../actors/model/types.ts'
-import { createTempDatabase, hasPostgres } from '../../test/helpers/services.ts'
+import { storeBackends } from '../../test/helpers/stores.ts'
 import { makeUser, userBatches, type Sizes } from '../seed/generate/index.ts'
 import { encodeCopy } from './copy.ts'
-import { createStore, type Store } from './index.ts'
+import type { Store } from './index.ts'
 import type { CopyChunk } from './types.ts'
 
 const SEED = 12
 const SIZES: Sizes = { users: 200, interviewers: 10, historyPerUser: 0 }
 
-const backends: { name: string; open(): Promise<{ store: Store; dispose(): Promise<void> }> }[] = [{
-  name: 'pglite',
-  async open() {
-    const dir = mkdtempSync(join(tmpdir(), 'bulk-load-'))
-    const store = await createStore({ dataDir: dir })
-    return { store, dispose: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }) } }
-  },
-}]
-if (await hasPostgres()) {
-  backends.push({
-    name: 'postgres',
-    async open() {
-      const db = await createTempDatabase('bulk')
-      const store = await createStore({ databaseUrl: db.url, dataDir: 'unused' })
-      return { store, dispose: async () => { await store.close(); await db.drop() } }
-    },
-  })
-}
+const backends = await storeBackends('bulk-load')
 
 const encoded = (batches: User[][]): CopyChunk[] => batches.map((b) => ({ rows: b.length, text: encodeCopy('users', b) }))
 

@@ -1,42 +1,16 @@
 // One contract suite over every Store: PGlite in a temp folder and real Postgres in a temp database.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Assignment, InterviewRecord, User } from '../../actors/model/types.ts'
 import type { DecisionRecord } from '../../actors/ports.ts'
 import { createTempDatabase, hasPostgres } from '../../test/helpers/services.ts'
+import { storeBackends } from '../../test/helpers/stores.ts'
 import { generateInterviewers, historyBatches, interviewerBatches, makeUser, userBatches, type Sizes } from '../seed/generate/index.ts'
 import { createStore, StoreError, type Store } from './index.ts'
 
 const SEED = 11
 const SIZES: Sizes = { users: 200, interviewers: 20, historyPerUser: 2 }
 
-interface Backend {
-  name: string
-  open(): Promise<{ store: Store; dispose(): Promise<void> }>
-}
-
-const backends: Backend[] = [
-  {
-    name: 'pglite',
-    async open() {
-      const dir = mkdtempSync(join(tmpdir(), 'store-contract-'))
-      const store = await createStore({ dataDir: dir })
-      return { store, dispose: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }) } }
-    },
-  },
-]
-if (await hasPostgres()) {
-  backends.push({
-    name: 'postgres',
-    async open() {
-      const db = await createTempDatabase('store')
-      const store = await createStore({ databaseUrl: db.url, dataDir: 'unused' })
-      return { store, dispose: async () => { await store.close(); await db.drop() } }
-    },
-  })
-}
+const backends = await storeBackends('store-contract')
 
 let seq = 0
 function decision(over: Partial<DecisionRecord> = {}): DecisionRecord {
