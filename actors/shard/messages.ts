@@ -233,11 +233,20 @@ export function encodeCommitBatch(b: CommitBatch): Uint8Array {
   return pack(b.items.map(commitArr))
 }
 
-/** A commit message, batched or single (a single one's first element is a number, not an array). */
-export function decodeCommitMsg(data: Uint8Array): { items: CommitReq[]; single: boolean } {
+/**
+ * A message that is either one positional array (single) or an array of them (batched): a single
+ * one's first element is a scalar, a batch's is an array.
+ */
+function batchOrSingle<A, T>(data: Uint8Array, of: (a: A) => T): { list: T[]; single: boolean } {
   const a = unpack<unknown[]>(data)
-  if (a.length > 0 && !Array.isArray(a[0])) return { items: [commitOf(a as CommitArr)], single: true }
-  return { items: (a as CommitArr[]).map(commitOf), single: false }
+  if (a.length > 0 && !Array.isArray(a[0])) return { list: [of(a as A)], single: true }
+  return { list: (a as A[]).map(of), single: false }
+}
+
+/** A commit message, batched or single. */
+export function decodeCommitMsg(data: Uint8Array): { items: CommitReq[]; single: boolean } {
+  const { list, single } = batchOrSingle(data, commitOf)
+  return { items: list, single }
 }
 
 function replyArr(r: CommitReply): unknown[] {
@@ -275,11 +284,10 @@ export function encodeScoreBatch(b: ScoreBatch): Uint8Array {
   return pack(b.reqs.map(scoreArr))
 }
 
-/** A score message, batched or single (a single one's first element is the language string). */
+/** A score message, batched or single. */
 export function decodeScoreMsg(data: Uint8Array): { reqs: ScoreReq[]; single: boolean } {
-  const a = unpack<unknown[]>(data)
-  if (a.length > 0 && !Array.isArray(a[0])) return { reqs: [scoreOf(a as ScoreArr)], single: true }
-  return { reqs: (a as ScoreArr[]).map(scoreOf), single: false }
+  const { list, single } = batchOrSingle(data, scoreOf)
+  return { reqs: list, single }
 }
 
 /** A batch reply on the wire: [shard, node, full per request, bid count per request, all bids flattened]. */
