@@ -3,7 +3,7 @@
 // asks the best bidder's host to commit and, on refusal, tries the next bid. Every decision keeps
 // all bids with their factor breakdown and names the hosts that were skipped.
 import type { Logger } from '../../server/log.ts'
-import type { Bid, User } from '../model/types.ts'
+import type { User } from '../model/types.ts'
 import type { AssignmentLog, DecisionRecord } from '../ports.ts'
 import type { DecisionEvent, RouteRequest, RouteResult, RouteStatus } from '../../client/protocol.ts'
 import type { Bus } from '../bus/types.ts'
