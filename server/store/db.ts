@@ -22,5 +22,10 @@ export interface Db extends Queryer {
    * the single connection never sits locked waiting for this thread). Rows of each, in order.
    */
   steps?(list: readonly Step[]): Promise<Row[][]>
+  /**
+   * Optional: wall-clock ms the database thread has spent executing statements since it opened
+   * (PGlite's worker). Busy close to all the time means every commit waits on that one thread.
+   */
+  busyMs?(): number
   close(): Promise<void>
 }

@@ -24,12 +24,15 @@ class PgliteClient {
   readonly #where: string
   #next = 1
   #dead: Error | null = null
+  /** The worker's busy time as of its latest reply. */
+  busyMs = 0
 
   constructor(dataDir: string, where: string, ready: Pending) {
     this.#where = where
     this.#pending.set(0, ready)
     this.#worker = startTsWorker(new URL('./pglite-worker.ts', import.meta.url), { dataDir })
     this.#worker.on('message', (r: WorkerReply) => {
+      if (r.busy_ms !== undefined) this.busyMs = r.busy_ms
       const p = this.#pending.get(r.id)
       if (!p) return
       this.#pending.delete(r.id)
@@ -108,6 +111,7 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
       const r = await client.call({ op: 'steps', steps: list.map((s) => ({ text: s.text, params: [...s.params] })) })
       return r.sets ?? []
     },
+    busyMs: () => client.busyMs,
     async close(): Promise<void> {
       await client.call({ op: 'close' }).catch(() => {})
       await client.terminate()

@@ -4,7 +4,7 @@ import type { Assignment, Interviewer, InterviewerStats, InterviewRecord, User, 
 import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
 import type { Db, Row } from './db.ts'
 import { migrate } from './migrate.ts'
-import { decisionInput, toAssignment, toDecision, toInterview, toInterviewer, toUser } from './rows.ts'
+import { ASSIGNMENT_INPUT, assignmentInput, DECISION_INPUT, decisionInput, toAssignment, toDecision, toInterview, toInterviewer, toUser } from './rows.ts'
 import { encodeCopy } from './copy.ts'
 import { snapshotQueries } from './snapshots.ts'
 import type { AuditEntry, CopyChunk, Counts, DecisionQuery, Page, SeedRow, SeedTable, Store } from './types.ts'
@@ -20,27 +20,20 @@ const md5Empty = 'd41d8cd98f00b204e9800998ecf8427e'
 const OPEN = `('offered', 'accepted', 'active')`
 const json = (v: unknown): string => JSON.stringify(v)
 
-const DECISION_COLUMNS = `id, request_id, user_id, status, interviewer_id, score, weights_version, bids, skipped_hosts, latency_us, node_id, at, request, result, assignment_id`
-const DECISION_TYPES = `id text, request_id text, user_id int, status text, interviewer_id int, score float8, weights_version int,
-  bids jsonb, skipped_hosts jsonb, latency_us int, node_id text, at timestamptz, request jsonb, result jsonb, assignment_id text`
-const ASSIGNMENT_COLUMNS = `id, request_id, decision_id, user_id, interviewer_id, score, state, created_at, updated_at`
-const ASSIGNMENT_TYPES = `id text, request_id text, decision_id text, user_id int, interviewer_id int, score float8, state text,
-  created_at timestamptz, updated_at timestamptz`
-
 /**
  * One commit batch as one statement. Its parts are CTEs, which all see the same snapshot, so a
  * transition of an assignment created in the same batch cannot update that row: it is folded into
  * the inserted row instead (same final state, same transaction). The transitions update looks its
  * ids up in the primary key (`t.id = any(...)`): joined with the recordset alone (estimated at 100
  * rows) the planner hashes it and scans every assignment ever made, a cost that grows with the table.
- * Rows arrive as one JSON text read by json_to_recordset, which parses each field once (jsonb's
- * would first build the whole batch as a jsonb value).
+ * Rows arrive as JSON text (one-letter keys, see rows.ts) read by json_to_recordset, which parses each
+ * field once. Every parameter is cast `$n::text::json`, which PGlite's adapter sends as UTF-8 bytes.
  */
 export function commitStatement(batch: CommitBatch): { text: string; params: string[] } {
   const params: string[] = []
-  const p = (v: string): string => {
-    params.push(v)
-    return `$${params.length}`
+  const p = (v: unknown): string => {
+    params.push(json(v))
+    return `$${params.length}::text::json`
   }
   const ctes: string[] = []
   const created = new Map<string, Assignment>()
@@ -52,26 +45,29 @@ export function commitStatement(batch: CommitBatch): { text: string; params: str
     else updates.push(t)
   }
   if (batch.decisions.length) {
-    ctes.push(`d as (insert into decisions (${DECISION_COLUMNS})
-      select * from json_to_recordset(${p(json(batch.decisions.map(decisionInput)))}::text::json) as x(${DECISION_TYPES})
+    ctes.push(`d as (insert into decisions (${DECISION_INPUT.columns})
+      select ${DECISION_INPUT.select} from json_to_recordset(${p(batch.decisions.map(decisionInput))}) as x(${DECISION_INPUT.types})
       on conflict (request_id) do nothing returning id)`)
   }
   if (created.size) {
-    const rows = p(json([...created.values()]))
+    const rows = p([...created.values()].map(assignmentInput))
     const lost = batch.decisions.length
-      ? ` where not (x.decision_id = any(${p(textArray(batch.decisions.map((d) => d.decision_id)))}::text[])) or x.decision_id in (select id from d)`
+      ? ` where not (x.d = any(${idArray(p(batch.decisions.map((d) => d.decision_id)))})) or x.d in (select id from d)`
       : ''
-    ctes.push(`a as (insert into assignments (${ASSIGNMENT_COLUMNS})
-      select * from json_to_recordset(${rows}::text::json) as x(${ASSIGNMENT_TYPES})${lost})`)
+    ctes.push(`a as (insert into assignments (${ASSIGNMENT_INPUT.columns})
+      select ${ASSIGNMENT_INPUT.select} from json_to_recordset(${rows}) as x(${ASSIGNMENT_INPUT.types})${lost})`)
   }
   if (updates.length) {
-    ctes.push(`u as (update assignments t set state = x.state, updated_at = x.at
-      from json_to_recordset(${p(json(updates))}::text::json) as x(id text, state text, at timestamptz)
-      where t.id = x.id and t.id = any(${p(textArray(updates.map((u) => u.id)))}::text[]))`)
+    ctes.push(`u as (update assignments t set state = x.s, updated_at = x.t
+      from json_to_recordset(${p(updates.map((u) => ({ i: u.id, s: u.state, t: u.at })))}) as x(i text, s text, t timestamptz)
+      where t.id = x.i and t.id = any(${idArray(p(updates.map((u) => u.id)))}))`)
   }
   const tail = batch.decisions.length ? 'select id from d' : 'select null::text as id where false'
   return { text: `with ${ctes.join(',\n')}\n${tail}`, params }
 }
+
+/** A text[] of a JSON array parameter, computed once (an init plan), so `= any(...)` is an index condition. */
+const idArray = (param: string): string => `array(select json_array_elements_text(${param}))`
 const clampLimit = (n: number | undefined, dflt: number): number => Math.min(1000, Math.max(1, Math.floor(n ?? dflt)))
 const clampPage = (n: number | undefined): number => Math.max(1, Math.floor(n ?? 1))
 
@@ -94,6 +90,10 @@ export class SqlStore implements Store, SnapshotLog {
 
   migrate(): Promise<{ applied: string[] }> {
     return migrate(this.#db)
+  }
+  /** Seconds the embedded database thread has been busy (PGlite); null for a server database. */
+  threadBusySeconds(): number | null {
+    return this.#db.busyMs ? this.#db.busyMs() / 1000 : null
   }
   async ping(): Promise<void> {
     await this.#db.query('select 1')
@@ -354,11 +354,4 @@ function lastPerId(ts: AssignmentTransition[]): AssignmentTransition[] {
   const m = new Map<string, AssignmentTransition>()
   for (const t of ts) m.set(t.id, t)
   return [...m.values()]
-}
-
-/** A text[] literal ('{"a","b"}'), every element quoted and escaped. */
-function textArray(xs: readonly string[]): string {
-  let out = '{'
-  for (let i = 0; i < xs.length; i++) out += (i ? ',"' : '"') + xs[i].replace(/[\\"]/g, '\\$&') + '"'
-  return out + '}'
 }

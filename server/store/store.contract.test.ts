@@ -45,7 +45,7 @@ for (const backend of backends) {
     let dispose: () => Promise<void>
     beforeAll(async () => {
       ;({ store, dispose } = await backend.open())
-      expect((await store.migrate()).applied).toEqual(['001_init', '002_durability', '003_lean_writes'])
+      expect((await store.migrate()).applied).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions'])
     })
     afterAll(async () => dispose?.())
     beforeEach(async () => {
@@ -199,6 +199,23 @@ for (const backend of backends) {
       expect(p2.items.map((d) => d.decision_id)).toEqual([ds[0].decision_id])
     })
 
+    it('a decision reads back exactly as committed: every bid with its factors, skipped hosts, request and result', async () => {
+      const d = decision({
+        request_id: 'rq-full', status: 'assigned', interviewer_id: 9, score: 2.81, assignment_id: 'a-full',
+        bids: [
+          { interviewer_id: 9, score: 2.81, factors: { topic: 1, experience: 0.6667, cost: 0.84, load: 1, fairness: 1, quality: 0.6798 }, queue_depth: 0, estimated_start_min: 0, source: 'local' },
+          { interviewer_id: 24, score: -0.5, factors: { topic: 0, experience: 1, cost: 0.5333, load: 0.75, fairness: 0.25, quality: 0.5574 }, queue_depth: 2, estimated_start_min: 30, source: 'remote' },
+        ],
+        skipped_hosts: ['host-"2"'],
+        request: { user_id: 1, topics: ['FinTech', 'naïve \\ "quoted"'], language: 'English', budget: 75, sensitivity: true, sla_min: 30, request_id: 'rq-full', wait: true, priority: 2 },
+        result: { status: 'assigned', user_id: 1, interviewer_id: 9, score: 2.81, current_queue: 1, assignment_id: 'a-full', queue_position: 0, estimated_start_min: 0, request_id: 'rq-full' },
+      })
+      await store.commit({ assignments: [assignment(d)], decisions: [d], transitions: [] })
+      expect(await store.findDecisionByRequestId('rq-full')).toEqual(d)
+      expect(await store.getDecision(d.decision_id)).toEqual(d)
+      expect((await store.listDecisions({ interviewer_id: 9 })).items).toEqual([d])
+    })
+
     it('saves weight versions, reads the latest, refuses a repeated version', async () => {
       expect(await store.latestWeights()).toBeNull()
       const w = { version: 2, topic: 1, experience: 0.5, cost: 0.4, load: 0.6, fairness: 0.2, quality: 0.5 }
@@ -259,7 +276,7 @@ describe.runIf(await hasPostgres())('migrations on real Postgres', () => {
     const stores = await Promise.all([1, 2, 3, 4].map(() => createStore({ databaseUrl: db.url, dataDir: 'unused' })))
     try {
       const results = await Promise.all(stores.map((s) => s.migrate()))
-      expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_init', '002_durability', '003_lean_writes'])
+      expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions'])
       expect(await stores[0].isEmpty()).toBe(true)
     } finally {
       await Promise.all(stores.map((s) => s.close()))

@@ -61,6 +61,8 @@ export interface Store extends Directory, AssignmentLog, WeightsStore {
   migrate(): Promise<{ applied: string[] }>
   ping(): Promise<void>
   close(): Promise<void>
+  /** Seconds the embedded database thread (PGlite's worker) has spent busy; null for a server database. */
+  threadBusySeconds(): number | null
   /**
    * Runs fn while holding a cluster-wide lock named `key` (a transaction-scoped advisory lock on
    * Postgres, so several nodes starting at once serialise; PGlite is one process with an exclusive
