@@ -94,7 +94,7 @@ describe('invariant checks (pure)', () => {
 })
 
 describe('saturation verdict', () => {
-  const cpu = { server_pct: 0, server_busiest_thread_pct: 0, server_event_loop_pct: 0, driver_pct: 0, driver_busiest_thread_pct: 0, cores: 2, machine_pct: 0 }
+  const cpu = { server_pct: 0, server_busiest_thread_pct: 0, server_event_loop_pct: 0, driver_pct: 0, driver_busiest_thread_pct: 0, cores: 2, machine_pct: 0, server_store_busy_pct: null }
   it('names the side whose busiest thread is pegged', () => {
     expect(verdict({ ...cpu, server_busiest_thread_pct: 97, driver_busiest_thread_pct: 60 })).toBe('server')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 50, driver_busiest_thread_pct: 99 })).toBe('driver')
@@ -102,6 +102,10 @@ describe('saturation verdict', () => {
     // All cores busy, the server's threads using 4x the driver's CPU: the server is the limit.
     expect(verdict({ ...cpu, server_pct: 140, server_busiest_thread_pct: 70, driver_pct: 35, driver_busiest_thread_pct: 30, machine_pct: 99 })).toBe('server_cores')
     expect(verdict({ ...cpu, server_pct: 140, server_busiest_thread_pct: 70, driver_pct: 60, driver_busiest_thread_pct: 30, machine_pct: 99 })).toBe('machine')
+    // The server's database thread busy nearly all the wall time: commits queue behind it.
+    expect(verdict({ ...cpu, server_pct: 140, server_busiest_thread_pct: 68, driver_pct: 25, driver_busiest_thread_pct: 20, machine_pct: 84, server_store_busy_pct: 93 })).toBe('server_store')
+    expect(verdict({ ...cpu, server_busiest_thread_pct: 68, driver_busiest_thread_pct: 99, server_store_busy_pct: 93 })).toBe('driver')
+    expect(verdict({ ...cpu, server_busiest_thread_pct: 68, server_store_busy_pct: 60 })).toBe('neither')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 20 })).toBe('neither')
     expect(verdict({ ...cpu, server_busiest_thread_pct: null })).toBe('unknown')
   })

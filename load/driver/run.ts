@@ -49,6 +49,8 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
   // start-up (module compilation), connecting and draining do not blur the figures.
   let a: Sample | null = null
   let b: Sample | null = null
+  let storeA: Promise<StoreBusy | null> = Promise.resolve(null)
+  let storeB: Promise<StoreBusy | null> | null = null
   let started = 0
   let emitted = 0
 
@@ -56,8 +58,8 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
     const w = new Worker(new URL('./boot.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href, task } })
     w.on('message', (m: WorkerMessage) => {
       if (m.kind === 'result') { results.push(m); return }
-      if (m.kind === 'started') { if (++started === workers) a = sample(serverPid); return }
-      if (m.kind === 'stopped') { if (a !== null && b === null) b = sample(serverPid); return }
+      if (m.kind === 'started') { if (++started === workers) { a = sample(serverPid); storeA = storeBusy(o.url) } return }
+      if (m.kind === 'stopped') { if (a !== null && b === null) { b = sample(serverPid); storeB = storeBusy(o.url) } return }
       const n = ticksSeen[m.index]!++
       sent[m.index] = m.sent
       done[m.index] = m.done
@@ -75,6 +77,7 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
   })))
 
   const cpu = cpuFigures(a, b ?? sample(serverPid))
+  cpu.server_store_busy_pct = busyPct(await storeA, await (storeB ?? storeBusy(o.url)))
 
   const outcomes: Record<string, number> = {}
   const errors: Record<string, number> = {}
@@ -115,6 +118,9 @@ export function verdict(c: CpuFigures): LoadReport['saturated'] {
   if (server === null) return 'unknown'
   if (server >= SATURATED_PCT && server >= driver) return 'server'
   if (driver >= SATURATED_PCT) return 'driver'
+  // The embedded database thread executes every commit in turn: busy nearly all the time, it is the
+  // server's limit even while waiting for a core keeps its CPU figure lower.
+  if ((c.server_store_busy_pct ?? 0) >= SATURATED_PCT) return 'server_store'
   // Every core busy, no thread pegged: the server's threads (event loop, PGlite worker, uWS) spread
   // over the cores. If the server takes most of them and the driver little, the server is the limit.
   const share = c.server_pct ?? 0
@@ -149,10 +155,30 @@ function cpuFigures(a: Sample | null, b: Sample): CpuFigures {
     driver_busiest_thread_pct: self?.busiest_thread_pct ?? null,
     cores: cpus().length,
     machine_pct: a?.machine && b.machine ? machineBusyPct(a.machine, b.machine) : null,
+    server_store_busy_pct: null,
   }
 }
 
 const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0)
 function addAll(into: Record<string, number>, from: Record<string, number>): void {
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v
+}
+
+interface StoreBusy { at: number; seconds: number }
+
+/** The server's database-thread busy counter from /metrics (null when absent or unreachable). */
+async function storeBusy(url: string): Promise<StoreBusy | null> {
+  const at = performance.now()
+  try {
+    const text = await (await fetch(new URL('/metrics', url), { signal: AbortSignal.timeout(2000) })).text()
+    const m = /^router_store_thread_busy_seconds_total ([\d.]+)$/m.exec(text)
+    return m ? { at, seconds: Number(m[1]) } : null
+  } catch {
+    return null
+  }
+}
+
+function busyPct(a: StoreBusy | null, b: StoreBusy | null): number | null {
+  if (!a || !b || b.at <= a.at) return null
+  return Math.min(100, ((b.seconds - a.seconds) * 1000 * 100) / (b.at - a.at))
 }

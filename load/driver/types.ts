@@ -82,6 +82,12 @@ export interface CpuFigures {
   cores: number
   /** Whole machine busy %, all cores. */
   machine_pct: number | null
+  /**
+   * The server's embedded database thread (PGlite's worker), busy in % of wall time, from its
+   * /metrics counter router_store_thread_busy_seconds_total; null when the server has none (Postgres).
+   * Wall time, so it includes waiting for a core while executing: it says whether commits queue.
+   */
+  server_store_busy_pct: number | null
 }
 
 export interface Violation {
@@ -108,5 +114,5 @@ export interface LoadReport {
   percentiles: [number, number][]
   cpu: CpuFigures
   invariants: { checked: boolean; replayed: number; cv: number | null; interviewers_seen: number; violations: Violation[] }
-  saturated: 'server' | 'server_cores' | 'driver' | 'machine' | 'neither' | 'unknown'
+  saturated: 'server' | 'server_store' | 'server_cores' | 'driver' | 'machine' | 'neither' | 'unknown'
 }

@@ -34,6 +34,7 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>): H
           '# TYPE router_engine_interviewers gauge', `router_engine_interviewers ${e.interviewers}`,
           '# TYPE router_engine_open_assignments gauge', `router_engine_open_assignments ${e.open_assignments}`,
           '# TYPE router_engine_weights_version gauge', `router_engine_weights_version ${e.weights_version}`,
+          ...storeBusy(svc.store.threadBusySeconds()),
         ].join('\n') + '\n'
       },
     },
@@ -126,4 +127,9 @@ function decisionQuery(q: URLSearchParams): DecisionQuery {
     }
   }
   return out
+}
+
+/** The embedded database thread's busy time (PGlite): its rate is the share of wall time every commit queues behind. */
+function storeBusy(seconds: number | null): string[] {
+  return seconds === null ? [] : ['# TYPE router_store_thread_busy_seconds_total counter', `router_store_thread_busy_seconds_total ${seconds.toFixed(3)}`]
 }

@@ -10,7 +10,7 @@ import { GatewayError } from './errors.ts'
 import type { GatewayMetrics } from './metrics.ts'
 
 /** The part of the Store the gateway reads directly (listings, health). */
-export type GatewayStore = Pick<Store, 'kind' | 'location' | 'ping' | 'listUsers' | 'getUser' | 'userHistory' | 'listDecisions'>
+export type GatewayStore = Pick<Store, 'kind' | 'location' | 'ping' | 'threadBusySeconds' | 'listUsers' | 'getUser' | 'userHistory' | 'listDecisions'>
 
 const TERMINAL = new Set(['completed', 'cancelled', 'expired'])
 const MAX_OWNERS = 500_000

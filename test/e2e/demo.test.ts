@@ -101,6 +101,8 @@ describe('demo scenarios', () => {
     const metrics = await get<string>(`${srv.url}/metrics`)
     expect(metrics.body).toContain('router_http_requests_total')
     expect(metrics.body).toMatch(/router_engine_decisions_total [1-9]/)
+    // The embedded store's thread has executed the seed and these routes' commits.
+    expect(Number(/^router_store_thread_busy_seconds_total ([\d.]+)$/m.exec(metrics.body)?.[1])).toBeGreaterThan(0)
     expect((await get(`${srv.url}/v1/nope`)).status).toBe(404)
     expect((await get(`${srv.url}/v1/state/100000`)).status).toBe(404)
   })

@@ -12,6 +12,7 @@ export function fakeStore(users = 1000): GatewayStore {
     kind: 'pglite',
     location: 'memory',
     async ping() {},
+    threadBusySeconds: () => null,
     async getUser(id) {
       return id >= 1 && id <= users ? make(id) : null
     },
