@@ -28,6 +28,27 @@ describe('GroupCommitter', () => {
     expect(c.stats.failures).toBe(1)
   })
 
+  it('hands the next batch to the store before answering the callers of the one that finished', async () => {
+    const calls: number[] = []
+    const release: (() => void)[] = []
+    const c = new GroupCommitter({
+      log: { commitSlots: 1, commit: (b) => new Promise((r) => { calls.push(b.decisions.length); release.push(() => r({ conflicts: [] })) }) },
+      maxBatch: 100, maxDelayMs: 1000,
+    })
+    const first = c.add({ decisions: [decision('a')] })
+    await new Promise((r) => setImmediate(r))
+    expect(calls).toEqual([1])
+    // These pile up while the first batch commits.
+    const later = [c.add({ decisions: [decision('b')] }), c.add({ decisions: [decision('c')] })]
+    let callsWhenAnswered: number[] = []
+    const answered = first.then(() => { callsWhenAnswered = [...calls] })
+    release[0]()
+    await answered
+    expect(callsWhenAnswered).toEqual([1, 2])
+    release[1]()
+    expect(await Promise.all(later)).toEqual(['ok', 'ok'])
+  })
+
   it('maps store conflicts back to the items whose request_id conflicted', async () => {
     const c = new GroupCommitter({ log: { commit: async () => ({ conflicts: ['dup'] }) }, maxBatch: 10, maxDelayMs: 1 })
     expect(await Promise.all([c.add({ decisions: [decision('dup')] }), c.add({ decisions: [decision('fresh')] }), c.add({ decisions: [decision(null)] })])).toEqual(['conflict', 'ok', 'ok'])

@@ -159,20 +159,9 @@ export class GroupCommitter {
     } catch (err) {
       p = Promise.reject(err)
     }
-    p.then(
-      (res) => {
-        const conflicts = conflictSet(res)
-        for (const w of waiters) {
-          const hit = conflicts !== null && w.requestIds !== null && w.requestIds.some((id) => conflicts.has(id))
-          w.resolve(hit ? 'conflict' : 'ok')
-        }
-      },
-      (err: unknown) => {
-        this.#stats.failures++
-        const e = new CommitError(err)
-        for (const w of waiters) w.reject(e)
-      },
-    ).finally(() => {
+    // The next batch goes to the store before this one's callers hear back: their continuations
+    // (replies, actor messages) then run while the store works, instead of leaving it idle.
+    const settled = (): void => {
       this.#inflight--
       for (const id of ids) {
         const n = (this.#inflightIds.get(id) ?? 1) - 1
@@ -181,6 +170,23 @@ export class GroupCommitter {
       }
       // Items that piled up while this batch committed go out now, as one bigger batch.
       if (this.#items > 0) this.#flush()
+    }
+    p.then(
+      (res) => {
+        settled()
+        const conflicts = conflictSet(res)
+        for (const w of waiters) {
+          const hit = conflicts !== null && w.requestIds !== null && w.requestIds.some((id) => conflicts.has(id))
+          w.resolve(hit ? 'conflict' : 'ok')
+        }
+      },
+      (err: unknown) => {
+        settled()
+        this.#stats.failures++
+        const e = new CommitError(err)
+        for (const w of waiters) w.reject(e)
+      },
+    ).finally(() => {
       if (this.#inflight === 0) for (const r of this.#idle.splice(0)) r()
     })
   }
