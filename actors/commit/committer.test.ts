@@ -28,6 +28,25 @@ describe('GroupCommitter', () => {
     expect(c.stats.failures).toBe(1)
   })
 
+  it('a burst while a batch commits becomes batches of at most maxBatch items, committed in order', async () => {
+    const batches: string[][] = []
+    const release: (() => void)[] = []
+    const c = new GroupCommitter({
+      log: { commitSlots: 1, commit: (b) => new Promise((r) => { batches.push(b.decisions.map((d) => d.request_id as string)); release.push(() => r({ conflicts: [] })) }) },
+      maxBatch: 3, maxDelayMs: 1000,
+    })
+    const all = [c.add({ decisions: [decision('r0')] })]
+    await new Promise((r) => setImmediate(r))
+    for (let i = 1; i <= 8; i++) all.push(c.add({ decisions: [decision(`r${i}`)] }))
+    expect(c.pending).toBe(8)
+    for (let k = 0; k < 4; k++) {
+      release[k]()
+      await new Promise((r) => setImmediate(r))
+    }
+    expect(await Promise.all(all)).toEqual(Array(9).fill('ok'))
+    expect(batches).toEqual([['r0'], ['r1', 'r2', 'r3'], ['r4', 'r5', 'r6'], ['r7', 'r8']])
+  })
+
   it('hands the next batch to the store before answering the callers of the one that finished', async () => {
     const calls: number[] = []
     const release: (() => void)[] = []

@@ -1,9 +1,10 @@
 // Group commit: many assignments, transitions and decisions per transaction. Natural group commit:
 // with no batch in flight the items of one event-loop turn go out at once (setImmediate); while
-// batches are in flight items accumulate and go out when one finishes, when the batch reaches
-// maxBatch items, or maxDelayMs after its first item (an upper bound, used only while a slot is
-// free). Each caller's promise settles only after its batch is committed (or failed), so an
-// acknowledgement always means durable.
+// batches are in flight items accumulate and go out when a slot frees, or maxDelayMs after the
+// first (an upper bound, used only while a slot is free). A batch holds at most maxBatch items;
+// more form the next batches, committed in order, so a burst becomes a stream of bounded batches
+// rather than one huge one that keeps everyone waiting. Each caller's promise settles only after
+// its batch is committed (or failed), so an acknowledgement always means durable.
 import type { AssignmentLog, AssignmentTransition, CommitBatch, DecisionRecord } from '../ports.ts'
 import type { Assignment } from '../model/types.ts'
 
@@ -32,9 +33,9 @@ interface Waiter {
 
 export interface CommitterOptions {
   /**
-   * `commitSlots`: how many commits the store runs side by side (a pool's size; 1 for an embedded
-   * database that runs one statement at a time, where a second batch in flight only waits in its
-   * queue while it could still be growing here). Used when maxInflight is not given.
+   * `commitSlots`: how many commits the store runs side by side (a pool's size; 2 for an embedded
+   * database that runs one statement at a time: the second waits in its queue, so the database
+   * starts it the moment the first ends). Used when maxInflight is not given.
    */
   log: Pick<AssignmentLog, 'commit'> & { readonly commitSlots?: number }
   maxBatch: number
@@ -43,15 +44,22 @@ export interface CommitterOptions {
   maxInflight?: number
 }
 
+/** A batch being formed: at most maxBatch items, flushed in the order formed. */
+interface Forming {
+  batch: CommitBatch
+  /** Assignment ids with a transition in this batch. */
+  ids: Set<string>
+  waiters: Waiter[]
+}
+
 export class GroupCommitter {
   #opts: CommitterOptions
-  #batch: CommitBatch = emptyBatch()
-  /** Assignment ids with a transition in the forming batch. */
-  #batchIds = new Set<string>()
+  /** Batches waiting for a slot, oldest first; the last one takes new items until it is full. */
+  #queue: Forming[] = [forming()]
+  /** Items in #queue. */
+  #items = 0
   /** Assignment ids with a transition in a batch being committed (how many batches). */
   #inflightIds = new Map<string, number>()
-  #waiters: Waiter[] = []
-  #items = 0
   #timer: NodeJS.Timeout | null = null
   #immediate: NodeJS.Immediate | null = null
   #inflight = 0
@@ -59,10 +67,12 @@ export class GroupCommitter {
   #stats = { batches: 0, items: 0, failures: 0 }
 
   readonly #slots: number
+  readonly #maxBatch: number
 
   constructor(opts: CommitterOptions) {
     this.#opts = opts
     this.#slots = Math.max(1, opts.maxInflight ?? opts.log.commitSlots ?? 4)
+    this.#maxBatch = Math.max(1, opts.maxBatch)
   }
 
   get stats(): { batches: number; items: number; failures: number } {
@@ -71,13 +81,15 @@ export class GroupCommitter {
 
   add(item: CommitItem): Promise<CommitOutcome> {
     return new Promise((resolve, reject) => {
-      const b = this.#batch
+      let f = this.#queue[this.#queue.length - 1] as Forming
+      if (f.waiters.length >= this.#maxBatch) this.#queue.push((f = forming()))
+      const b = f.batch
       let requestIds: string[] | null = null
       if (item.assignments) for (const a of item.assignments) b.assignments.push(a)
       if (item.transitions) {
         for (const t of item.transitions) {
           b.transitions.push(t)
-          this.#batchIds.add(t.id)
+          f.ids.add(t.id)
         }
       }
       if (item.decisions) {
@@ -86,10 +98,9 @@ export class GroupCommitter {
           if (d.request_id) (requestIds ??= []).push(d.request_id)
         }
       }
-      this.#waiters.push({ requestIds, resolve, reject })
+      f.waiters.push({ requestIds, resolve, reject })
       this.#items++
-      if (this.#items >= this.#opts.maxBatch) this.#flushSoon(true)
-      else this.#flushSoon(false)
+      this.#flushSoon(f.waiters.length >= this.#maxBatch)
     })
   }
 
@@ -127,13 +138,23 @@ export class GroupCommitter {
     }, this.#opts.maxDelayMs)
   }
 
+  /** Hands queued batches to the store, oldest first, while slots are free. */
   #flush(): void {
-    if (this.#items === 0) return
-    if (this.#inflight >= this.#slots) return
-    // Batches commit concurrently, so two transitions of one assignment (a promotion to active,
-    // then its completion) must not be in flight at once: the later could land first. Such a
-    // batch waits for the earlier one; the earlier one's completion flushes it.
-    for (const id of this.#batchIds) if (this.#inflightIds.has(id)) return
+    while (this.#items > 0 && this.#inflight < this.#slots) {
+      const f = this.#queue[0] as Forming
+      // Batches commit concurrently, so two transitions of one assignment (a promotion to active,
+      // then its completion) must not be in flight at once: the later could land first. Such a
+      // batch (and every later one) waits for the earlier; its completion flushes again.
+      for (const id of f.ids) if (this.#inflightIds.has(id)) return
+      this.#queue.shift()
+      if (this.#queue.length === 0) this.#queue.push(forming())
+      this.#items -= f.waiters.length
+      if (this.#items === 0) this.#clearTimers()
+      this.#send(f)
+    }
+  }
+
+  #clearTimers(): void {
     if (this.#timer) {
       clearTimeout(this.#timer)
       this.#timer = null
@@ -142,14 +163,11 @@ export class GroupCommitter {
       clearImmediate(this.#immediate)
       this.#immediate = null
     }
-    const ids = this.#batchIds
-    this.#batchIds = new Set()
+  }
+
+  #send(f: Forming): void {
+    const { batch, ids, waiters } = f
     for (const id of ids) this.#inflightIds.set(id, (this.#inflightIds.get(id) ?? 0) + 1)
-    const batch = this.#batch
-    const waiters = this.#waiters
-    this.#batch = emptyBatch()
-    this.#waiters = []
-    this.#items = 0
     this.#inflight++
     this.#stats.batches++
     this.#stats.items += waiters.length
@@ -168,8 +186,8 @@ export class GroupCommitter {
         if (n <= 0) this.#inflightIds.delete(id)
         else this.#inflightIds.set(id, n)
       }
-      // Items that piled up while this batch committed go out now, as one bigger batch.
-      if (this.#items > 0) this.#flush()
+      // Items that piled up while this batch committed go out now.
+      this.#flush()
     }
     p.then(
       (res) => {
@@ -190,6 +208,10 @@ export class GroupCommitter {
       if (this.#inflight === 0) for (const r of this.#idle.splice(0)) r()
     })
   }
+}
+
+function forming(): Forming {
+  return { batch: emptyBatch(), ids: new Set(), waiters: [] }
 }
 
 function emptyBatch(): CommitBatch {

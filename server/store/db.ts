@@ -23,6 +23,12 @@ export interface Db extends Queryer {
    */
   steps?(list: readonly Step[]): Promise<Row[][]>
   /**
+   * Like query, for one of the few statement texts run over and over (the commit's shapes): the
+   * driver keeps it prepared, so the database parses and plans it once per connection. Values of
+   * the rows may come back as text.
+   */
+  queryPrepared<T extends Row = Row>(text: string, params: readonly unknown[]): Promise<T[]>
+  /**
    * Optional: wall-clock ms the database thread has spent executing statements since it opened
    * (PGlite's worker). Busy close to all the time means every commit waits on that one thread.
    */

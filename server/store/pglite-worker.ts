@@ -1,10 +1,11 @@
 // Runs PGlite on a worker thread: PGlite executes each statement synchronously in WebAssembly, which
 // would stall the server's event loop. The main thread talks to it through pglite.ts's small RPC.
-import { PGlite, type Transaction } from '@electric-sql/pglite'
+import { PGlite, protocol, type Transaction } from '@electric-sql/pglite'
 import { parentPort, workerData } from 'node:worker_threads'
 
 export type WorkerRequest =
   | { id: number; op: 'query'; text: string; params: unknown[]; tx?: number }
+  | { id: number; op: 'prepared'; text: string; params: unknown[] }
   | { id: number; op: 'exec'; text: string; tx?: number }
   | { id: number; op: 'copy'; text: string; data: (string | Uint8Array)[]; tx?: number }
   | { id: number; op: 'begin' }
@@ -89,23 +90,73 @@ function jsonTextParams(text: string): number[] {
 }
 
 async function query(m: Extract<WorkerRequest, { op: 'query' }>): Promise<Record<string, unknown>[]> {
-  let params = m.params
+  const { params, bytes } = withBytes(m.text, m.params)
+  const res = await target(m.tx).query<Record<string, unknown>>(m.text, params, bytes ? BYTES_OPTIONS : undefined)
+  return res.rows
+}
+
+/** Converts the `$n::text::json` parameters of a statement to UTF-8 bytes (see BYTES_OPTIONS). */
+function withBytes(text: string, params: unknown[]): { params: unknown[]; bytes: boolean } {
   let bytes = false
-  for (const i of jsonTextParams(m.text)) {
+  for (const i of jsonTextParams(text)) {
     const v = params[i]
     if (typeof v !== 'string' || v.length < BYTES_MIN) continue
     if (!bytes) params = params.slice()
     params[i] = encoder.encode(v)
     bytes = true
   }
-  const res = await target(m.tx).query<Record<string, unknown>>(m.text, params, bytes ? BYTES_OPTIONS : undefined)
-  return res.rows
+  return { params, bytes }
+}
+
+/**
+ * Named prepared statements for the few statement texts run over and over (the commit's shapes):
+ * PGlite's query() parses and plans every call, about 1 ms of WebAssembly for a commit statement,
+ * more than executing a small batch. Parse once, then Bind/Execute by name through PGlite's wire
+ * protocol, under the same locks query() takes. Values come back as text.
+ */
+const MAX_PREPARED = 64
+const prepared = new Map<string, string>()
+
+async function queryPrepared(m: Extract<WorkerRequest, { op: 'prepared' }>): Promise<Record<string, unknown>[]> {
+  const { params } = withBytes(m.text, m.params)
+  let name = prepared.get(m.text)
+  if (!name && prepared.size >= MAX_PREPARED) return (await db.query<Record<string, unknown>>(m.text, params, BYTES_OPTIONS)).rows
+  const S = protocol.serialize
+  const parts: Uint8Array[] = []
+  const fresh = !name
+  if (!name) {
+    name = `p${prepared.size + 1}`
+    parts.push(S.parse({ name, text: m.text, types: [] }))
+  }
+  parts.push(S.bind({ statement: name, values: params as (string | Uint8Array | null)[] }), S.describe({ type: 'P' }), S.execute({}), S.sync())
+  const msg = new Uint8Array(parts.reduce((n, b) => n + b.length, 0))
+  let at = 0
+  for (const b of parts) {
+    msg.set(b, at)
+    at += b.length
+  }
+  const res = await db._runExclusiveTransaction(() => db._runExclusiveQuery(() => db.execProtocol(msg)))
+  if (fresh) prepared.set(m.text, name)
+  let names: string[] = []
+  const rows: Record<string, unknown>[] = []
+  for (const r of res.messages) {
+    if (r.name === 'rowDescription') names = (r as InstanceType<typeof protocol.messages.RowDescriptionMessage>).fields.map((f) => f.name)
+    else if (r.name === 'dataRow') {
+      const fields = (r as InstanceType<typeof protocol.messages.DataRowMessage>).fields
+      const row: Record<string, unknown> = {}
+      for (let i = 0; i < names.length; i++) row[names[i] as string] = fields[i]
+      rows.push(row)
+    }
+  }
+  return rows
 }
 
 async function handle(m: WorkerRequest): Promise<void> {
   switch (m.op) {
     case 'query':
       return reply({ id: m.id, ok: true, rows: await query(m) })
+    case 'prepared':
+      return reply({ id: m.id, ok: true, rows: await queryPrepared(m) })
     case 'exec':
       await target(m.tx).exec(m.text)
       return reply({ id: m.id, ok: true })

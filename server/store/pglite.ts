@@ -111,6 +111,10 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
       const r = await client.call({ op: 'steps', steps: list.map((s) => ({ text: s.text, params: [...s.params] })) })
       return r.sets ?? []
     },
+    async queryPrepared<T extends Row = Row>(text: string, params: readonly unknown[]): Promise<T[]> {
+      const r = await client.call({ op: 'prepared', text, params: [...params] })
+      return (r.rows ?? []) as T[]
+    },
     busyMs: () => client.busyMs,
     async close(): Promise<void> {
       await client.call({ op: 'close' }).catch(() => {})

@@ -73,6 +73,13 @@ export async function createPostgresStore(opts: PostgresOptions): Promise<SqlSto
   const q = queryer(sql, where)
   const db: Db = {
     ...q,
+    async queryPrepared<T extends Row = Row>(text: string, params: readonly unknown[]): Promise<T[]> {
+      try {
+        return (await sql.unsafe(text, params as Params, { prepare: true })) as unknown as T[]
+      } catch (err) {
+        throw toStoreError(err, where)
+      }
+    },
     async transaction<R>(fn: (tx: Queryer) => Promise<R>): Promise<R> {
       try {
         return (await sql.begin((tx) => fn(queryer(tx, where)))) as R

@@ -77,13 +77,17 @@ export class SqlStore implements Store, SnapshotLog {
   readonly #db: Db
   readonly #bulk: BulkLoader
   readonly #locks = new Map<string, Promise<void>>()
-  /** Commits that can run side by side (GroupCommitter's default in-flight bound): PGlite runs one statement at a time. */
+  /**
+   * Commits in flight at once (GroupCommitter's default bound). PGlite runs one statement at a time:
+   * its second is queued in the worker, which starts it the moment the first ends instead of idling
+   * while this thread answers the first batch and sends the next.
+   */
   readonly commitSlots: number
 
   constructor(kind: 'postgres' | 'pglite', location: string, db: Db, bulk: BulkLoader) {
     this.kind = kind
     this.location = location
-    this.commitSlots = kind === 'pglite' ? 1 : 4
+    this.commitSlots = kind === 'pglite' ? 2 : 4
     this.#db = db
     this.#bulk = bulk
   }
@@ -246,12 +250,14 @@ export class SqlStore implements Store, SnapshotLog {
    * The whole batch as ONE statement (data-modifying CTEs), so one implicit transaction: no
    * BEGIN/COMMIT round trips, one parse and plan, and on PGlite one hop to its worker. The
    * assignments of decisions lost to a request_id conflict are filtered in SQL (their decision id
-   * is not among those the insert returned).
+   * is not among those the insert returned). A batch has one of a few shapes (which of decisions,
+   * assignments and transitions it holds), each kept prepared: planning it cost more than running
+   * a small batch.
    */
   async commit(batch: CommitBatch): Promise<CommitResult> {
     if (!batch.assignments.length && !batch.transitions.length && !batch.decisions.length) return { conflicts: [] }
     const { text, params } = commitStatement(batch)
-    const inserted = await this.#db.query<{ id: string }>(text, params)
+    const inserted = await this.#db.queryPrepared<{ id: string }>(text, params)
     const conflicts: string[] = []
     if (batch.decisions.length) {
       const ok = new Set<string>()

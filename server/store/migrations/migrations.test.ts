@@ -16,14 +16,16 @@ function pgliteDb(pg: PGlite): Db {
     query: async <T extends Row>(text: string, params: readonly unknown[] = []) => (await c.query<T>(text, [...params])).rows,
     exec: async (text: string) => { await c.exec(text) },
   })
-  return { ...q(pg), transaction: (fn) => pg.transaction((tx) => fn(q(tx))), close: () => pg.close() }
+  const base = q(pg)
+  return { ...base, queryPrepared: base.query, transaction: (fn) => pg.transaction((tx) => fn(q(tx))), close: () => pg.close() }
 }
 function postgresDb(sql: postgres.Sql): Db {
   const q = (c: postgres.Sql | postgres.TransactionSql): Queryer => ({
     query: async <T extends Row>(text: string, params: readonly unknown[] = []) => (await c.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[],
     exec: async (text: string) => { await c.unsafe(text) },
   })
-  return { ...q(sql), transaction: async (fn) => (await sql.begin((tx) => fn(q(tx)))) as never, close: () => sql.end({ timeout: 2 }) }
+  const base = q(sql)
+  return { ...base, queryPrepared: base.query, transaction: async (fn) => (await sql.begin((tx) => fn(q(tx)))) as never, close: () => sql.end({ timeout: 2 }) }
 }
 
 const backends: { name: string; open(): Promise<{ db: Db; dispose(): Promise<void> }> }[] = [
