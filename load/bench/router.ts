@@ -17,6 +17,7 @@ import { FakeStore } from '../../actors/testing/fake-store.ts'
 import { LANGS, population, TOPICS, testConfig, user } from '../../actors/testing/fixtures.ts'
 import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
 import { silentLogger } from '../../server/log.ts'
+import { storedBids } from '../../server/store/rows.ts'
 import type { BenchContext, BenchSection } from './types.ts'
 
 const SIZES = [1_000, 10_000, 100_000]
@@ -226,7 +227,7 @@ export default async function routerBench(ctx: BenchContext): Promise<BenchSecti
       ['plain multi-row INSERT ceiling (512 pairs / transaction, 4 connections)', Math.round(d.raw), 'same rows, tables without constraints'],
     ]
     ratios.push({ label: 'durable assignments/s with group commit vs plain multi-row INSERT of the same rows, same Postgres, same run', ours: Math.round(d.grouped), baseline: Math.round(d.raw), unit: 'assignments/s', goal: { op: '>=', value: 0.5 } })
-    notes.push('Durable: an assignment is acknowledged only after its assignment row and its decision row (all bids as jsonb) are committed; COMMIT_MAX_BATCH=512, COMMIT_MAX_DELAY_MS=2. The first row is the whole route path on Postgres (bounded by the router rate above); the second isolates the commit path; the ceiling inserts the same rows with postgres.js multi-row INSERTs into unconstrained copies of the tables.')
+    notes.push('Durable: an assignment is acknowledged only after its assignment row and its decision row (all bids with their factors, as the decisions table stores them) are committed; COMMIT_MAX_BATCH=512, COMMIT_MAX_DELAY_MS=2. The first row is the whole route path on Postgres (bounded by the router rate above); the second isolates the commit path; the ceiling inserts the same rows, in the same stored format, with postgres.js multi-row INSERTs into unconstrained copies of the tables.')
   } catch (err) {
     notes.push(`Durable part not measured: ${err instanceof Error ? err.message : String(err)}`)
   }
@@ -266,7 +267,7 @@ function fresh(p: { a: Assignment; d: DecisionRecord }): { a: Assignment; d: Dec
 function decisionRow(d: DecisionRecord): Record<string, string | number | null> {
   return {
     id: d.decision_id, request_id: d.request_id, user_id: d.user_id, status: d.status, interviewer_id: d.interviewer_id, score: d.score, weights_version: d.weights_version,
-    bids: JSON.stringify(d.bids), skipped_hosts: JSON.stringify(d.skipped_hosts), latency_us: d.latency_us, node_id: d.node_id, at: d.at, request: JSON.stringify(d.request), result: JSON.stringify(d.result), assignment_id: d.assignment_id,
+    bids: storedBids(d.bids), skipped_hosts: JSON.stringify(d.skipped_hosts), latency_us: d.latency_us, node_id: d.node_id, at: d.at, request: JSON.stringify(d.request), result: JSON.stringify(d.result), assignment_id: d.assignment_id,
   }
 }
 

@@ -91,6 +91,11 @@ function packBid(b: Bid): StoredBid {
   return a
 }
 
+/** Bids as the decisions.bids column stores them (JSON text, one array per bid). */
+export function storedBids(bids: readonly Bid[]): string {
+  return JSON.stringify(bids.map(packBid))
+}
+
 function unpackBid(a: StoredBid): Bid {
   const factors = {} as Factors
   for (let i = 0; i < FACTOR_NAMES.length; i++) factors[FACTOR_NAMES[i]] = a[5 + i]
