@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     '',
     'Each transport runs at two loads (256 vs 2,048 WebSocket routes in flight; 64 vs 256 HTTP connections): where throughput stays flat while latency grows, the server is at its limit, whichever resource sets it.',
     '',
-    '`saturated` names the limit, from the figures above it: `server` when a server thread (its event loop or the PGlite worker) ran out of a core, when the server\'s database thread (PGlite, which executes every commit in turn) was busy at least 85% of the wall time (read from the server\'s `/metrics`: wall time, so it includes waiting for a core while executing), or when every core was busy and the server used at least 3× the driver\'s CPU; `DRIVER` when a load worker ran out of a core; `machine` when every core was busy and neither side dominated.',
+    '`saturated` names the limit, from the figures above it: `server` when a server thread (its event loop or the PGlite worker) ran out of a core, or when one of the two threads every request passes through, the event loop or the database thread (PGlite, which executes every commit in turn), was busy at least 85% of the wall time (the `server busy` line, read from the server\'s `/metrics`; wall time, so it includes waiting for a core while working), or when every core was busy and the server used at least 3× the driver\'s CPU; `DRIVER` when a load worker ran out of a core; `machine` when every core was busy and neither side dominated.',
     '',
     `Server: \`RATE_LIMIT_RPS=100000000 RATE_LIMIT_BURST=100000000 PORT=${port} DATA_DIR=<empty dir> npm start\` (PGlite, in-process bus, demo dataset: 1,000 users, 100 interviewers). The per-peer rate limit is lifted because every load connection comes from 127.0.0.1.`,
     '',

@@ -25,6 +25,11 @@ describe('load driver', () => {
     expect(r.invariants.replayed).toBeGreaterThanOrEqual(200)
     expect(r.invariants.violations).toEqual([])
     expect(r.invariants.cv).toBeLessThan(0.5)
+    // The server's busy counters (/metrics) over the run, as shares of its wall time.
+    expect(r.cpu.server_loop_busy_pct).toBeGreaterThan(80)
+    expect(r.cpu.server_loop_busy_pct).toBeLessThanOrEqual(100)
+    expect(r.cpu.server_store_busy_pct).toBeGreaterThan(40)
+    expect(r.cpu.server_store_busy_pct).toBeLessThan(60)
   })
 
   it('http-burst closed loop (pipelined) answers every request it sends', async () => {
@@ -94,7 +99,7 @@ describe('invariant checks (pure)', () => {
 })
 
 describe('saturation verdict', () => {
-  const cpu = { server_pct: 0, server_busiest_thread_pct: 0, server_event_loop_pct: 0, driver_pct: 0, driver_busiest_thread_pct: 0, cores: 2, machine_pct: 0, server_store_busy_pct: null }
+  const cpu = { server_pct: 0, server_busiest_thread_pct: 0, server_event_loop_pct: 0, driver_pct: 0, driver_busiest_thread_pct: 0, cores: 2, machine_pct: 0, server_store_busy_pct: null, server_loop_busy_pct: null }
   it('names the side whose busiest thread is pegged', () => {
     expect(verdict({ ...cpu, server_busiest_thread_pct: 97, driver_busiest_thread_pct: 60 })).toBe('server')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 50, driver_busiest_thread_pct: 99 })).toBe('driver')
@@ -106,6 +111,8 @@ describe('saturation verdict', () => {
     expect(verdict({ ...cpu, server_pct: 140, server_busiest_thread_pct: 68, driver_pct: 25, driver_busiest_thread_pct: 20, machine_pct: 84, server_store_busy_pct: 93 })).toBe('server_store')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 68, driver_busiest_thread_pct: 99, server_store_busy_pct: 93 })).toBe('driver')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 68, server_store_busy_pct: 60 })).toBe('neither')
+    // Its event loop busy nearly all the wall time (CPU lower: it waits for a core on a busy machine).
+    expect(verdict({ ...cpu, server_pct: 125, server_busiest_thread_pct: 77, driver_pct: 18, driver_busiest_thread_pct: 12, machine_pct: 73, server_store_busy_pct: 41, server_loop_busy_pct: 96 })).toBe('server_loop')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 20 })).toBe('neither')
     expect(verdict({ ...cpu, server_busiest_thread_pct: null })).toBe('unknown')
   })

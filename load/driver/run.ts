@@ -49,8 +49,8 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
   // start-up (module compilation), connecting and draining do not blur the figures.
   let a: Sample | null = null
   let b: Sample | null = null
-  let storeA: Promise<StoreBusy | null> = Promise.resolve(null)
-  let storeB: Promise<StoreBusy | null> | null = null
+  let busyA: Promise<ServerBusy | null> = Promise.resolve(null)
+  let busyB: Promise<ServerBusy | null> | null = null
   let started = 0
   let emitted = 0
 
@@ -58,8 +58,8 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
     const w = new Worker(new URL('./boot.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href, task } })
     w.on('message', (m: WorkerMessage) => {
       if (m.kind === 'result') { results.push(m); return }
-      if (m.kind === 'started') { if (++started === workers) { a = sample(serverPid); storeA = storeBusy(o.url) } return }
-      if (m.kind === 'stopped') { if (a !== null && b === null) { b = sample(serverPid); storeB = storeBusy(o.url) } return }
+      if (m.kind === 'started') { if (++started === workers) { a = sample(serverPid); busyA = serverBusy(o.url) } return }
+      if (m.kind === 'stopped') { if (a !== null && b === null) { b = sample(serverPid); busyB = serverBusy(o.url) } return }
       const n = ticksSeen[m.index]!++
       sent[m.index] = m.sent
       done[m.index] = m.done
@@ -77,7 +77,9 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
   })))
 
   const cpu = cpuFigures(a, b ?? sample(serverPid))
-  cpu.server_store_busy_pct = busyPct(await storeA, await (storeB ?? storeBusy(o.url)))
+  const [ba, bb] = [await busyA, await (busyB ?? serverBusy(o.url))]
+  cpu.server_store_busy_pct = busyPct(ba, bb, 'store')
+  cpu.server_loop_busy_pct = busyPct(ba, bb, 'loop')
 
   const outcomes: Record<string, number> = {}
   const errors: Record<string, number> = {}
@@ -121,6 +123,8 @@ export function verdict(c: CpuFigures): LoadReport['saturated'] {
   // The embedded database thread executes every commit in turn: busy nearly all the time, it is the
   // server's limit even while waiting for a core keeps its CPU figure lower.
   if ((c.server_store_busy_pct ?? 0) >= SATURATED_PCT) return 'server_store'
+  // Likewise the event loop: busy nearly all the wall time, requests queue in front of it.
+  if ((c.server_loop_busy_pct ?? 0) >= SATURATED_PCT) return 'server_loop'
   // Every core busy, no thread pegged: the server's threads (event loop, PGlite worker, uWS) spread
   // over the cores. If the server takes most of them and the driver little, the server is the limit.
   const share = c.server_pct ?? 0
@@ -156,6 +160,7 @@ function cpuFigures(a: Sample | null, b: Sample): CpuFigures {
     cores: cpus().length,
     machine_pct: a?.machine && b.machine ? machineBusyPct(a.machine, b.machine) : null,
     server_store_busy_pct: null,
+    server_loop_busy_pct: null,
   }
 }
 
@@ -164,21 +169,26 @@ function addAll(into: Record<string, number>, from: Record<string, number>): voi
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v
 }
 
-interface StoreBusy { at: number; seconds: number }
+interface ServerBusy { at: number; store: number | null; loop: number | null }
 
-/** The server's database-thread busy counter from /metrics (null when absent or unreachable). */
-async function storeBusy(url: string): Promise<StoreBusy | null> {
+/** The server's busy counters from /metrics (null when unreachable; a missing counter is null). */
+async function serverBusy(url: string): Promise<ServerBusy | null> {
   const at = performance.now()
   try {
     const text = await (await fetch(new URL('/metrics', url), { signal: AbortSignal.timeout(2000) })).text()
-    const m = /^router_store_thread_busy_seconds_total ([\d.]+)$/m.exec(text)
-    return m ? { at, seconds: Number(m[1]) } : null
+    const read = (name: string): number | null => {
+      const m = new RegExp(`^${name} ([\\d.]+)$`, 'm').exec(text)
+      return m ? Number(m[1]) : null
+    }
+    return { at, store: read('router_store_thread_busy_seconds_total'), loop: read('router_event_loop_busy_seconds_total') }
   } catch {
     return null
   }
 }
 
-function busyPct(a: StoreBusy | null, b: StoreBusy | null): number | null {
-  if (!a || !b || b.at <= a.at) return null
-  return Math.min(100, ((b.seconds - a.seconds) * 1000 * 100) / (b.at - a.at))
+function busyPct(a: ServerBusy | null, b: ServerBusy | null, k: 'store' | 'loop'): number | null {
+  const x = a?.[k]
+  const y = b?.[k]
+  if (!a || !b || x == null || y == null || b.at <= a.at) return null
+  return Math.min(100, ((y - x) * 1000 * 100) / (b.at - a.at))
 }

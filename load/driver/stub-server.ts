@@ -44,7 +44,20 @@ export async function startStub(o: StubOptions): Promise<Stub> {
     interviewers: queue.slice(1).map((current_queue, i) => ({ interviewer_id: i + 1, capacity: o.capacity, current_queue, availability: 'online' })),
   })
 
+  // Busy counters as the real server's /metrics has them: event loop 90% and database thread 50% of
+  // the wall time since start, so a test can check what the driver makes of them.
+  const born = performance.now()
+  const metrics = (): string => {
+    const s = (performance.now() - born) / 1000
+    return `router_event_loop_busy_seconds_total ${(0.9 * s).toFixed(3)}\nrouter_store_thread_busy_seconds_total ${(0.5 * s).toFixed(3)}\n`
+  }
+
   const server: Server = createServer((req, res) => {
+    if (req.url === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain' })
+      res.end(metrics())
+      return
+    }
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {

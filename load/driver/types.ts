@@ -88,6 +88,11 @@ export interface CpuFigures {
    * Wall time, so it includes waiting for a core while executing: it says whether commits queue.
    */
   server_store_busy_pct: number | null
+  /**
+   * The server's event loop busy in % of wall time (event-loop utilisation, from /metrics
+   * router_event_loop_busy_seconds_total): every request and reply passes through it.
+   */
+  server_loop_busy_pct: number | null
 }
 
 export interface Violation {
@@ -114,5 +119,5 @@ export interface LoadReport {
   percentiles: [number, number][]
   cpu: CpuFigures
   invariants: { checked: boolean; replayed: number; cv: number | null; interviewers_seen: number; violations: Violation[] }
-  saturated: 'server' | 'server_store' | 'server_cores' | 'driver' | 'machine' | 'neither' | 'unknown'
+  saturated: 'server' | 'server_loop' | 'server_store' | 'server_cores' | 'driver' | 'machine' | 'neither' | 'unknown'
 }

@@ -34,6 +34,7 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>): H
           '# TYPE router_engine_interviewers gauge', `router_engine_interviewers ${e.interviewers}`,
           '# TYPE router_engine_open_assignments gauge', `router_engine_open_assignments ${e.open_assignments}`,
           '# TYPE router_engine_weights_version gauge', `router_engine_weights_version ${e.weights_version}`,
+          '# TYPE router_event_loop_busy_seconds_total counter', `router_event_loop_busy_seconds_total ${(performance.eventLoopUtilization().active / 1000).toFixed(3)}`,
           ...storeBusy(svc.store.threadBusySeconds()),
         ].join('\n') + '\n'
       },

@@ -103,6 +103,7 @@ describe('demo scenarios', () => {
     expect(metrics.body).toMatch(/router_engine_decisions_total [1-9]/)
     // The embedded store's thread has executed the seed and these routes' commits.
     expect(Number(/^router_store_thread_busy_seconds_total ([\d.]+)$/m.exec(metrics.body)?.[1])).toBeGreaterThan(0)
+    expect(Number(/^router_event_loop_busy_seconds_total ([\d.]+)$/m.exec(metrics.body)?.[1])).toBeGreaterThan(0)
     expect((await get(`${srv.url}/v1/nope`)).status).toBe(404)
     expect((await get(`${srv.url}/v1/state/100000`)).status).toBe(404)
   })
