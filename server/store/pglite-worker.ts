@@ -116,27 +116,34 @@ function withBytes(text: string, params: unknown[]): { params: unknown[]; bytes:
  */
 const MAX_PREPARED = 64
 const prepared = new Map<string, string>()
+let preparedSeq = 0
+
+/** Wire-protocol messages run under the locks PGlite's own query() takes. */
+const exclusive = (msg: Uint8Array) => db._runExclusiveTransaction(() => db._runExclusiveQuery(() => db.execProtocol(msg)))
+
+function join(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, b) => n + b.length, 0))
+  let at = 0
+  for (const b of parts) {
+    out.set(b, at)
+    at += b.length
+  }
+  return out
+}
 
 async function queryPrepared(m: Extract<WorkerRequest, { op: 'prepared' }>): Promise<Record<string, unknown>[]> {
   const { params } = withBytes(m.text, m.params)
   let name = prepared.get(m.text)
   if (!name && prepared.size >= MAX_PREPARED) return (await db.query<Record<string, unknown>>(m.text, params, BYTES_OPTIONS)).rows
   const S = protocol.serialize
-  const parts: Uint8Array[] = []
-  const fresh = !name
   if (!name) {
-    name = `p${prepared.size + 1}`
-    parts.push(S.parse({ name, text: m.text, types: [] }))
+    // Parsed on its own first: a statement whose Parse succeeded exists under its name even if its
+    // first execution then fails, so it is registered as soon as the Parse is through.
+    name = `p${++preparedSeq}`
+    await exclusive(join([S.parse({ name, text: m.text, types: [] }), S.sync()]))
+    prepared.set(m.text, name)
   }
-  parts.push(S.bind({ statement: name, values: params as (string | Uint8Array | null)[] }), S.describe({ type: 'P' }), S.execute({}), S.sync())
-  const msg = new Uint8Array(parts.reduce((n, b) => n + b.length, 0))
-  let at = 0
-  for (const b of parts) {
-    msg.set(b, at)
-    at += b.length
-  }
-  const res = await db._runExclusiveTransaction(() => db._runExclusiveQuery(() => db.execProtocol(msg)))
-  if (fresh) prepared.set(m.text, name)
+  const res = await exclusive(join([S.bind({ statement: name, values: params as (string | Uint8Array | null)[] }), S.describe({ type: 'P' }), S.execute({}), S.sync()]))
   let names: string[] = []
   const rows: Record<string, unknown>[] = []
   for (const r of res.messages) {

@@ -166,6 +166,22 @@ for (const backend of backends) {
       expect(await store.getDecision(again.decision_id)).toBeNull()
     })
 
+    it('a commit shape whose first run fails still commits on the next try (kept prepared)', async () => {
+      const fresh = await backend.open()
+      try {
+        await fresh.store.migrate()
+        const d = decision()
+        const bad = assignment(d, { state: 'bogus' as Assignment['state'] })
+        expect(await codeOf(fresh.store.commit({ assignments: [bad], decisions: [d], transitions: [] }))).toBe('invalid')
+        const ok = decision()
+        expect(await fresh.store.commit({ assignments: [assignment(ok)], decisions: [ok], transitions: [] })).toEqual({ conflicts: [] })
+        expect(await fresh.store.getDecision(ok.decision_id)).toEqual(ok)
+        expect(await fresh.store.getDecision(d.decision_id)).toBeNull()
+      } finally {
+        await fresh.dispose()
+      }
+    })
+
     it('never books a request_id twice: conflicts are reported and skipped', async () => {
       const first = decision({ request_id: 'same' })
       await store.commit({ assignments: [assignment(first)], decisions: [first], transitions: [] })
