@@ -102,8 +102,8 @@ function unpackBid(a: StoredBid): Bid {
   return { interviewer_id: a[0], score: a[1], factors, queue_depth: a[2], estimated_start_min: a[3], source: a[4] === 1 ? 'remote' : 'local' }
 }
 
-/** A JSON text column (decisions' bids, skipped_hosts, request, result), parsed. */
-const parsed = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v)
+/** A JSON text column (decisions' bids, skipped_hosts, request, result; text on both backends since migration 004), parsed. */
+const parsed = (v: unknown): unknown => JSON.parse(String(v))
 
 export function toDecision(r: Row): DecisionRecord {
   return {
