@@ -1,5 +1,8 @@
 // Per-WebSocket state and the two ways to write to a socket: replies (must arrive; a reader too slow
 // for them is closed) and pushes (best effort; dropped and counted while the reader is behind).
+// Frames are queued per connection and written at the end of the current task (a microtask), one
+// corked write per connection: the replies a commit batch releases at once cost one send system
+// call per socket instead of one per reply, and replies and pushes keep their order.
 import type { WebSocket } from 'uWebSockets.js'
 import { CLOSE_CODE, type ErrorBody, type Stream } from '../../client/protocol.ts'
 import { encodeFrame, type Encoding } from '../../client/codec.ts'
@@ -32,12 +35,22 @@ export interface Conn {
   /** Remote-bidder disposers per interviewer this connection bids for. */
   bidders: Map<number, () => void>
   pendingBids: Map<string, PendingBid>
+  /** Frames waiting for the Writer's next flush (null when none). */
+  outbox: Outgoing[] | null
+}
+
+/** A frame waiting to be written; replies must arrive, pushes are best effort. */
+interface Outgoing {
+  frame: string | Uint8Array
+  binary: boolean
+  reply: boolean
 }
 
 export function newConn(principal: Principal, peer: string, encoding: Encoding): Conn {
   return {
     principal, peer, encoding, ws: null, closed: false, limited: 0, dropped: 0,
     streams: new Set(), assignmentFilter: null, claims: new Set(), bidders: new Map(), pendingBids: new Map(),
+    outbox: null,
   }
 }
 
@@ -59,6 +72,9 @@ export class Writer {
   readonly #metrics: GatewayMetrics
   /** Pushes stop once this many bytes wait in a socket's buffer; replies still go (up to maxBackpressure). */
   readonly #pushLimit: number
+  /** Connections with queued frames, in the order they were first queued since the last flush. */
+  #dirty: Conn[] = []
+  readonly #flush = (): void => this.flush()
 
   constructor(metrics: GatewayMetrics, maxBackpressure: number) {
     this.#metrics = metrics
@@ -67,32 +83,25 @@ export class Writer {
 
   /** Sends a reply in the request's encoding; a socket that cannot take it is closed, never buffered without bound. */
   reply(conn: Conn, re: string | number | null, result: unknown, encoding: Encoding): void {
-    this.#send(conn, encodeFrame({ re, ok: true, result }, encoding), encoding)
+    this.#queue(conn, encodeFrame({ re, ok: true, result }, encoding), encoding === 'msgpack', true)
   }
 
   error(conn: Conn, re: string | number | null, error: ErrorBody, encoding: Encoding): void {
-    this.#send(conn, encodeFrame({ re, ok: false, error }, encoding), encoding)
-  }
-
-  #send(conn: Conn, frame: string | Uint8Array, encoding: Encoding): void {
-    const ws = conn.ws
-    if (!ws || conn.closed) return
-    let status = 0
-    ws.cork(() => { status = ws.send(frame, encoding === 'msgpack') })
-    // 2 = dropped: the buffer is past maxBackpressure. A reader that slow loses the connection.
-    if (status === 2) this.close(conn, CLOSE_CODE.backpressure, 'reader too slow: send buffer full')
+    this.#queue(conn, encodeFrame({ re, ok: false, error }, encoding), encoding === 'msgpack', true)
   }
 
   /** Best-effort push: dropped (and counted) while the reader is behind. */
   push(conn: Conn, frames: Frames): void {
     const ws = conn.ws
     if (!ws || conn.closed) return
+    // The socket's own buffer decides, not what this task queued: a burst the reader keeps up with
+    // is not dropped. What one task queues is bounded by the work done in it.
     if (ws.getBufferedAmount() > this.#pushLimit) {
       conn.dropped++
       this.#metrics.droppedPushes++
       return
     }
-    ws.cork(() => ws.send(frames.get(conn.encoding), conn.encoding === 'msgpack'))
+    this.#queue(conn, frames.get(conn.encoding), conn.encoding === 'msgpack', false)
   }
 
   /** From uWS `drain`: once the reader caught up, tell it how many pushes it missed. */
@@ -101,13 +110,56 @@ export class Writer {
     if (!ws || conn.closed || conn.dropped === 0 || ws.getBufferedAmount() > this.#pushLimit / 2) return
     const count = conn.dropped
     conn.dropped = 0
-    ws.cork(() => ws.send(encodeFrame({ type: 'dropped', count }, conn.encoding), conn.encoding === 'msgpack'))
+    this.#queue(conn, encodeFrame({ type: 'dropped', count }, conn.encoding), conn.encoding === 'msgpack', false)
   }
 
+  /** Writes what is queued for the connection, then closes it with a code the client can act on. */
   close(conn: Conn, code: number, reason: string): void {
+    if (!conn.ws || conn.closed) return
+    this.#write(conn)
     const ws = conn.ws
     if (!ws || conn.closed) return
     conn.closed = true
     ws.end(code, reason)
+  }
+
+  /** Writes every queued frame: one corked write per connection. Runs by itself at the end of each task. */
+  flush(): void {
+    const dirty = this.#dirty
+    if (dirty.length === 0) return
+    this.#dirty = []
+    for (const conn of dirty) this.#write(conn)
+  }
+
+  #queue(conn: Conn, frame: string | Uint8Array, binary: boolean, reply: boolean): void {
+    if (!conn.ws || conn.closed) return
+    const item: Outgoing = { frame, binary, reply }
+    if (conn.outbox === null) {
+      conn.outbox = [item]
+      if (this.#dirty.push(conn) === 1) queueMicrotask(this.#flush)
+    } else conn.outbox.push(item)
+  }
+
+  #write(conn: Conn): void {
+    const out = conn.outbox
+    if (out === null) return
+    conn.outbox = null
+    const ws = conn.ws
+    if (!ws || conn.closed) return
+    let full = false
+    ws.cork(() => {
+      for (const o of out) {
+        // 2 = dropped: the buffer is past maxBackpressure. A reader too slow for its replies loses
+        // the connection; a dropped push is counted like one refused before it was queued.
+        if (ws.send(o.frame, o.binary) !== 2) continue
+        if (o.reply) {
+          full = true
+          break
+        }
+        conn.dropped++
+        this.#metrics.droppedPushes++
+      }
+    })
+    if (full) this.close(conn, CLOSE_CODE.backpressure, 'reader too slow: send buffer full')
   }
 }
