@@ -170,7 +170,7 @@ class LoadWorker {
         else this.#sendRoute(conn, this.#start + issued * gap)
       }
       if (now >= this.#end) break
-      await sleep(2)
+      await sleep(1)
     }
   }
 
