@@ -5,6 +5,9 @@ import { cpuCells, drive, nines, outcomeCell } from './drive.ts'
 import { resetQueues, sharedServer, startEcho, startPostgresServer } from './procs.ts'
 import type { BenchContext, BenchSection, BenchTable } from './types.ts'
 
+/** Shares of the route peak measured open loop below the half-of-peak run (latency vs load). */
+const CURVE_SHARES = [0.1, 0.25]
+
 /** Requests in flight per connection: enough to keep the server busy, like a multiplexing backend. */
 const LEVELS = [
   { conns: 1, pipeline: 1 },
@@ -21,6 +24,8 @@ export default async function echoVsWs(ctx: BenchContext): Promise<BenchSection>
   const routeRuns: LoadReport[] = []
   let half: LoadReport
   let halfEcho: LoadReport
+  /** Open-loop runs below half of peak, for the latency-vs-load curve: [share of peak, route, echo]. */
+  const curve: [number, LoadReport, LoadReport][] = []
   try {
     for (const { conns, pipeline } of LEVELS) {
       const e = await drive(ctx, `echo ${conns} conns`, { url: echo.url, scenario: 'ws-burst', conns, pipeline, duration_ms, server_pid: echo.pid })
@@ -40,6 +45,14 @@ export default async function echoVsWs(ctx: BenchContext): Promise<BenchSection>
     })
     // The same schedule against the echo server: the latency floor of the driver and the transport.
     halfEcho = await drive(ctx, 'echo at the same rate', { url: echo.url, scenario: 'ws-burst', rate: half.rate ?? Math.round(peak / 2), conns: 64, duration_ms: duration_ms * 2, server_pid: echo.pid })
+    for (const share of CURVE_SHARES) {
+      const rate = Math.max(1, Math.round(peak * share))
+      await resetQueues(server.url)
+      const r = await drive(ctx, `ws route at ${share * 100}% of peak`, { url: server.url, scenario: 'ws-burst', rate, conns: 64, duration_ms, complete: true, service_ms: 20, server_pid: server.pid })
+      const e = await drive(ctx, `echo at ${share * 100}% of peak`, { url: echo.url, scenario: 'ws-burst', rate, conns: 64, duration_ms, server_pid: echo.pid })
+      curve.push([share, r, e])
+    }
+    curve.push([0.5, half, halfEcho])
   } finally {
     await echo.stop()
   }
@@ -85,6 +98,11 @@ export default async function echoVsWs(ctx: BenchContext): Promise<BenchSection>
           ['raw echo (floor)', Math.round(halfEcho.throughput), el.p50, el.p90, el.p99, el.p999, el.max, ...cpuCells(halfEcho), '', ''],
         ],
       },
+      {
+        title: `Latency vs load: open loop at shares of the route peak (64 conns, the same schedule against the echo server)`,
+        columns: ['share of peak', 'routes/s', 'route p50 ms', 'route p99 ms', 'route p99.9 ms', 'echo p50 ms', 'echo p99 ms', 'server CPU', 'route outcomes'],
+        rows: curve.map(([share, r, e]) => [`${share * 100}%`, Math.round(r.throughput), r.latency_ms.p50, r.latency_ms.p99, r.latency_ms.p999, e.latency_ms.p50, e.latency_ms.p99, cpuCells(r)[0] as string, outcomeCell(r)]),
+      },
     ],
     plots: [
       {
@@ -101,6 +119,15 @@ export default async function echoVsWs(ctx: BenchContext): Promise<BenchSection>
           { name: 'echo at the same rate', points: halfEcho.percentiles.map(([p, v]) => [nines(p), v]) },
           { name: `route peak, ${peakRoute.conns} conns`, points: peakRoute.percentiles.map(([p, v]) => [nines(p), v]) },
           { name: `echo, ${peakEcho.conns} conns`, points: peakEcho.percentiles.map(([p, v]) => [nines(p), v]) },
+        ],
+      },
+      {
+        id: 'ws-latency-load', title: 'WebSocket p50 and p99 vs offered load (open loop)', x_label: 'routes/s offered', y_label: 'ms', kind: 'line', log_y: true,
+        series: [
+          { name: 'route p99', points: curve.map(([, r]): [number, number] => [r.rate ?? r.throughput, r.latency_ms.p99]) },
+          { name: 'route p50', points: curve.map(([, r]): [number, number] => [r.rate ?? r.throughput, r.latency_ms.p50]) },
+          { name: 'echo p99 (floor)', points: curve.map(([, , e]): [number, number] => [e.rate ?? e.throughput, e.latency_ms.p99]) },
+          { name: '5 ms goal', points: curve.map(([, r]): [number, number] => [r.rate ?? r.throughput, 5]) },
         ],
       },
       {
