@@ -25,6 +25,16 @@ describe('svg renderer', () => {
     expect(svg).not.toMatch(/NaN|Infinity/)
   })
 
+  it('keeps every x tick of a linear axis inside the plot when the data does not start at a round value', () => {
+    const svg = renderSvg({ id: 'r', title: 't', x_label: 'routes/s', y_label: 'ms', kind: 'line', log_y: true, series: [{ name: 'p99', points: [[865, 17], [2164, 137], [4326, 238]] }] })
+    const xs = [...svg.matchAll(/<line x1="(-?[\d.]+)" y1="358" x2="\1" y2="363"/g)].map((m) => Number(m[1]))
+    expect(xs.length).toBeGreaterThan(2)
+    for (const x of xs) {
+      expect(x).toBeGreaterThanOrEqual(78)
+      expect(x).toBeLessThanOrEqual(720 - 24)
+    }
+  })
+
   it('renders log-x and bar charts without NaN', () => {
     const log = renderSvg({ id: 'l', title: 't', x_label: 'interviewers', y_label: 'µs', kind: 'line', log_x: true, series: [{ name: 'p99', points: [[1000, 5], [10000, 9], [100000, 30]] }] })
     expect(wellFormed(log)).toBe(true)

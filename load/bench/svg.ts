@@ -73,6 +73,12 @@ export function renderSvg(plot: BenchPlot): string {
   let x0 = tx(Math.min(...xs))
   let x1 = tx(Math.max(...xs))
   if (x1 === x0) { x0 -= 1; x1 += 1 }
+  // A linear x axis spans its nice ticks, so no tick falls outside the plot.
+  const linearXTicks = bars || plot.log_x ? [] : niceTicks(x0, x1)
+  if (linearXTicks.length > 1) {
+    x0 = linearXTicks[0] as number
+    x1 = Math.max(linearXTicks[linearXTicks.length - 1] as number, x1)
+  }
   const yMax = Math.max(...ys)
   const ty = (v: number): number => (plot.log_y ? Math.log10(v) : v)
   const yTicks = plot.log_y ? decades(Math.min(...ys), yMax) : niceTicks(Math.min(0, ...ys), yMax > 0 ? yMax * 1.05 : 1)
@@ -90,7 +96,7 @@ export function renderSvg(plot: BenchPlot): string {
   }
   const xTicks = bars ? cats : plot.log_x
     ? Array.from({ length: Math.floor(x1) - Math.ceil(x0) + 1 }, (_, i) => 10 ** (Math.ceil(x0) + i))
-    : niceTicks(x0, x1)
+    : linearXTicks
   for (const t of xTicks) {
     const x = sx(t).toFixed(1)
     out.push(`<line x1="${x}" y1="${M.top + ph}" x2="${x}" y2="${M.top + ph + 5}" stroke="#333"/>`)
