@@ -49,6 +49,9 @@ async function load(id: string): Promise<BenchModule | string> {
 const flags = parseFlags(process.argv.slice(2))
 const tty = process.stderr.isTTY
 const started = Date.now()
+// The code measured is the checkout as the run starts; the bench's own outputs do not count as changes.
+const commit = git('rev-parse', '--short', 'HEAD')
+const dirty = git('status', '--porcelain', '--untracked-files=no', '--', '.', ':!BENCHMARKS.md', ':!docs/bench') !== ''
 const tmp = mkdtempSync(join(tmpdir(), 'bench-'))
 let current = ''
 const ctx: BenchContext = {
@@ -90,8 +93,8 @@ for (const o of outcomes) if ('section' in o) for (const p of o.section.plots) w
 const cpu = cpus()
 const meta: RunMeta = {
   date: new Date().toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
-  commit: git('rev-parse', '--short', 'HEAD'),
-  dirty: git('status', '--porcelain', '--untracked-files=no') !== '',
+  commit,
+  dirty,
   machine: { cores: cpu.length, cpu_model: cpu[0]?.model.trim() ?? 'unknown', memory_gib: totalmem() / 2 ** 30, node: process.version, platform: `${platform()} ${release()}` },
   quick: flags.quick,
   command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
