@@ -18,7 +18,7 @@ const RUNS: string[][] = [
   ['--scenario', 'ws-burst', '--rate', 'max', '--conns', '64', '--pipeline', '4', '--duration', duration, '--complete', '--service-ms', '20'],
   ['--scenario', 'ws-burst', '--rate', 'max', '--conns', '512', '--pipeline', '4', '--duration', duration, '--complete', '--service-ms', '20'],
   ['--scenario', 'http-burst', '--rate', 'max', '--conns', '64', '--pipeline', '1', '--duration', duration, '--complete', '--service-ms', '20'],
-  ['--scenario', 'http-burst', '--rate', 'max', '--conns', '256', '--pipeline', '1', '--duration', duration, '--complete', '--service-ms', '20'],
+  ['--scenario', 'http-burst', '--rate', 'max', '--conns', '1024', '--pipeline', '1', '--duration', duration, '--complete', '--service-ms', '20'],
 ]
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; out: string }> {
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     `Recorded ${when} UTC at commit \`${commit}\` by \`npx tsx load/bench/driver-run.ts${quick ? ' --quick' : ''}\` on ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}.`,
     'The server and the driver share these cores; the `machine` line counts everything running on them.',
     '',
-    'Each transport runs at two loads (256 vs 2,048 WebSocket routes in flight; 64 vs 256 HTTP connections): where throughput stays flat while latency grows, the server is at its limit, whichever resource sets it.',
+    'Each transport runs at two loads (256 vs 2,048 WebSocket routes in flight; 64 vs 1,024 HTTP connections): where throughput stays flat while latency grows, the server is at its limit, whichever resource sets it.',
     '',
     '`saturated` names the limit, from the figures above it: `server` when a server thread (its event loop or the PGlite worker) ran out of a core, or when one of the two threads every request passes through, the event loop or the database thread (PGlite, which executes every commit in turn), was busy at least 85% of the wall time (the `server busy` line, read from the server\'s `/metrics`; wall time, so it includes waiting for a core while working), or when every core was busy and the server used at least 3× the driver\'s CPU; `DRIVER` when a load worker ran out of a core; `machine` when every core was busy and neither side dominated.',
     '',
