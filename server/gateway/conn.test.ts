@@ -106,6 +106,24 @@ describe('Writer', () => {
     expect(JSON.parse(sa.sent.at(-1) as string)).toEqual({ type: 'dropped', count: 2 })
   })
 
+  it('a socket that throws costs its own frames only; the other connections are still written', async () => {
+    const { metrics, writer, conn } = setup()
+    const a = conn()
+    const b = conn()
+    const sa = fakeSocket(a)
+    const sb = fakeSocket(b)
+    sa.send = () => { throw new Error('Invalid access of closed uWS.WebSocket') }
+    writer.reply(a, 1, {}, 'json')
+    writer.reply(b, 2, {}, 'json')
+    await tick()
+    expect(sb.sent).toHaveLength(1)
+    expect(metrics.errors).toBe(1)
+    sa.send = (frame: string | Uint8Array) => { sa.sent.push(String(frame)); return 0 }
+    writer.reply(a, 3, {}, 'json')
+    await tick()
+    expect(sa.sent.map((f) => JSON.parse(f).re)).toEqual([3])
+  })
+
   it('writes what is queued before closing', () => {
     const { writer, conn } = setup()
     const a = conn()

@@ -128,7 +128,16 @@ export class Writer {
     const dirty = this.#dirty
     if (dirty.length === 0) return
     this.#dirty = []
-    for (const conn of dirty) this.#write(conn)
+    for (const conn of dirty) {
+      // A flush runs as a microtask: a throw here would reach no caller, and would strand the
+      // connections after this one. It costs this connection its queued frames, nothing more.
+      try {
+        this.#write(conn)
+      } catch {
+        conn.outbox = null
+        this.#metrics.errors++
+      }
+    }
   }
 
   #queue(conn: Conn, frame: string | Uint8Array, binary: boolean, reply: boolean): void {
