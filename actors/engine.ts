@@ -37,13 +37,7 @@ export interface EngineStats {
 }
 
 /** Called for each remote-bid request aimed at an interviewer whose client opted in. */
-export type RemoteBidder = (req: {
-  bid_id: string
-  interviewer_id: number
-  request: RouteRequest
-  local_score: number | null
-  deadline_ms: number
-}) => Promise<number | null>
+export type RemoteBidder = (req: { bid_id: string; interviewer_id: number; request: RouteRequest; local_score: number | null; deadline_ms: number }) => Promise<number | null>
 
 export interface RoutingEngine {
   start(): Promise<void>

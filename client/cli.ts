@@ -47,7 +47,10 @@ const time = (iso: string) => iso.slice(11, 23)
 
 function formatDecision(e: DecisionEvent): string {
   const who = e.interviewer_id === null ? '' : ` → interviewer ${e.interviewer_id} (score ${e.score?.toFixed(3)})`
-  const bids = e.bids.slice(0, 3).map((b) => `${b.interviewer_id}:${b.score.toFixed(2)}${b.source === 'remote' ? 'r' : ''}`).join(' ')
+  const bids = e.bids
+    .slice(0, 3)
+    .map((b) => `${b.interviewer_id}:${b.score.toFixed(2)}${b.source === 'remote' ? 'r' : ''}`)
+    .join(' ')
   return `${time(e.at)}  ${e.status.padEnd(14)} user ${String(e.user_id).padEnd(6)}${who}  ${e.latency_us}µs  bids[${e.bids.length}] ${bids}`
 }
 
@@ -71,7 +74,10 @@ async function main(): Promise<number> {
     if (cmd === 'route') {
       const result = await client.route({
         user_id: num('user', values.user),
-        topics: values.topics.split(',').map((t) => t.trim()).filter(Boolean),
+        topics: values.topics
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
         language: values.language,
         budget: num('budget', values.budget),
         sensitivity: values.sensitive,
@@ -114,8 +120,11 @@ async function main(): Promise<number> {
   }
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  if (err instanceof RouterError) console.error(`error (${err.code}): ${err.message}`)
-  else console.error(err)
-  process.exit(1)
-})
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof RouterError) console.error(`error (${err.code}): ${err.message}`)
+    else console.error(err)
+    process.exit(1)
+  },
+)

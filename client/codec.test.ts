@@ -20,14 +20,17 @@ describe('codec', () => {
   })
 
   it('any byte string either decodes or throws DecodeError (both encodings)', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 256 }), fc.boolean(), (bytes, binary) => {
-      try {
-        decodeFrame(bytes, binary)
-      } catch (err) {
-        expect(err).toBeInstanceOf(DecodeError)
-        expect((err as DecodeError).code).toBe('invalid')
-      }
-    }), { numRuns: 3000 })
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 256 }), fc.boolean(), (bytes, binary) => {
+        try {
+          decodeFrame(bytes, binary)
+        } catch (err) {
+          expect(err).toBeInstanceOf(DecodeError)
+          expect((err as DecodeError).code).toBe('invalid')
+        }
+      }),
+      { numRuns: 3000 },
+    )
   })
 
   it('every strict prefix of a JSON object is refused', () => {

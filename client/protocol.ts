@@ -194,9 +194,7 @@ export type ServerPush =
   | { type: 'event'; stream: Stream; event: DecisionEvent | AssignmentEvent }
   | { type: 'dropped'; count: number }
 
-export type ServerReply =
-  | { re: string | number; ok: true; result: unknown }
-  | { re: string | number | null; ok: false; error: ErrorBody }
+export type ServerReply = { re: string | number; ok: true; result: unknown } | { re: string | number | null; ok: false; error: ErrorBody }
 
 // ---- Additions for the gateway (issue 5) ----
 

@@ -31,10 +31,7 @@ export const RouteBatchSchema = Type.Union([
   Type.Object({ requests: Type.Array(RouteRequestSchema, { minItems: 1, maxItems: 1000 }) }),
   Type.Array(RouteRequestSchema, { minItems: 1, maxItems: 1000 }),
 ])
-export const CompleteRequestSchema = Type.Union([
-  Type.Object({ interviewer_id: Int() }),
-  Type.Object({ assignment_id: AssignmentId }),
-])
+export const CompleteRequestSchema = Type.Union([Type.Object({ interviewer_id: Int() }), Type.Object({ assignment_id: AssignmentId })])
 const Weight = Type.Number({ minimum: 0, maximum: 100 })
 export const WeightsPatchSchema = Type.Object(
   {
@@ -48,8 +45,7 @@ export const WeightsPatchSchema = Type.Object(
   { additionalProperties: false, minProperties: 1 },
 )
 
-const msg = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) =>
-  Type.Object({ id: Id, type: Type.Literal(type), ...props })
+const msg = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) => Type.Object({ id: Id, type: Type.Literal(type), ...props })
 
 /** One schema per message type; the envelope is checked first so errors name the right problem. */
 export const MessageSchemas = {
@@ -88,9 +84,7 @@ function compile<T>(schema: TSchema, what: string): (value: unknown) => Checked<
 }
 
 const envelopeCheck = TypeCompiler.Compile(Envelope)
-const messageChecks = new Map<string, (v: unknown) => Checked<ClientMessage>>(
-  Object.entries(MessageSchemas).map(([type, schema]) => [type, compile<ClientMessage>(schema, `${type} message`)]),
-)
+const messageChecks = new Map<string, (v: unknown) => Checked<ClientMessage>>(Object.entries(MessageSchemas).map(([type, schema]) => [type, compile<ClientMessage>(schema, `${type} message`)]))
 
 export const MESSAGE_TYPES = Object.keys(MessageSchemas) as ClientMessageType[]
 
@@ -138,8 +132,17 @@ type SchemaMatches = {
   [K in keyof typeof MessageSchemas]: Equals<Flat<Static<(typeof MessageSchemas)[K]>>, Flat<MessageOf<K>>>
 }
 const schemaMatches: SchemaMatches = {
-  route: true, cancel: true, complete: true, state: true, subscribe: true, unsubscribe: true,
-  availability: true, accept: true, reject: true, bid: true, ping: true,
+  route: true,
+  cancel: true,
+  complete: true,
+  state: true,
+  subscribe: true,
+  unsubscribe: true,
+  availability: true,
+  accept: true,
+  reject: true,
+  bid: true,
+  ping: true,
 }
 const routeMatches: Equals<Flat<Static<typeof RouteRequestSchema>>, Flat<RouteRequest>> = true
 const weightsMatches: Equals<Flat<Static<typeof WeightsPatchSchema>>, Flat<WeightsPatch>> = true

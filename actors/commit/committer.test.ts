@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest'
 import type { CommitBatch, DecisionRecord } from '../ports.ts'
 import { GroupCommitter } from './committer.ts'
 
-const decision = (rid: string | null): DecisionRecord => ({ decision_id: `d-${rid}`, request_id: rid } as DecisionRecord)
+const decision = (rid: string | null): DecisionRecord => ({ decision_id: `d-${rid}`, request_id: rid }) as DecisionRecord
 
 describe('GroupCommitter', () => {
   it('groups items into one batch, flushed by size', async () => {
     const batches: CommitBatch[] = []
-    const c = new GroupCommitter({ log: { commit: async (b) => (batches.push(b), { conflicts: [] }) }, maxBatch: 3, maxDelayMs: 10_000 })
+    const c = new GroupCommitter({
+      log: {
+        commit: async (b) => {
+          batches.push(b)
+          return { conflicts: [] }
+        },
+      },
+      maxBatch: 3,
+      maxDelayMs: 10_000,
+    })
     const ps = [1, 2, 3].map((i) => c.add({ decisions: [decision(`r${i}`)] }))
     expect(await Promise.all(ps)).toEqual(['ok', 'ok', 'ok'])
     expect(batches).toHaveLength(1)
@@ -16,7 +25,16 @@ describe('GroupCommitter', () => {
 
   it('flushes a partial batch on the timer', async () => {
     let n = 0
-    const c = new GroupCommitter({ log: { commit: async () => (n++, { conflicts: [] }) }, maxBatch: 100, maxDelayMs: 2 })
+    const c = new GroupCommitter({
+      log: {
+        commit: async () => {
+          n++
+          return { conflicts: [] }
+        },
+      },
+      maxBatch: 100,
+      maxDelayMs: 2,
+    })
     await Promise.all([c.add({ transitions: [] }), c.add({ transitions: [] })])
     expect(n).toBe(1)
   })
@@ -32,8 +50,16 @@ describe('GroupCommitter', () => {
     const batches: string[][] = []
     const release: (() => void)[] = []
     const c = new GroupCommitter({
-      log: { commitSlots: 1, commit: (b) => new Promise((r) => { batches.push(b.decisions.map((d) => d.request_id as string)); release.push(() => r({ conflicts: [] })) }) },
-      maxBatch: 3, maxDelayMs: 1000,
+      log: {
+        commitSlots: 1,
+        commit: (b) =>
+          new Promise((r) => {
+            batches.push(b.decisions.map((d) => d.request_id as string))
+            release.push(() => r({ conflicts: [] }))
+          }),
+      },
+      maxBatch: 3,
+      maxDelayMs: 1000,
     })
     const all = [c.add({ decisions: [decision('r0')] })]
     await new Promise((r) => setImmediate(r))
@@ -51,8 +77,16 @@ describe('GroupCommitter', () => {
     const calls: number[] = []
     const release: (() => void)[] = []
     const c = new GroupCommitter({
-      log: { commitSlots: 1, commit: (b) => new Promise((r) => { calls.push(b.decisions.length); release.push(() => r({ conflicts: [] })) }) },
-      maxBatch: 100, maxDelayMs: 1000,
+      log: {
+        commitSlots: 1,
+        commit: (b) =>
+          new Promise((r) => {
+            calls.push(b.decisions.length)
+            release.push(() => r({ conflicts: [] }))
+          }),
+      },
+      maxBatch: 100,
+      maxDelayMs: 1000,
     })
     const first = c.add({ decisions: [decision('a')] })
     await new Promise((r) => setImmediate(r))
@@ -60,7 +94,9 @@ describe('GroupCommitter', () => {
     // These pile up while the first batch commits.
     const later = [c.add({ decisions: [decision('b')] }), c.add({ decisions: [decision('c')] })]
     let callsWhenAnswered: number[] = []
-    const answered = first.then(() => { callsWhenAnswered = [...calls] })
+    const answered = first.then(() => {
+      callsWhenAnswered = [...calls]
+    })
     release[0]()
     await answered
     expect(callsWhenAnswered).toEqual([1, 2])
@@ -107,7 +143,14 @@ describe('GroupCommitter', () => {
     const batches: CommitBatch[] = []
     const release: (() => void)[] = []
     const c = new GroupCommitter({
-      log: { commitSlots: 1, commit: (b) => new Promise((r) => { batches.push(b); release.push(() => r({ conflicts: [] })) }) },
+      log: {
+        commitSlots: 1,
+        commit: (b) =>
+          new Promise((r) => {
+            batches.push(b)
+            release.push(() => r({ conflicts: [] }))
+          }),
+      },
       maxBatch: 1000,
       maxDelayMs: 1,
     })
@@ -130,7 +173,16 @@ describe('GroupCommitter', () => {
 
   it('drain waits for everything queued', async () => {
     let committed = 0
-    const c = new GroupCommitter({ log: { commit: async (b) => ((committed += b.decisions.length), { conflicts: [] }) }, maxBatch: 1000, maxDelayMs: 10_000 })
+    const c = new GroupCommitter({
+      log: {
+        commit: async (b) => {
+          committed += b.decisions.length
+          return { conflicts: [] }
+        },
+      },
+      maxBatch: 1000,
+      maxDelayMs: 10_000,
+    })
     void c.add({ decisions: [decision('x')] })
     await c.drain()
     expect(committed).toBe(1)

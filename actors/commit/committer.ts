@@ -194,7 +194,7 @@ export class GroupCommitter {
         settled()
         const conflicts = conflictSet(res)
         for (const w of waiters) {
-          const hit = conflicts !== null && w.requestIds !== null && w.requestIds.some((id) => conflicts.has(id))
+          const hit = conflicts && w.requestIds?.some((id) => conflicts.has(id))
           w.resolve(hit ? 'conflict' : 'ok')
         }
       },

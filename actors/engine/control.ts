@@ -26,7 +26,11 @@ export class Control {
   /** The first successful answer of the addressed hosts, else their most telling failure. */
   async one<T>(req: CtlReq, shards: number[] | 'all'): Promise<T> {
     const targets = shards === 'all' ? Array.from({ length: this.#count }, (_, i) => i) : shards
-    const g = await this.#requester.gather(targets.map((i) => this.#s.ctl(i)), pack(req), this.#timeoutMs)
+    const g = await this.#requester.gather(
+      targets.map((i) => this.#s.ctl(i)),
+      pack(req),
+      this.#timeoutMs,
+    )
     let failure: { code: string; msg: string } | null = null
     for (const data of g.replies) {
       const r = unpack<CtlReply>(data)
@@ -40,7 +44,11 @@ export class Control {
 
   /** Gathers a control answer from every host and returns each successful one. */
   async all<T>(req: CtlReq): Promise<T[]> {
-    const g = await this.#requester.gather(Array.from({ length: this.#count }, (_, i) => this.#s.ctl(i)), pack(req), this.#timeoutMs)
+    const g = await this.#requester.gather(
+      Array.from({ length: this.#count }, (_, i) => this.#s.ctl(i)),
+      pack(req),
+      this.#timeoutMs,
+    )
     const out: T[] = []
     for (const data of g.replies) {
       const r = unpack<CtlReply>(data)

@@ -28,7 +28,10 @@ afterAll(async () => {
   if (shared) await (await shared).close()
 })
 async function pglite(): Promise<StoreHarness> {
-  shared ??= createStore({ dataDir: 'memory://' }).then(async (s) => (await s.migrate(), s))
+  shared ??= createStore({ dataDir: 'memory://' }).then(async (s) => {
+    await s.migrate()
+    return s
+  })
   const store = await shared
   await store.reset()
   return { ...harness(store, async () => {}), close: async () => {} }

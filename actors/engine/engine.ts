@@ -62,7 +62,8 @@ export class Engine implements RoutingEngine {
   #decisions = 0
   #outcomes: Record<string, number> = {}
   /** Snapshot restore and writer, when the store keeps snapshots (durability). */
-  #restorer: Restorer | null = null; #snapshotter: Snapshotter | null = null
+  #restorer: Restorer | null = null
+  #snapshotter: Snapshotter | null = null
 
   constructor(o: EngineOptions) {
     this.#o = o
@@ -96,7 +97,15 @@ export class Engine implements RoutingEngine {
     })
     if (snaps) {
       const host = this.#host
-      this.#snapshotter = new Snapshotter({ log: snaps, logger: o.log, nodeId: c.NODE_ID, shardIndex: c.SHARD_INDEX, shardCount: c.SHARD_COUNT, intervalMs: c.SNAPSHOT_INTERVAL_S * 1000, queues: () => host.queues() })
+      this.#snapshotter = new Snapshotter({
+        log: snaps,
+        logger: o.log,
+        nodeId: c.NODE_ID,
+        shardIndex: c.SHARD_INDEX,
+        shardCount: c.SHARD_COUNT,
+        intervalMs: c.SNAPSHOT_INTERVAL_S * 1000,
+        queues: () => host.queues(),
+      })
     }
     this.#users = new UserCache(o.store)
     this.#router = new Router({
@@ -442,4 +451,3 @@ export class Engine implements RoutingEngine {
     for (const iv of this.#bidders.keys()) this.#o.bus.publish(this.#s.bidders, pack({ iv, on: true }))
   }
 }
-

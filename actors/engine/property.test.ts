@@ -20,7 +20,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('complete' as const), iv: fc.integer({ min: 1, max: 4 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('completeById' as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('availability' as const), iv: fc.integer({ min: 1, max: 4 }), av: fc.constantFrom('online' as const, 'paused' as const, 'offline' as const) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('availability' as const), iv: fc.integer({ min: 1, max: 4 }), av: fc.constantFrom('online' as const, 'paused' as const, 'offline' as const) }),
+  },
 )
 
 /** A burst of ops launched together (their messages interleave), optionally during an outage. */

@@ -62,7 +62,12 @@ describe.runIf(ok)('two server processes sharing one NATS', () => {
   it('books each interviewer once across both processes and sees one cluster-wide state', async () => {
     const req = { topics: ['FinTech'], language: 'English', budget: 75, sensitivity: false, sla_min: 600 }
     const results = await Promise.all([0, 1, 2, 3, 4, 5, 6].map((i) => call<RouteResult>(i % 2, { op: 'route', req: { ...req, user_id: 1 + (i % 3) } })))
-    expect(results.filter((r) => r.status === 'assigned').map((r) => r.interviewer_id).sort()).toEqual([1, 2, 3, 4, 5, 6])
+    expect(
+      results
+        .filter((r) => r.status === 'assigned')
+        .map((r) => r.interviewer_id)
+        .sort(),
+    ).toEqual([1, 2, 3, 4, 5, 6])
     expect(results.filter((r) => r.status === 'at_capacity')).toHaveLength(1)
     const state = await call<InterviewerState[]>(0, { op: 'state' })
     expect(state.map((s) => [s.interviewer_id, s.current_queue, s.node_id])).toEqual([1, 2, 3, 4, 5, 6].map((id) => [id, 1, `proc-${id % 2}`]))

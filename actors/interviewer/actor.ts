@@ -8,7 +8,7 @@ import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
 import { Actor } from '../runtime/actor.ts'
 import type { CommitOutcome, GroupCommitter } from '../commit/committer.ts'
 import { recordOf, type CommitReply, type DecisionDraft, type TransitionResult } from '../shard/messages.ts'
-import { InterviewerQueue } from './queue.ts'
+import type { InterviewerQueue } from './queue.ts'
 import { isoNow } from '../runtime/clock.ts'
 
 export type TransitionReply = { ok: true; res: TransitionResult } | { ok: false; code: 'not_found' | 'conflict' | 'unavailable'; reason: string }
@@ -81,10 +81,13 @@ export class InterviewerActor {
   }
 
   #arm(id: string, offer: { timer: NodeJS.Timeout | null }, inMs: number): void {
-    offer.timer = setTimeout(() => {
-      offer.timer = null
-      this.#force({ type: 'transition', id, to: 'expired', reply: () => {} })
-    }, Math.max(0, Number.isFinite(inMs) ? inMs : 0))
+    offer.timer = setTimeout(
+      () => {
+        offer.timer = null
+        this.#force({ type: 'transition', id, to: 'expired', reply: () => {} })
+      },
+      Math.max(0, Number.isFinite(inMs) ? inMs : 0),
+    )
     offer.timer.unref?.()
   }
 

@@ -7,18 +7,7 @@ import type { Assignment, AssignmentState, Availability, Interviewer, Interviewe
 import { maskOf, qualityOf, seniorityIndex, type Candidate } from '../scoring/scoring.ts'
 
 /** Why a hard filter or a state check says no; stable codes. */
-export type Refusal =
-  | 'language'
-  | 'budget'
-  | 'clearance'
-  | 'offline'
-  | 'paused'
-  | 'full'
-  | 'sla'
-  | 'not_found'
-  | 'busy'
-  | 'not_offered'
-  | 'not_active'
+export type Refusal = 'language' | 'budget' | 'clearance' | 'offline' | 'paused' | 'full' | 'sla' | 'not_found' | 'busy' | 'not_offered' | 'not_active'
 
 export interface Entry {
   a: Assignment

@@ -66,9 +66,15 @@ describe('batched routing', () => {
     bus.publishValue = (subject, value, reply) => {
       if (gate && subject.endsWith('.commit') && scores < 4) return void held.push(() => publishValue(subject, value, reply))
       publishValue(subject, value, reply)
-      if (gate && subject.endsWith('.score') && ++scores === 4) setTimeout(() => held.splice(0).forEach((f) => f()), 5)
+      if (gate && subject.endsWith('.score') && ++scores === 4)
+        setTimeout(() => {
+          for (const f of held.splice(0)) f()
+        }, 5)
     }
-    const store = new FakeStore({ users: Array.from({ length: 100 }, (_, i) => user(i + 1)), interviewers: Array.from({ length: 20 }, (_, i) => interviewer(2 * (i + 1), { capacity: 1, concurrency: 1 })) })
+    const store = new FakeStore({
+      users: Array.from({ length: 100 }, (_, i) => user(i + 1)),
+      interviewers: Array.from({ length: 20 }, (_, i) => interviewer(2 * (i + 1), { capacity: 1, concurrency: 1 })),
+    })
     const engines = [0, 1].map((i) => new Engine({ config: testConfig({ SUBJECT_PREFIX: 'rescore', NODE_ID: `n${i}`, SHARD_INDEX: String(i), SHARD_COUNT: '2' }), bus, store, log: silentLogger }))
     for (const e of engines) await e.start()
     try {
@@ -80,7 +86,7 @@ describe('batched routing', () => {
       gate = true
       const out = (await Promise.all(engines.map((e) => Promise.all(Array.from({ length: 10 }, (_, i) => e.route({ ...REQ, user_id: i + 1 })))))).flat()
       expect(out.filter((r) => r.status === 'assigned')).toHaveLength(20)
-            for (const [, ids] of store.openByInterviewer()) expect(ids.length).toBeLessThanOrEqual(1)
+      for (const [, ids] of store.openByInterviewer()) expect(ids.length).toBeLessThanOrEqual(1)
     } finally {
       for (const e of engines) await e.stop()
       await bus.close()

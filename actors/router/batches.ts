@@ -5,7 +5,21 @@
 import type { Bid } from '../model/types.ts'
 import type { RouteRequest } from '../../client/protocol.ts'
 import type { GatherEnd, Requester } from '../runtime/requester.ts'
-import { decodeCommitBatchReply, encodeCommitBatch, encodeScoreBatch, tryDecodeScoreBatchReply, type CommitBatch, type CommitBatchReply, type CommitReply, type CommitReq, type DecisionDraft, type ScoreBatch, type ScoreBatchReply, type ScoreReq, type Subjects } from '../shard/messages.ts'
+import {
+  decodeCommitBatchReply,
+  encodeCommitBatch,
+  encodeScoreBatch,
+  tryDecodeScoreBatchReply,
+  type CommitBatch,
+  type CommitBatchReply,
+  type CommitReply,
+  type CommitReq,
+  type DecisionDraft,
+  type ScoreBatch,
+  type ScoreBatchReply,
+  type ScoreReq,
+  type Subjects,
+} from '../shard/messages.ts'
 import type { Decided } from './router.ts'
 import { EngineError } from '../engine.ts'
 

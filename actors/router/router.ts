@@ -116,7 +116,7 @@ export class Router {
         remote_ms: Math.max(1, Math.floor(o.gatherDeadlineMs * 0.6)),
         req: remote ? req : null,
       }
-      if (exclude && exclude.length) job.excl = exclude
+      if (exclude?.length) job.excl = exclude
       // A request shown to remote bidders waits for them: it goes alone, holding no other route up.
       if (remote) this.#batches.score([job])
       else this.#batches.queueScore(job)
@@ -217,7 +217,7 @@ export class Router {
   /** Records a decision the router reached itself (not assigned); `conflict` means replay. */
   async persist(d: Decided): Promise<Decided> {
     if (d.persisted) return d
-    let outcome
+    let outcome: Awaited<ReturnType<GroupCommitter['add']>>
     try {
       outcome = await this.#o.committer.add({ decisions: [d.record] })
     } catch (err) {

@@ -11,8 +11,7 @@ export function validateRoute(input: unknown): RouteRequest {
   const r = input as Record<string, unknown>
   const userId = r.user_id
   if (typeof userId !== 'number' || !Number.isSafeInteger(userId) || userId < 1) throw invalid('user_id', 'user_id must be a positive integer')
-  if (!Array.isArray(r.topics) || r.topics.length > MAX_TOPICS || !allShortStrings(r.topics as unknown[]))
-    throw invalid('topics', `topics must be an array of at most ${MAX_TOPICS} non-empty strings`)
+  if (!Array.isArray(r.topics) || r.topics.length > MAX_TOPICS || !allShortStrings(r.topics as unknown[])) throw invalid('topics', `topics must be an array of at most ${MAX_TOPICS} non-empty strings`)
   if (typeof r.language !== 'string' || r.language.length === 0 || r.language.length > MAX_STR) throw invalid('language', 'language must be a non-empty string')
   if (typeof r.budget !== 'number' || !Number.isFinite(r.budget) || r.budget < 0) throw invalid('budget', 'budget must be a non-negative number')
   if (typeof r.sensitivity !== 'boolean') throw invalid('sensitivity', 'sensitivity must be a boolean')

@@ -7,12 +7,16 @@ const bytes = (s: string): Uint8Array => new TextEncoder().encode(s)
 /** Blocks the event loop, as a GC pause or a long synchronous burst would. */
 function stall(ms: number): void {
   const end = performance.now() + ms
-  while (performance.now() < end) { /* busy */ }
+  while (performance.now() < end) {
+    /* busy */
+  }
 }
 
 describe('Requester', () => {
   let bus: LocalBus
-  afterEach(async () => { await bus.close() })
+  afterEach(async () => {
+    await bus.close()
+  })
 
   it('gathers every expected reply on one shared inbox (end: all)', async () => {
     bus = new LocalBus()
@@ -72,7 +76,14 @@ describe('Requester', () => {
     expect(g.values[0]).toEqual({ echo: q })
     // A bus without publishValue (as NATS) gets the encoded bytes and no value.
     const plain = new LocalBus()
-    const encodedOnly = { kind: 'nats' as const, publish: plain.publish.bind(plain), subscribe: plain.subscribe.bind(plain), newInbox: () => plain.newInbox(), flush: () => plain.flush(), close: () => plain.close() }
+    const encodedOnly = {
+      kind: 'nats' as const,
+      publish: plain.publish.bind(plain),
+      subscribe: plain.subscribe.bind(plain),
+      newInbox: () => plain.newInbox(),
+      flush: () => plain.flush(),
+      close: () => plain.close(),
+    }
     plain.subscribe('obj', (m) => plain.publish(m.reply!, m.data))
     const r2 = new Requester(encodedOnly)
     const g2 = await r2.gatherValue(['obj'], q, () => bytes('enc'), 1000)
@@ -102,21 +113,49 @@ describe('Requester', () => {
     const r = new Requester(bus)
     const seen: number[] = []
     const ended = await new Promise<string>((resolve) => {
-      r.call(['batch'], { n: 3 }, () => bytes('x'), 1000, 3, (_d, v) => {
-        seen.push(...(v as number[]))
-        return (v as number[]).length
-      }, resolve)
+      r.call(
+        ['batch'],
+        { n: 3 },
+        () => bytes('x'),
+        1000,
+        3,
+        (_d, v) => {
+          seen.push(...(v as number[]))
+          return (v as number[]).length
+        },
+        resolve,
+      )
     })
     expect(ended).toBe('all')
     expect(seen).toEqual([0, 2, 1])
     expect(r.inflight).toBe(0)
     // Unanswered items end at the deadline.
     bus.subscribe('half', (m) => bus.publishValue(m.reply!, [0]))
-    const late = await new Promise<string>((resolve) => r.call(['half'], {}, () => bytes('x'), 20, 2, (_d, v) => (v as number[]).length, resolve))
+    const late = await new Promise<string>((resolve) =>
+      r.call(
+        ['half'],
+        {},
+        () => bytes('x'),
+        20,
+        2,
+        (_d, v) => (v as number[]).length,
+        resolve,
+      ),
+    )
     expect(late).toBe('deadline')
     // A call that cannot be sent throws and leaves nothing pending.
     await bus.close()
-    expect(() => r.call(['batch'], {}, () => bytes('x'), 1000, 1, () => 1, () => {})).toThrow()
+    expect(() =>
+      r.call(
+        ['batch'],
+        {},
+        () => bytes('x'),
+        1000,
+        1,
+        () => 1,
+        () => {},
+      ),
+    ).toThrow()
     expect(r.inflight).toBe(0)
     bus = new LocalBus()
   })

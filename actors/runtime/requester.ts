@@ -116,7 +116,15 @@ export class Requester {
    * returns how many of the `expected` items it answered; `onEnd` runs once, when all were
    * answered or the deadline passed (or close()). Receivers must not change the object.
    */
-  call<T>(subjects: readonly string[], value: T, encode: (v: T) => Uint8Array, timeoutMs: number, expected: number, onReply: (data: Uint8Array, value: unknown) => number, onEnd: (end: GatherEnd) => void): void {
+  call<T>(
+    subjects: readonly string[],
+    value: T,
+    encode: (v: T) => Uint8Array,
+    timeoutMs: number,
+    expected: number,
+    onReply: (data: Uint8Array, value: unknown) => number,
+    onEnd: (end: GatherEnd) => void,
+  ): void {
     const bus = this.#bus
     const p = this.#open(expected, timeoutMs, noop, onReply, onEnd)
     const reply = `${this.#inbox}.${p.id}`
@@ -138,7 +146,20 @@ export class Requester {
 
   #open(expected: number, timeoutMs: number, resolve: (g: Gathered) => void, onReply: Pending['onReply'] = null, onEnd: Pending['onEnd'] = null): Pending {
     const id = ++this.#seq
-    const p: Pending = { id, lane: timeoutMs, expected, got: 0, replies: onReply === null ? [] : NO_REPLIES, values: onReply === null ? [] : NO_VALUES, deadline: performance.now() + timeoutMs, extended: false, done: false, resolve, onReply, onEnd }
+    const p: Pending = {
+      id,
+      lane: timeoutMs,
+      expected,
+      got: 0,
+      replies: onReply === null ? [] : NO_REPLIES,
+      values: onReply === null ? [] : NO_VALUES,
+      deadline: performance.now() + timeoutMs,
+      extended: false,
+      done: false,
+      resolve,
+      onReply,
+      onEnd,
+    }
     this.#pending.set(id, p)
     this.#lane(timeoutMs, p)
     return p

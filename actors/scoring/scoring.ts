@@ -85,7 +85,12 @@ export function levelIndex(l: UserLevel | null | undefined): number {
 }
 
 export function scoringContext(req: { topics: string[]; budget: number }, level: UserLevel | null | undefined, now: number): ScoringContext {
-  return contextOf(req.topics.map((t) => t.toLowerCase()), req.budget, levelIndex(level), now)
+  return contextOf(
+    req.topics.map((t) => t.toLowerCase()),
+    req.budget,
+    levelIndex(level),
+    now,
+  )
 }
 
 /** A context from already lower-cased topics and a level index. */

@@ -239,7 +239,7 @@ export class CandidateIndex {
       seen[s] = stamp
       left--
       if (cost[s] > budget) continue
-      if (excl !== null && excl.includes(this.#ids[s])) continue
+      if (excl?.includes(this.#ids[s])) continue
       const p = pend[s]
       const o = occ[s] + p
       if (p !== 0 && o >= capacity[s]) {

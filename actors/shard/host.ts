@@ -13,7 +13,30 @@ import type { Requester } from '../runtime/requester.ts'
 import { contextInto, contextOf } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
 import { CandidateIndex } from './candidates.ts'
-import { decodeCommitMsg, decodeScoreMsg, encodeCommitBatchReply, encodeCommitReply, encodeScoreBatchReply, encodeScoreReply, pack, packBids, sendValue, unpack, type BidderMsg, type CommitBatch, type CommitBatchReply, type CommitReply, type CommitReq, type CtlReply, type CtlReq, type ScoreBatch, type ScoreBatchReply, type ScoreReply, type ScoreReq, type Subjects } from './messages.ts'
+import {
+  decodeCommitMsg,
+  decodeScoreMsg,
+  encodeCommitBatchReply,
+  encodeCommitReply,
+  encodeScoreBatchReply,
+  encodeScoreReply,
+  pack,
+  packBids,
+  sendValue,
+  unpack,
+  type BidderMsg,
+  type CommitBatch,
+  type CommitBatchReply,
+  type CommitReply,
+  type CommitReq,
+  type CtlReply,
+  type CtlReq,
+  type ScoreBatch,
+  type ScoreBatchReply,
+  type ScoreReply,
+  type ScoreReq,
+  type Subjects,
+} from './messages.ts'
 import { applyRemoteBids } from './remote.ts'
 import { isoNow, seqIso } from '../runtime/clock.ts'
 import { nextId } from '../runtime/ids.ts'

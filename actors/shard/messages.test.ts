@@ -36,7 +36,19 @@ function commit(iv: number): CommitReq {
     iv,
     score: 2.5,
     sla: 60,
-    draft: { type: 'decision', decision_id: `d${iv}`, request_id: 'r7', user_id: 7, weights_version: 3, bids: [bid(iv, 2.5), bid(iv + 1, 2.1)], skipped_hosts: ['shard-1'], latency_us: 42, node_id: 'n1', at: '2026-01-01T00:00:00.000Z', request: REQ },
+    draft: {
+      type: 'decision',
+      decision_id: `d${iv}`,
+      request_id: 'r7',
+      user_id: 7,
+      weights_version: 3,
+      bids: [bid(iv, 2.5), bid(iv + 1, 2.1)],
+      skipped_hosts: ['shard-1'],
+      latency_us: 42,
+      node_id: 'n1',
+      at: '2026-01-01T00:00:00.000Z',
+      request: REQ,
+    },
   }
 }
 
@@ -65,7 +77,13 @@ describe('batched messages on the wire', () => {
 
   it('a commit batch reply names the items it answers', () => {
     const result = { status: 'assigned' as const, user_id: 7, interviewer_id: 5, score: 2.5, assignment_id: 'a1', decision_id: 'd5' }
-    const r = { idx: [1, 0], replies: [{ ok: true as const, result }, { ok: false as const, code: 'refused' as const, reason: 'full' }] }
+    const r = {
+      idx: [1, 0],
+      replies: [
+        { ok: true as const, result },
+        { ok: false as const, code: 'refused' as const, reason: 'full' },
+      ],
+    }
     expect(decodeCommitBatchReply(encodeCommitBatchReply(r))).toEqual(r)
     expect(() => decodeCommitBatchReply(pack([[0, 1], [[1, result]]]))).toThrow()
   })

@@ -68,8 +68,22 @@ export type DecisionDraft = Omit<DecisionRecord, 'status' | 'interviewer_id' | '
  */
 export function recordOf(d: DecisionDraft, status: DecisionRecord['status'], interviewer_id: number | null, score: number | null, result: RouteResult, assignment_id: string | null): DecisionRecord {
   return {
-    type: 'decision', decision_id: d.decision_id, request_id: d.request_id, user_id: d.user_id, status, interviewer_id, score, weights_version: d.weights_version,
-    bids: d.bids, skipped_hosts: d.skipped_hosts, latency_us: d.latency_us, node_id: d.node_id, at: d.at, request: d.request, result, assignment_id,
+    type: 'decision',
+    decision_id: d.decision_id,
+    request_id: d.request_id,
+    user_id: d.user_id,
+    status,
+    interviewer_id,
+    score,
+    weights_version: d.weights_version,
+    bids: d.bids,
+    skipped_hosts: d.skipped_hosts,
+    latency_us: d.latency_us,
+    node_id: d.node_id,
+    at: d.at,
+    request: d.request,
+    result,
+    assignment_id,
   }
 }
 
@@ -107,9 +121,7 @@ export interface CommitBatchReply {
   replies: CommitReply[]
 }
 
-export type CommitReply =
-  | { ok: true; result: RouteResult }
-  | { ok: false; code: 'refused' | 'conflict' | 'unavailable' | 'not_found'; reason?: string }
+export type CommitReply = { ok: true; result: RouteResult } | { ok: false; code: 'refused' | 'conflict' | 'unavailable' | 'not_found'; reason?: string }
 
 export type CtlReq =
   | { op: 'complete'; iv?: number; aid?: string }
@@ -216,7 +228,19 @@ function commitOf(a: CommitArr): CommitReq {
     iv: a[0],
     score: a[1],
     sla: a[2],
-    draft: { type: 'decision', decision_id: a[3], request_id: a[4], user_id: a[5], weights_version: a[6], bids: unpackBids(a[7]), skipped_hosts: a[8], latency_us: a[9], node_id: a[10], at: a[11], request: a[12] },
+    draft: {
+      type: 'decision',
+      decision_id: a[3],
+      request_id: a[4],
+      user_id: a[5],
+      weights_version: a[6],
+      bids: unpackBids(a[7]),
+      skipped_hosts: a[8],
+      latency_us: a[9],
+      node_id: a[10],
+      at: a[11],
+      request: a[12],
+    },
   }
 }
 

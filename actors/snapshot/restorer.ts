@@ -9,7 +9,13 @@ import { adoptSnapshot, mergeOpen, replayFrom } from './snapshot.ts'
 
 export function isSnapshotLog(s: object): s is SnapshotLog {
   const o = s as Partial<Record<keyof SnapshotLog, unknown>>
-  return typeof o.saveSnapshots === 'function' && typeof o.loadSnapshots === 'function' && typeof o.latestSnapshotRun === 'function' && typeof o.assignmentsChangedSince === 'function' && typeof o.openAssignmentsOf === 'function'
+  return (
+    typeof o.saveSnapshots === 'function' &&
+    typeof o.loadSnapshots === 'function' &&
+    typeof o.latestSnapshotRun === 'function' &&
+    typeof o.assignmentsChangedSince === 'function' &&
+    typeof o.openAssignmentsOf === 'function'
+  )
 }
 
 export interface RestoreStats {

@@ -51,9 +51,21 @@ function gateBus(bus: Bus, suffix: string, n: number): Bus {
   }
   return new Proxy(bus, {
     get(target, prop, recv) {
-      if (prop === 'publish') return (subject: string, data: Uint8Array, reply?: string) => gate(subject, () => decodeCommitMsg(data).items.length, () => target.publish(subject, data, reply))
+      if (prop === 'publish')
+        return (subject: string, data: Uint8Array, reply?: string) =>
+          gate(
+            subject,
+            () => decodeCommitMsg(data).items.length,
+            () => target.publish(subject, data, reply),
+          )
       const pv = target.publishValue?.bind(target)
-      if (prop === 'publishValue' && pv) return (subject: string, value: unknown, reply?: string) => gate(subject, () => (value as Partial<CommitBatch>).items?.length ?? 1, () => pv(subject, value, reply))
+      if (prop === 'publishValue' && pv)
+        return (subject: string, value: unknown, reply?: string) =>
+          gate(
+            subject,
+            () => (value as Partial<CommitBatch>).items?.length ?? 1,
+            () => pv(subject, value, reply),
+          )
       const v = Reflect.get(target, prop, recv) as unknown
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v
     },
@@ -352,7 +364,13 @@ export function engineSuite(o: SuiteOptions): void {
 
     it('two engines, each hosting half the interviewers, route correctly over one bus', async () => {
       const ivs = [1, 2, 3, 4, 5, 6].map((id) => interviewer(id, { capacity: 1 }))
-      const { engines, h } = await setup({ interviewers: ivs, engines: [{ SHARD_INDEX: 0, SHARD_COUNT: 2 }, { SHARD_INDEX: 1, SHARD_COUNT: 2 }] })
+      const { engines, h } = await setup({
+        interviewers: ivs,
+        engines: [
+          { SHARD_INDEX: 0, SHARD_COUNT: 2 },
+          { SHARD_INDEX: 1, SHARD_COUNT: 2 },
+        ],
+      })
       const [a, b] = engines
       const seen: AssignmentEvent[] = []
       a.onAssignment((ev) => seen.push(ev))

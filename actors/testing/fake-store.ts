@@ -79,7 +79,10 @@ export class FakeStore implements Directory, AssignmentLog, WeightsStore {
 
   async openAssignments(): Promise<Assignment[]> {
     this.#check()
-    return [...this.assignments.values()].filter((a) => isOpen(a)).sort((a, b) => a.created_at.localeCompare(b.created_at)).map((a) => ({ ...a }))
+    return [...this.assignments.values()]
+      .filter((a) => isOpen(a))
+      .sort((a, b) => a.created_at.localeCompare(b.created_at))
+      .map((a) => ({ ...a }))
   }
 
   async findDecisionByRequestId(requestId: string): Promise<DecisionRecord | null> {

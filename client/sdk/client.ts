@@ -102,7 +102,9 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
       ws.on('unexpected-response', (_req, res) => {
         const status = res.statusCode ?? 0
         let body = ''
-        res.on('data', (c: Buffer) => { body += c.toString() })
+        res.on('data', (c: Buffer) => {
+          body += c.toString()
+        })
         res.on('end', () => {
           const code: ErrorCode = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 429 ? 'rate_limited' : 'unavailable'
           refusal = new RouterError(code, `WebSocket upgrade refused (HTTP ${status}): ${body.slice(0, 200)}`)
@@ -119,7 +121,9 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
         resolve()
       })
       ws.on('message', (data: Buffer, isBinary: boolean) => this.#receive(data, isBinary))
-      ws.on('error', () => { /* always followed by 'close', which decides */ })
+      ws.on('error', () => {
+        /* always followed by 'close', which decides */
+      })
       ws.on('close', (code, reason) => {
         if (this.#ws !== ws) return
         this.#open = false
@@ -152,7 +156,10 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
     const delay = this.#backoff!.next()
     this.emit('reconnecting', this.#backoff!.attempt, delay)
     setTimeout(() => {
-      if (!this.#closed) this.#dial(false).catch(() => { /* #lost handles the next attempt */ })
+      if (!this.#closed)
+        this.#dial(false).catch(() => {
+          /* #lost handles the next attempt */
+        })
     }, delay)
   }
 

@@ -25,7 +25,9 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ cod
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
-    child.stdout.on('data', (b: Buffer) => { out += b.toString() })
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString()
+    })
     child.stderr.on('data', (b: Buffer) => process.stderr.write(b))
     child.once('error', reject)
     child.once('exit', (code) => resolve({ code: code ?? 1, out }))
@@ -45,7 +47,10 @@ async function main(): Promise<void> {
     const until = Date.now() + 180_000
     for (;;) {
       if (server.exitCode !== null) throw new Error(`npm start exited with ${server.exitCode}`)
-      const ok = await fetch(`${url}/healthz`).then((r) => r.ok, () => false)
+      const ok = await fetch(`${url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      )
       if (ok) break
       if (Date.now() > until) throw new Error('npm start was not ready after 180 s')
       await new Promise((r) => setTimeout(r, 250))
@@ -57,11 +62,21 @@ async function main(): Promise<void> {
       sections.push(`## \`npm run load -- ${args.join(' ')}\`\n\n\`\`\`\n${r.out.trimEnd()}\nexit code ${r.code}\n\`\`\``)
     }
   } finally {
-    try { process.kill(-(server.pid as number), 'SIGTERM') } catch { /* already gone */ }
+    try {
+      process.kill(-(server.pid as number), 'SIGTERM')
+    } catch {
+      /* already gone */
+    }
     await new Promise((r) => setTimeout(r, 1500))
     rmSync(dataDir, { recursive: true, force: true })
   }
-  const commit = (() => { try { return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim() } catch { return 'unknown' } })()
+  const commit = (() => {
+    try {
+      return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim()
+    } catch {
+      return 'unknown'
+    }
+  })()
   const when = new Date().toISOString().slice(0, 16).replace('T', ' ')
   const md = [
     '# Node load driver against `npm start`',
@@ -71,7 +86,7 @@ async function main(): Promise<void> {
     '',
     'Each transport runs at two loads (256 vs 2,048 WebSocket routes in flight; 64 vs 1,024 HTTP connections): where throughput stays flat while latency grows, the server is at its limit, whichever resource sets it.',
     '',
-    '`saturated` names the limit, from the figures above it: `server` when a server thread (its event loop or the PGlite worker) ran out of a core, or when one of the two threads every request passes through, the event loop or the database thread (PGlite, which executes every commit in turn), was busy at least 85% of the wall time (the `server busy` line, read from the server\'s `/metrics`; wall time, so it includes waiting for a core while working), or when every core was busy and the server used at least 3× the driver\'s CPU; `DRIVER` when a load worker ran out of a core; `machine` when every core was busy and neither side dominated.',
+    "`saturated` names the limit, from the figures above it: `server` when a server thread (its event loop or the PGlite worker) ran out of a core, or when one of the two threads every request passes through, the event loop or the database thread (PGlite, which executes every commit in turn), was busy at least 85% of the wall time (the `server busy` line, read from the server's `/metrics`; wall time, so it includes waiting for a core while working), or when every core was busy and the server used at least 3× the driver's CPU; `DRIVER` when a load worker ran out of a core; `machine` when every core was busy and neither side dominated.",
     '',
     `Server: \`RATE_LIMIT_RPS=100000000 RATE_LIMIT_BURST=100000000 PORT=${port} DATA_DIR=<empty dir> npm start\` (PGlite, in-process bus, demo dataset: 1,000 users, 100 interviewers). The per-peer rate limit is lifted because every load connection comes from 127.0.0.1.`,
     '',

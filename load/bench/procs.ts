@@ -11,7 +11,12 @@ import postgres from 'postgres'
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const READY_TIMEOUT_MS = 180_000
 
-export interface Proc { url: string; port: number; pid: number; stop(): Promise<void> }
+export interface Proc {
+  url: string
+  port: number
+  pid: number
+  stop(): Promise<void>
+}
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -44,7 +49,9 @@ async function start(args: string[], env: Record<string, string>, port: number):
   // node --import tsx directly (not npm / the tsx wrapper) so the pid is the process that serves.
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''
-  const keep = (b: Buffer): void => { log = (log + b.toString()).slice(-4000) }
+  const keep = (b: Buffer): void => {
+    log = (log + b.toString()).slice(-4000)
+  }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
   const url = `http://127.0.0.1:${port}`
@@ -58,12 +65,16 @@ async function start(args: string[], env: Record<string, string>, port: number):
     url,
     port,
     pid: child.pid as number,
-    stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve()
-      const force = setTimeout(() => child.kill('SIGKILL'), 10_000)
-      child.once('exit', () => { clearTimeout(force); resolve() })
-      child.kill('SIGTERM')
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve()
+        const force = setTimeout(() => child.kill('SIGKILL'), 10_000)
+        child.once('exit', () => {
+          clearTimeout(force)
+          resolve()
+        })
+        child.kill('SIGTERM')
+      }),
   }
 }
 

@@ -3,7 +3,12 @@ import { describe, expect, it } from 'vitest'
 import { judge, renderMarkdown, type RunMeta } from './report.ts'
 
 const meta: RunMeta = {
-  date: '2026-01-01 00:00:00 UTC', commit: 'abc1234', dirty: false, quick: true, command: 'npm run bench -- --quick', duration_s: 61,
+  date: '2026-01-01 00:00:00 UTC',
+  commit: 'abc1234',
+  dirty: false,
+  quick: true,
+  command: 'npm run bench -- --quick',
+  duration_s: 61,
   machine: { cores: 2, cpu_model: 'Test CPU', memory_gib: 8, node: 'v20.19.0', platform: 'linux' },
 }
 
@@ -16,12 +21,18 @@ describe('benchmark report', () => {
 
   it('renders header, goals, tables, plots, skipped and failed modules', () => {
     const md = renderMarkdown(meta, [
-      { id: 'ws', section: {
-        id: 'ws', title: 'WS', command: 'npm run bench -- --only ws', notes: ['a note'],
-        tables: [{ title: 'T', columns: ['a', 'b|c'], rows: [[1234567, 0.123456]] }],
-        plots: [{ id: 'ws-throughput', title: 'Throughput', x_label: 's', y_label: '/s', kind: 'line', series: [] }],
-        ratios: [{ label: 'route vs echo', ours: 40, baseline: 100, unit: 'msg/s', goal: { op: '>=', value: 0.3 } }],
-      } },
+      {
+        id: 'ws',
+        section: {
+          id: 'ws',
+          title: 'WS',
+          command: 'npm run bench -- --only ws',
+          notes: ['a note'],
+          tables: [{ title: 'T', columns: ['a', 'b|c'], rows: [[1234567, 0.123456]] }],
+          plots: [{ id: 'ws-throughput', title: 'Throughput', x_label: 's', y_label: '/s', kind: 'line', series: [] }],
+          ratios: [{ label: 'route vs echo', ours: 40, baseline: 100, unit: 'msg/s', goal: { op: '>=', value: 0.3 } }],
+        },
+      },
       { id: 'router', skipped: 'not here' },
       { id: 'seed', failed: 'boom' },
     ])

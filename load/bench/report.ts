@@ -2,9 +2,23 @@
 // then each section's command, tables, ratios (pass/fail), plot links and notes. Pure.
 import type { BenchRatio, BenchSection, BenchTable } from './types.ts'
 
-export interface Machine { cores: number; cpu_model: string; memory_gib: number; node: string; platform: string }
+export interface Machine {
+  cores: number
+  cpu_model: string
+  memory_gib: number
+  node: string
+  platform: string
+}
 
-export interface RunMeta { date: string; commit: string; dirty: boolean; machine: Machine; quick: boolean; command: string; duration_s: number }
+export interface RunMeta {
+  date: string
+  commit: string
+  dirty: boolean
+  machine: Machine
+  quick: boolean
+  command: string
+  duration_s: number
+}
 
 export type Outcome = { id: string; section: BenchSection } | { id: string; skipped: string } | { id: string; failed: string }
 
@@ -14,13 +28,7 @@ const cell = (v: string | number): string => {
 }
 
 export function renderTable(t: BenchTable): string {
-  return [
-    `**${t.title}**`,
-    '',
-    `| ${t.columns.map(cell).join(' | ')} |`,
-    `| ${t.columns.map(() => '---').join(' | ')} |`,
-    ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
-  ].join('\n')
+  return [`**${t.title}**`, '', `| ${t.columns.map(cell).join(' | ')} |`, `| ${t.columns.map(() => '---').join(' | ')} |`, ...t.rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n')
 }
 
 /** ours / baseline, and whether it meets the goal (null when there is no goal). */
@@ -58,8 +66,14 @@ export function renderMarkdown(meta: RunMeta, outcomes: Outcome[], plotDir = 'do
   const ratios = outcomes.flatMap((o) => ('section' in o ? o.section.ratios.filter((r) => r.goal) : []))
   if (ratios.length > 0) out.push('## Goals', '', RATIO_HEAD, ...ratios.map(ratioRow), '')
   for (const o of outcomes) {
-    if ('skipped' in o) { out.push(`## ${o.id}`, '', `Skipped: ${o.skipped}`, ''); continue }
-    if ('failed' in o) { out.push(`## ${o.id}`, '', `**Failed**: ${o.failed}`, ''); continue }
+    if ('skipped' in o) {
+      out.push(`## ${o.id}`, '', `Skipped: ${o.skipped}`, '')
+      continue
+    }
+    if ('failed' in o) {
+      out.push(`## ${o.id}`, '', `**Failed**: ${o.failed}`, '')
+      continue
+    }
     const s = o.section
     out.push(`## ${s.title}`, '', `Reproduce: \`${s.command}\``, '')
     for (const t of s.tables) out.push(renderTable(t), '')

@@ -15,8 +15,20 @@ import { createStore } from '../../server/store/index.ts'
 import type { Store } from '../../server/store/types.ts'
 import type { BenchContext, BenchSection } from './types.ts'
 
-interface Size { interviewers: number; assignments: number }
-interface RestoreRow extends Size { open: number; rows_s: number; rows_q_s: number; snapshot_write_s: number; changed: number; snapshot_s: number; snapshot_q_s: number; restored_equal: boolean }
+interface Size {
+  interviewers: number
+  assignments: number
+}
+interface RestoreRow extends Size {
+  open: number
+  rows_s: number
+  rows_q_s: number
+  snapshot_write_s: number
+  changed: number
+  snapshot_s: number
+  snapshot_q_s: number
+  restored_equal: boolean
+}
 
 async function withDatabase<T>(adminUrl: string, fn: (url: string, store: Store) => Promise<T>): Promise<T> {
   const name = `bench_restore_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`
@@ -36,7 +48,12 @@ async function withDatabase<T>(adminUrl: string, fn: (url: string, store: Store)
 }
 
 const engine = (store: Store, extra: Record<string, string> = {}): Engine =>
-  new Engine({ config: testConfig({ NODE_ID: 'bench', SUBJECT_PREFIX: `bench_${randomBytes(4).toString('hex')}`, SNAPSHOT_INTERVAL_S: '0', MAX_INFLIGHT: '1000000', ...extra }), bus: new LocalBus(), store, log: silentLogger })
+  new Engine({
+    config: testConfig({ NODE_ID: 'bench', SUBJECT_PREFIX: `bench_${randomBytes(4).toString('hex')}`, SNAPSHOT_INTERVAL_S: '0', MAX_INFLIGHT: '1000000', ...extra }),
+    bus: new LocalBus(),
+    store,
+    log: silentLogger,
+  })
 
 async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   const t0 = performance.now()
@@ -78,7 +95,17 @@ async function restoreCase(ctx: BenchContext, s: Size): Promise<RestoreRow> {
       const used = b.durability.restore?.snapshots ?? 0
       const snapQ = (b.durability.restore?.ms ?? 0) / 1000
       await b.stop()
-      return { ...s, open, rows_s: rowsS, rows_q_s: rowsQ, snapshot_write_s: writeS, changed: changed * 2, snapshot_s: snapS, snapshot_q_s: snapQ, restored_equal: restored === n && used === s.interviewers }
+      return {
+        ...s,
+        open,
+        rows_s: rowsS,
+        rows_q_s: rowsQ,
+        snapshot_write_s: writeS,
+        changed: changed * 2,
+        snapshot_s: snapS,
+        snapshot_q_s: snapQ,
+        restored_equal: restored === n && used === s.interviewers,
+      }
     } finally {
       await sql.end({ timeout: 1 })
     }
@@ -95,15 +122,17 @@ async function drive(e: Engine, reqs: RouteRequest[], ms: number, concurrency = 
   let i = 0
   const t0 = performance.now()
   const until = t0 + ms
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (performance.now() < until) {
-      const r = await e.route(reqs[i++ % reqs.length])
-      if (r.status !== 'assigned') throw new Error(`route answered ${r.status}: the bench population should always have room`)
-      n++
-      // Steady state: each interview completes, so queues (and snapshots) stay the size of the traffic in flight.
-      await e.complete({ assignment_id: r.assignment_id as string }).catch(() => null)
-    }
-  }))
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const r = await e.route(reqs[i++ % reqs.length])
+        if (r.status !== 'assigned') throw new Error(`route answered ${r.status}: the bench population should always have room`)
+        n++
+        // Steady state: each interview completes, so queues (and snapshots) stay the size of the traffic in flight.
+        await e.complete({ assignment_id: r.assignment_id as string }).catch(() => null)
+      }
+    }),
+  )
   return (n / (performance.now() - t0)) * 1000
 }
 
@@ -135,8 +164,14 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 export default async function restoreBench(ctx: BenchContext): Promise<BenchSection> {
   const load0 = loadavg()[0]
   const sizes: Size[] = ctx.quick
-    ? [{ interviewers: 1_000, assignments: 10_000 }, { interviewers: 10_000, assignments: 100_000 }]
-    : [{ interviewers: 10_000, assignments: 100_000 }, { interviewers: 100_000, assignments: 1_000_000 }]
+    ? [
+        { interviewers: 1_000, assignments: 10_000 },
+        { interviewers: 10_000, assignments: 100_000 },
+      ]
+    : [
+        { interviewers: 10_000, assignments: 100_000 },
+        { interviewers: 100_000, assignments: 1_000_000 },
+      ]
   const rows: RestoreRow[] = []
   for (const s of sizes) rows.push(await restoreCase(ctx, s))
   // Snapshots every 15 s (twice as often as the default), each 15 s window holding one run that
@@ -156,25 +191,70 @@ export default async function restoreBench(ctx: BenchContext): Promise<BenchSect
     tables: [
       {
         title: 'Engine start-up on real Postgres (interviewers, history stats, queues): from rows alone vs from snapshots + replay',
-        columns: ['interviewers', 'assignment rows', 'open', 'start from rows s', 'of which queue restore s', 'snapshot write s', 'rows changed after snapshot', 'start from snapshot + replay s', 'of which queue restore s', 'restored == committed'],
-        rows: rows.map((r) => [fmt(r.interviewers), fmt(r.assignments), fmt(r.open), r.rows_s.toFixed(2), r.rows_q_s.toFixed(2), r.snapshot_write_s.toFixed(2), fmt(r.changed), r.snapshot_s.toFixed(2), r.snapshot_q_s.toFixed(2), r.restored_equal ? 'yes' : 'NO']),
+        columns: [
+          'interviewers',
+          'assignment rows',
+          'open',
+          'start from rows s',
+          'of which queue restore s',
+          'snapshot write s',
+          'rows changed after snapshot',
+          'start from snapshot + replay s',
+          'of which queue restore s',
+          'restored == committed',
+        ],
+        rows: rows.map((r) => [
+          fmt(r.interviewers),
+          fmt(r.assignments),
+          fmt(r.open),
+          r.rows_s.toFixed(2),
+          r.rows_q_s.toFixed(2),
+          r.snapshot_write_s.toFixed(2),
+          fmt(r.changed),
+          r.snapshot_s.toFixed(2),
+          r.snapshot_q_s.toFixed(2),
+          r.restored_equal ? 'yes' : 'NO',
+        ]),
       },
       {
         title: `Durable route + complete throughput (64 in flight, in-process bus, real Postgres, ${ctx.quick ? '1,000' : '10,000'} interviewers), snapshots every ${everyS} s vs off, alternated`,
         columns: ['snapshots', 'committed assignments/s per round', 'median'],
-        rows: [['off', tp.off.map(fmt).join(', '), fmt(off)], [`every ${everyS} s`, tp.on.map(fmt).join(', '), fmt(on)], ['on / off, per round', tp.on.map((x, i) => (x / tp.off[i]).toFixed(3)).join(', '), paired.toFixed(3)]],
+        rows: [
+          ['off', tp.off.map(fmt).join(', '), fmt(off)],
+          [`every ${everyS} s`, tp.on.map(fmt).join(', '), fmt(on)],
+          ['on / off, per round', tp.on.map((x, i) => (x / tp.off[i]).toFixed(3)).join(', '), paired.toFixed(3)],
+        ],
       },
     ],
-    plots: [{
-      id: 'restore-time', title: 'Start-up restore time', x_label: 'interviewers', y_label: 'seconds', kind: 'line', log_x: true,
-      series: [
-        { name: 'from rows', points: rows.map((r) => [r.interviewers, r.rows_s]) },
-        { name: 'snapshot + replay', points: rows.map((r) => [r.interviewers, r.snapshot_s]) },
-      ],
-    }],
+    plots: [
+      {
+        id: 'restore-time',
+        title: 'Start-up restore time',
+        x_label: 'interviewers',
+        y_label: 'seconds',
+        kind: 'line',
+        log_x: true,
+        series: [
+          { name: 'from rows', points: rows.map((r) => [r.interviewers, r.rows_s]) },
+          { name: 'snapshot + replay', points: rows.map((r) => [r.interviewers, r.snapshot_s]) },
+        ],
+      },
+    ],
     ratios: [
-      { label: `Restore at ${fmt(big.interviewers)} interviewers / ${fmt(big.assignments)} assignments (snapshot + replay) vs 10 s`, ours: big.snapshot_s, baseline: 10, unit: 's', goal: { op: '<=', value: 1 } },
-      { label: `Routing throughput with snapshots every ${everyS} s vs off, median of the per-round ratios (goal: within 5 %)`, ours: Math.round(paired * 1000) / 10, baseline: 100, unit: '%', goal: { op: '>=', value: 0.95 } },
+      {
+        label: `Restore at ${fmt(big.interviewers)} interviewers / ${fmt(big.assignments)} assignments (snapshot + replay) vs 10 s`,
+        ours: big.snapshot_s,
+        baseline: 10,
+        unit: 's',
+        goal: { op: '<=', value: 1 },
+      },
+      {
+        label: `Routing throughput with snapshots every ${everyS} s vs off, median of the per-round ratios (goal: within 5 %)`,
+        ours: Math.round(paired * 1000) / 10,
+        baseline: 100,
+        unit: '%',
+        goal: { op: '>=', value: 0.95 },
+      },
     ],
     notes: [
       'Start-up time is Engine.start(): it loads every interviewer, the history stats and the queues; "from rows" reads all open assignments through the partial index, "snapshot + replay" reads the interviewer_snapshots rows plus the assignments changed since the earliest watermark (index on updated_at).',
@@ -189,7 +269,10 @@ export default async function restoreBench(ctx: BenchContext): Promise<BenchSect
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const section = await restoreBench({
-    quick: process.argv.includes('--quick'), tmpDir: tmpdir(), databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres', natsUrl: '',
+    quick: process.argv.includes('--quick'),
+    tmpDir: tmpdir(),
+    databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+    natsUrl: '',
     progress: (msg) => process.stderr.write(`${msg}\n`),
   })
   process.stdout.write(`${JSON.stringify(section, null, 2)}\n`)

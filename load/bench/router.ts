@@ -86,7 +86,15 @@ function bigPopulation(n: number) {
 
 async function engineOn(bus: Bus, store: EngineStore, extra: Record<string, string> = {}): Promise<Engine> {
   const e = new Engine({
-    config: testConfig({ NODE_ID: 'bench', SUBJECT_PREFIX: `bench_${randomBytes(4).toString('hex')}`, GATHER_DEADLINE_MS: '1000', MAX_INFLIGHT: '1000000', COMMIT_MAX_BATCH: '512', COMMIT_MAX_DELAY_MS: '2', ...extra }),
+    config: testConfig({
+      NODE_ID: 'bench',
+      SUBJECT_PREFIX: `bench_${randomBytes(4).toString('hex')}`,
+      GATHER_DEADLINE_MS: '1000',
+      MAX_INFLIGHT: '1000000',
+      COMMIT_MAX_BATCH: '512',
+      COMMIT_MAX_DELAY_MS: '2',
+      ...extra,
+    }),
     bus,
     store,
     log: silentLogger,
@@ -131,7 +139,7 @@ async function durable(ctx: BenchContext, ms: number) {
     await store.bulkLoad('interviewers', [bigPopulation(1_000)])
     const bus = new LocalBus()
     const e = await engineOn(bus, store)
-    let ours
+    let ours: Awaited<ReturnType<typeof drive>>
     try {
       await drive(e, requests(4096), 1000)
       ours = await drive(e, requests(4096), ms)
@@ -203,7 +211,15 @@ export default async function routerBench(ctx: BenchContext): Promise<BenchSecti
       const cost = 1e6 / r.rate
       costs[kind][n] = cost
       points.push([n, Math.round(cost * 100) / 100])
-      rows.push([kind === 'local' ? 'in-process' : 'NATS', n, Math.round(r.rate), Math.round(cost * 100) / 100, Object.entries(r.outcomes).map(([k, v]) => `${k} ${v}`).join(', ') + (r.errors ? `, errors ${r.errors}` : '')])
+      rows.push([
+        kind === 'local' ? 'in-process' : 'NATS',
+        n,
+        Math.round(r.rate),
+        Math.round(cost * 100) / 100,
+        Object.entries(r.outcomes)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') + (r.errors ? `, errors ${r.errors}` : ''),
+      ])
     }
     series.push({ name: kind === 'local' ? 'in-process bus' : 'NATS', points })
   }
@@ -222,12 +238,26 @@ export default async function routerBench(ctx: BenchContext): Promise<BenchSecti
   try {
     const d = await durable(ctx, ms)
     durableRow = [
-      ['group commit (engine.route, Postgres store)', Math.round(d.ours.rate), Object.entries(d.ours.outcomes).map(([k, v]) => `${k} ${v}`).join(', ') + (d.ours.errors ? `, errors ${d.ours.errors}` : '')],
+      [
+        'group commit (engine.route, Postgres store)',
+        Math.round(d.ours.rate),
+        Object.entries(d.ours.outcomes)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(', ') + (d.ours.errors ? `, errors ${d.ours.errors}` : ''),
+      ],
       ['group commit alone (GroupCommitter → store.commit, 2,048 in flight)', Math.round(d.grouped), 'assignment + decision per item'],
       ['plain multi-row INSERT ceiling (512 pairs / transaction, 4 connections)', Math.round(d.raw), 'same rows, tables without constraints'],
     ]
-    ratios.push({ label: 'durable assignments/s with group commit vs plain multi-row INSERT of the same rows, same Postgres, same run', ours: Math.round(d.grouped), baseline: Math.round(d.raw), unit: 'assignments/s', goal: { op: '>=', value: 0.5 } })
-    notes.push('Durable: an assignment is acknowledged only after its assignment row and its decision row (all bids with their factors, as the decisions table stores them) are committed; COMMIT_MAX_BATCH=512, COMMIT_MAX_DELAY_MS=2. The first row is the whole route path on Postgres (bounded by the router rate above); the second isolates the commit path; the ceiling inserts the same rows, in the same stored format, with postgres.js multi-row INSERTs into unconstrained copies of the tables.')
+    ratios.push({
+      label: 'durable assignments/s with group commit vs plain multi-row INSERT of the same rows, same Postgres, same run',
+      ours: Math.round(d.grouped),
+      baseline: Math.round(d.raw),
+      unit: 'assignments/s',
+      goal: { op: '>=', value: 0.5 },
+    })
+    notes.push(
+      'Durable: an assignment is acknowledged only after its assignment row and its decision row (all bids with their factors, as the decisions table stores them) are committed; COMMIT_MAX_BATCH=512, COMMIT_MAX_DELAY_MS=2. The first row is the whole route path on Postgres (bounded by the router rate above); the second isolates the commit path; the ceiling inserts the same rows, in the same stored format, with postgres.js multi-row INSERTs into unconstrained copies of the tables.',
+    )
   } catch (err) {
     notes.push(`Durable part not measured: ${err instanceof Error ? err.message : String(err)}`)
   }
@@ -247,12 +277,36 @@ export default async function routerBench(ctx: BenchContext): Promise<BenchSecti
 
 /** A prebuilt assignment and its decision, as the engine commits them. */
 function pair(i: number): { a: Assignment; d: DecisionRecord } {
-  const bids: Bid[] = [1, 2, 3, 4].map((j) => ({ interviewer_id: ((i + j) % 1000) + 1, score: 2 - j / 10, factors: { topic: 1, experience: 0.67, cost: 0.4, load: 0.9, fairness: 1, quality: 0.7 }, queue_depth: j, estimated_start_min: 0, source: 'local' }))
+  const bids: Bid[] = [1, 2, 3, 4].map((j) => ({
+    interviewer_id: ((i + j) % 1000) + 1,
+    score: 2 - j / 10,
+    factors: { topic: 1, experience: 0.67, cost: 0.4, load: 0.9, fairness: 1, quality: 0.7 },
+    queue_depth: j,
+    estimated_start_min: 0,
+    source: 'local',
+  }))
   const req: RouteRequest = requests(1)[0]
   const at = new Date().toISOString()
   const a: Assignment = { id: '', request_id: null, decision_id: '', user_id: (i % USERS) + 1, interviewer_id: (i % 1000) + 1, score: 1.9, state: 'active', created_at: at, updated_at: at }
   const result = { status: 'assigned' as const, user_id: a.user_id, interviewer_id: a.interviewer_id, score: 1.9, current_queue: 1, queue_position: 0, estimated_start_min: 0 }
-  const d: DecisionRecord = { type: 'decision', decision_id: '', request_id: null, user_id: a.user_id, status: 'assigned', interviewer_id: a.interviewer_id, score: 1.9, weights_version: 1, bids, skipped_hosts: [], latency_us: 100, node_id: 'bench', at, request: req, result, assignment_id: null }
+  const d: DecisionRecord = {
+    type: 'decision',
+    decision_id: '',
+    request_id: null,
+    user_id: a.user_id,
+    status: 'assigned',
+    interviewer_id: a.interviewer_id,
+    score: 1.9,
+    weights_version: 1,
+    bids,
+    skipped_hosts: [],
+    latency_us: 100,
+    node_id: 'bench',
+    at,
+    request: req,
+    result,
+    assignment_id: null,
+  }
   return { a, d }
 }
 
@@ -266,8 +320,21 @@ function fresh(p: { a: Assignment; d: DecisionRecord }): { a: Assignment; d: Dec
 /** A decision as a row of the decisions table. */
 function decisionRow(d: DecisionRecord): Record<string, string | number | null> {
   return {
-    id: d.decision_id, request_id: d.request_id, user_id: d.user_id, status: d.status, interviewer_id: d.interviewer_id, score: d.score, weights_version: d.weights_version,
-    bids: storedBids(d.bids), skipped_hosts: JSON.stringify(d.skipped_hosts), latency_us: d.latency_us, node_id: d.node_id, at: d.at, request: JSON.stringify(d.request), result: JSON.stringify(d.result), assignment_id: d.assignment_id,
+    id: d.decision_id,
+    request_id: d.request_id,
+    user_id: d.user_id,
+    status: d.status,
+    interviewer_id: d.interviewer_id,
+    score: d.score,
+    weights_version: d.weights_version,
+    bids: storedBids(d.bids),
+    skipped_hosts: JSON.stringify(d.skipped_hosts),
+    latency_us: d.latency_us,
+    node_id: d.node_id,
+    at: d.at,
+    request: JSON.stringify(d.request),
+    result: JSON.stringify(d.result),
+    assignment_id: d.assignment_id,
   }
 }
 

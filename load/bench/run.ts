@@ -14,7 +14,13 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 /** Run order: the cheap transport figures first, the long scale runs last. */
 const MODULES = ['echo-vs-ws', 'http', 'router', 'seed', 'restore'] as const
 
-interface Flags { quick: boolean; only: string[] | null; database_url: string; nats_url: string; out: string }
+interface Flags {
+  quick: boolean
+  only: string[] | null
+  database_url: string
+  nats_url: string
+  out: string
+}
 
 function parseFlags(argv: string[]): Flags {
   const f: Flags = { quick: false, only: null, database_url: 'postgres://postgres@127.0.0.1:5432/postgres', nats_url: 'nats://127.0.0.1:4222', out: 'BENCHMARKS.md' }
@@ -92,7 +98,7 @@ for (const o of outcomes) if ('section' in o) for (const p of o.section.plots) w
 
 const cpu = cpus()
 const meta: RunMeta = {
-  date: new Date().toISOString().replace('T', ' ').slice(0, 19) + ' UTC',
+  date: `${new Date().toISOString().replace('T', ' ').slice(0, 19)} UTC`,
   commit,
   dirty,
   machine: { cores: cpu.length, cpu_model: cpu[0]?.model.trim() ?? 'unknown', memory_gib: totalmem() / 2 ** 30, node: process.version, platform: `${platform()} ${release()}` },
@@ -101,7 +107,9 @@ const meta: RunMeta = {
   duration_s: (Date.now() - started) / 1000,
 }
 writeFileSync(resolve(ROOT, flags.out), renderMarkdown(meta, outcomes))
-process.stderr.write(`wrote ${flags.out} and ${outcomes.reduce((n, o) => n + ('section' in o ? o.section.plots.length : 0), 0)} plots under docs/bench/ (free memory ${(freemem() / 2 ** 30).toFixed(1)} GiB)\n`)
+process.stderr.write(
+  `wrote ${flags.out} and ${outcomes.reduce((n, o) => n + ('section' in o ? o.section.plots.length : 0), 0)} plots under docs/bench/ (free memory ${(freemem() / 2 ** 30).toFixed(1)} GiB)\n`,
+)
 const failed = outcomes.filter((o) => 'failed' in o)
 for (const o of failed) if ('failed' in o) process.stderr.write(`FAILED ${o.id}: ${o.failed}\n`)
 process.exit(failed.length > 0 ? 1 : 0)

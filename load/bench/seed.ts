@@ -14,13 +14,32 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const GOAL_ROWS_S = 100_000
 const GOAL_RSS_MB = 300
 
-interface Case { backend: 'postgres' | 'pglite'; users: number; interviewers: number; history: number }
-interface Result extends Case { interviews: number; rows: number; seconds: number; rows_per_s: number; peak_rss_mb: number; wall_s: number; cpu_s: number }
+interface Case {
+  backend: 'postgres' | 'pglite'
+  users: number
+  interviewers: number
+  history: number
+}
+interface Result extends Case {
+  interviews: number
+  rows: number
+  seconds: number
+  rows_per_s: number
+  peak_rss_mb: number
+  wall_s: number
+  cpu_s: number
+}
 
 function cases(quick: boolean): Case[] {
   return quick
-    ? [{ backend: 'postgres', users: 100_000, interviewers: 10_000, history: 5 }, { backend: 'pglite', users: 10_000, interviewers: 1_000, history: 5 }]
-    : [{ backend: 'postgres', users: 1_000_000, interviewers: 100_000, history: 5 }, { backend: 'pglite', users: 100_000, interviewers: 10_000, history: 5 }]
+    ? [
+        { backend: 'postgres', users: 100_000, interviewers: 10_000, history: 5 },
+        { backend: 'pglite', users: 10_000, interviewers: 1_000, history: 5 },
+      ]
+    : [
+        { backend: 'postgres', users: 1_000_000, interviewers: 100_000, history: 5 },
+        { backend: 'pglite', users: 100_000, interviewers: 10_000, history: 5 },
+      ]
 }
 
 async function withTempDatabase<T>(adminUrl: string, fn: (url: string) => Promise<T>): Promise<T> {
@@ -39,8 +58,21 @@ async function withTempDatabase<T>(adminUrl: string, fn: (url: string) => Promis
 
 /** Runs the seed CLI in a child process; its --json summary carries rows/s and its own peak RSS. */
 function runSeed(c: Case, env: Record<string, string>, progress: (msg: string) => void): Promise<Result> {
-  const args = ['--import', 'tsx', 'server/seed/cli.ts', '--users', String(c.users), '--interviewers', String(c.interviewers),
-    '--history-per-user', String(c.history), '--seed', '1', '--reset', '--json']
+  const args = [
+    '--import',
+    'tsx',
+    'server/seed/cli.ts',
+    '--users',
+    String(c.users),
+    '--interviewers',
+    String(c.interviewers),
+    '--history-per-user',
+    String(c.history),
+    '--seed',
+    '1',
+    '--reset',
+    '--json',
+  ]
   const t0 = performance.now()
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'error', ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
@@ -56,7 +88,16 @@ function runSeed(c: Case, env: Record<string, string>, progress: (msg: string) =
       if (code !== 0) return reject(new Error(`seed into ${c.backend} exited ${code}: ${lastErr}`))
       const s = JSON.parse(out) as { counts: { users: number; interviewers: number; interviews: number }; elapsed_ms: number; rows_per_s: number; peak_rss_mb: number; cpu_s: number }
       const rows = s.counts.users + s.counts.interviewers + s.counts.interviews
-      resolve({ ...c, interviews: s.counts.interviews, rows, seconds: s.elapsed_ms / 1000, rows_per_s: s.rows_per_s, peak_rss_mb: s.peak_rss_mb, cpu_s: s.cpu_s, wall_s: (performance.now() - t0) / 1000 })
+      resolve({
+        ...c,
+        interviews: s.counts.interviews,
+        rows,
+        seconds: s.elapsed_ms / 1000,
+        rows_per_s: s.rows_per_s,
+        peak_rss_mb: s.peak_rss_mb,
+        cpu_s: s.cpu_s,
+        wall_s: (performance.now() - t0) / 1000,
+      })
     })
   })
 }
@@ -86,24 +127,44 @@ export default async function seedBench(ctx: BenchContext): Promise<BenchSection
     id: 'seed',
     title: 'Seeding: rows/s and peak RSS',
     command: `npx tsx load/bench/seed.ts${ctx.quick ? ' --quick' : ''}`,
-    tables: [{
-      title: 'npm run seed (child process, --seed 1, --history-per-user 5, --reset), load includes rebuilding indexes and ANALYZE',
-      columns: ['backend', 'users', 'interviewers', 'interviews', 'rows', 'seconds', 'rows/s', 'vs 100k rows/s goal', 'peak RSS MB', 'seed CPU s', 'rows per seed CPU s', 'process wall s'],
-      rows: results.map((r) => [r.backend, fmt(r.users), fmt(r.interviewers), fmt(r.interviews), fmt(r.rows), r.seconds.toFixed(1), fmt(r.rows_per_s),
-        `${(r.rows_per_s / GOAL_ROWS_S).toFixed(2)}×`, r.peak_rss_mb, r.cpu_s.toFixed(1), fmt(r.rows / Math.max(0.01, r.cpu_s)), r.wall_s.toFixed(1)]),
-    }],
-    plots: [{
-      id: 'seed-throughput', title: 'Seeding throughput', x_label: 'backend (1 = Postgres COPY, 2 = PGlite)', y_label: 'rows/s', kind: 'bar',
-      series: [{ name: 'rows/s', points: results.map((r, i) => [i + 1, r.rows_per_s]) }],
-    }],
+    tables: [
+      {
+        title: 'npm run seed (child process, --seed 1, --history-per-user 5, --reset), load includes rebuilding indexes and ANALYZE',
+        columns: ['backend', 'users', 'interviewers', 'interviews', 'rows', 'seconds', 'rows/s', 'vs 100k rows/s goal', 'peak RSS MB', 'seed CPU s', 'rows per seed CPU s', 'process wall s'],
+        rows: results.map((r) => [
+          r.backend,
+          fmt(r.users),
+          fmt(r.interviewers),
+          fmt(r.interviews),
+          fmt(r.rows),
+          r.seconds.toFixed(1),
+          fmt(r.rows_per_s),
+          `${(r.rows_per_s / GOAL_ROWS_S).toFixed(2)}×`,
+          r.peak_rss_mb,
+          r.cpu_s.toFixed(1),
+          fmt(r.rows / Math.max(0.01, r.cpu_s)),
+          r.wall_s.toFixed(1),
+        ]),
+      },
+    ],
+    plots: [
+      {
+        id: 'seed-throughput',
+        title: 'Seeding throughput',
+        x_label: 'backend (1 = Postgres COPY, 2 = PGlite)',
+        y_label: 'rows/s',
+        kind: 'bar',
+        series: [{ name: 'rows/s', points: results.map((r, i) => [i + 1, r.rows_per_s]) }],
+      },
+    ],
     ratios: [
       { label: `Seeding into real Postgres (${fmt(pg.users)} users) vs the 100,000 rows/s goal`, ours: pg.rows_per_s, baseline: GOAL_ROWS_S, unit: 'rows/s', goal: { op: '>=', value: 1 } },
       { label: 'Peak RSS of that run vs the 300 MB goal', ours: pg.peak_rss_mb, baseline: GOAL_RSS_MB, unit: 'MB', goal: { op: '<=', value: 1 } },
     ],
     notes: [
-      'Rows are written straight into COPY text bytes from per-seed pools encoded once (no per-row strings or objects), on the seeding thread between its I/O, and streamed: `COPY … FROM STDIN` on Postgres (`WITH (FREEZE)` into interviewers and users, each truncated in the same transaction), `COPY … FROM \'/dev/blob\'` chunks on PGlite (itself on a worker thread).',
-      'On Postgres the history (5 of every 6 rows) streams as two user ranges on two connections (committed together once both are copied) while interviewers and then users stream on a third, so generation, the COPYs and the users\' index builds overlap; PGlite loads one table at a time.',
-      'The PGlite run re-opens a data folder initialised by a throwaway run: a fresh folder\'s initdb alone peaks near 900 MB RSS (WebAssembly memory never shrinks), which would hide the seeding\'s own memory.',
+      "Rows are written straight into COPY text bytes from per-seed pools encoded once (no per-row strings or objects), on the seeding thread between its I/O, and streamed: `COPY … FROM STDIN` on Postgres (`WITH (FREEZE)` into interviewers and users, each truncated in the same transaction), `COPY … FROM '/dev/blob'` chunks on PGlite (itself on a worker thread).",
+      "On Postgres the history (5 of every 6 rows) streams as two user ranges on two connections (committed together once both are copied) while interviewers and then users stream on a third, so generation, the COPYs and the users' index builds overlap; PGlite loads one table at a time.",
+      "The PGlite run re-opens a data folder initialised by a throwaway run: a fresh folder's initdb alone peaks near 900 MB RSS (WebAssembly memory never shrinks), which would hide the seeding's own memory.",
       'Secondary indexes of each empty table are dropped for the load and rebuilt after it (on Postgres side by side, one connection each, with maintenance_work_mem 512MB); that rebuild and ANALYZE are inside the measured time. Process start-up and migrations are not (see process wall s).',
       `Postgres runs on the same machine (${cpus().length} cores) as the seeding process; load average at the start: ${load0.toFixed(2)}, at the end: ${loadavg()[0].toFixed(2)}. On a shared machine rows/s falls with the load; "rows per seed CPU s" (all threads of the seeding process, Postgres's own CPU excluded) does not.`,
     ],
@@ -115,7 +176,10 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const tmp = mkdtempSync(join(tmpdir(), 'bench-seed-'))
   try {
     const section = await seedBench({
-      quick, tmpDir: tmp, databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres', natsUrl: '',
+      quick,
+      tmpDir: tmp,
+      databaseUrl: process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres',
+      natsUrl: '',
       progress: (msg) => process.stderr.write(`${msg}\n`),
     })
     process.stdout.write(`${JSON.stringify(section, null, 2)}\n`)

@@ -7,8 +7,7 @@ const H = 420
 const M = { left: 78, right: 24, top: 72, bottom: 62 }
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#17becf', '#7f7f7f']
 
-export const escapeXml = (s: string): string =>
-  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
+export const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 
 /** "Nice" tick values (1, 2, 5 × 10^k steps) from at or below lo to the first at or above hi. */
 export function niceTicks(lo: number, hi: number, count = 6): number[] {
@@ -30,7 +29,10 @@ function legendPositions(names: string[]): [number, number][] {
   let y = 40
   return names.map((name) => {
     const w = 17 + name.length * 6.6 + 18
-    if (x + w > W - M.right && x > M.left) { x = M.left; y += 15 }
+    if (x + w > W - M.right && x > M.left) {
+      x = M.left
+      y += 15
+    }
     const at: [number, number] = [x, y]
     x += w
     return at
@@ -72,7 +74,10 @@ export function renderSvg(plot: BenchPlot): string {
   const tx = (v: number): number => (plot.log_x ? Math.log10(v) : v)
   let x0 = tx(Math.min(...xs))
   let x1 = tx(Math.max(...xs))
-  if (x1 === x0) { x0 -= 1; x1 += 1 }
+  if (x1 === x0) {
+    x0 -= 1
+    x1 += 1
+  }
   // A linear x axis spans its nice ticks, so no tick falls outside the plot.
   const linearXTicks = bars || plot.log_x ? [] : niceTicks(x0, x1)
   if (linearXTicks.length > 1) {
@@ -86,7 +91,7 @@ export function renderSvg(plot: BenchPlot): string {
   const y1 = plot.log_y ? Math.log10(yTicks[yTicks.length - 1] as number) : Math.max(yTicks[yTicks.length - 1] as number, yMax)
   // Bars are placed by category (the distinct x values) so a bar chart never overlaps.
   const cats = [...new Set(xs)].sort((a, b) => a - b)
-  const sx = (v: number): number => bars ? M.left + ((cats.indexOf(v) + 0.5) / cats.length) * pw : M.left + ((tx(v) - x0) / (x1 - x0)) * pw
+  const sx = (v: number): number => (bars ? M.left + ((cats.indexOf(v) + 0.5) / cats.length) * pw : M.left + ((tx(v) - x0) / (x1 - x0)) * pw)
   const sy = (v: number): number => M.top + ph - ((ty(v) - y0) / (y1 - y0 || 1)) * ph
 
   for (const t of yTicks) {
@@ -94,9 +99,7 @@ export function renderSvg(plot: BenchPlot): string {
     out.push(`<line x1="${M.left}" y1="${y}" x2="${W - M.right}" y2="${y}" stroke="#e5e5e5"/>`)
     out.push(`<text x="${M.left - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${formatTick(t)}</text>`)
   }
-  const xTicks = bars ? cats : plot.log_x
-    ? Array.from({ length: Math.floor(x1) - Math.ceil(x0) + 1 }, (_, i) => 10 ** (Math.ceil(x0) + i))
-    : linearXTicks
+  const xTicks = bars ? cats : plot.log_x ? Array.from({ length: Math.floor(x1) - Math.ceil(x0) + 1 }, (_, i) => 10 ** (Math.ceil(x0) + i)) : linearXTicks
   for (const t of xTicks) {
     const x = sx(t).toFixed(1)
     out.push(`<line x1="${x}" y1="${M.top + ph}" x2="${x}" y2="${M.top + ph + 5}" stroke="#333"/>`)
@@ -119,7 +122,9 @@ export function renderSvg(plot: BenchPlot): string {
         const left = sx(x) - slot / 2 + i * bw
         const base = M.top + ph
         const top = Math.min(base, sy(y))
-        out.push(`<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${(base - top).toFixed(1)}" fill="${color}"><title>${escapeXml(`${s.name}: ${formatTick(y)}`)}</title></rect>`)
+        out.push(
+          `<rect x="${left.toFixed(1)}" y="${top.toFixed(1)}" width="${(bw - 2).toFixed(1)}" height="${(base - top).toFixed(1)}" fill="${color}"><title>${escapeXml(`${s.name}: ${formatTick(y)}`)}</title></rect>`,
+        )
       }
     } else {
       const sorted = [...sp].sort((a, b) => a[0] - b[0])

@@ -95,10 +95,22 @@ export function parseArgs(argv: readonly string[], cores: number): DriverOptions
   const o: DriverOptions = { ...DEFAULTS, workers: Math.max(1, cores - 1) }
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] as string
-    if (flag === '--no-check') { o.check = false; continue }
-    if (flag === '--json') { o.json = true; continue }
-    if (flag === '--complete') { o.complete = true; continue }
-    if (flag === '--http-pipelining') { o.http_pipelining = true; continue }
+    if (flag === '--no-check') {
+      o.check = false
+      continue
+    }
+    if (flag === '--json') {
+      o.json = true
+      continue
+    }
+    if (flag === '--complete') {
+      o.complete = true
+      continue
+    }
+    if (flag === '--http-pipelining') {
+      o.http_pipelining = true
+      continue
+    }
     const value = argv[++i]
     if (!flag.startsWith('--') || value === undefined) throw new UsageError(`expected --flag value, got ${JSON.stringify(flag)}`)
     switch (flag.slice(2)) {
@@ -106,24 +118,51 @@ export function parseArgs(argv: readonly string[], cores: number): DriverOptions
         if (!(SCENARIOS as readonly string[]).includes(value)) throw new UsageError(`--scenario must be one of ${SCENARIOS.join(', ')}`)
         o.scenario = value as Scenario
         break
-      case 'rate': o.rate = value === 'max' ? null : positiveInt('rate', value, 10_000_000); break
-      case 'duration': o.duration_ms = parseDuration(value); break
-      case 'conns': o.conns = positiveInt('conns', value, 100_000); break
-      case 'workers': o.workers = positiveInt('workers', value, 256); break
-      case 'pipeline': o.pipeline = positiveInt('pipeline', value, 10_000); break
-      case 'users': o.users = positiveInt('users', value, 100_000_000); break
-      case 'service-ms': o.service_ms = positiveInt('service-ms', value, 3_600_000); break
-      case 'interviewers': o.interviewers = positiveInt('interviewers', value, 1_000_000); break
-      case 'server-pid': o.server_pid = positiveInt('server-pid', value, 2 ** 22); break
-      case 'seed': o.seed = positiveInt('seed', value, 2 ** 31); break
-      case 'url': o.url = value; break
-      case 'token': o.token = value; break
-      case 'max-cv': o.max_cv = Number(value); break
+      case 'rate':
+        o.rate = value === 'max' ? null : positiveInt('rate', value, 10_000_000)
+        break
+      case 'duration':
+        o.duration_ms = parseDuration(value)
+        break
+      case 'conns':
+        o.conns = positiveInt('conns', value, 100_000)
+        break
+      case 'workers':
+        o.workers = positiveInt('workers', value, 256)
+        break
+      case 'pipeline':
+        o.pipeline = positiveInt('pipeline', value, 10_000)
+        break
+      case 'users':
+        o.users = positiveInt('users', value, 100_000_000)
+        break
+      case 'service-ms':
+        o.service_ms = positiveInt('service-ms', value, 3_600_000)
+        break
+      case 'interviewers':
+        o.interviewers = positiveInt('interviewers', value, 1_000_000)
+        break
+      case 'server-pid':
+        o.server_pid = positiveInt('server-pid', value, 2 ** 22)
+        break
+      case 'seed':
+        o.seed = positiveInt('seed', value, 2 ** 31)
+        break
+      case 'url':
+        o.url = value
+        break
+      case 'token':
+        o.token = value
+        break
+      case 'max-cv':
+        o.max_cv = Number(value)
+        break
       case 'encoding':
         if (value !== 'json' && value !== 'msgpack') throw new UsageError('--encoding must be json or msgpack')
         o.encoding = value
         break
-      default: throw new UsageError(`unknown flag ${flag}`)
+      default:
+        throw new UsageError(`unknown flag ${flag}`)
     }
   }
   if (o.scenario === 'interviewers' || o.scenario === 'soak') o.complete = true

@@ -5,7 +5,7 @@ import { parseArgs, USAGE, UsageError } from './args.ts'
 import { runLoad, type Progress } from './run.ts'
 import { formatReport } from './stats.ts'
 
-let opts
+let opts: ReturnType<typeof parseArgs>
 try {
   opts = parseArgs(process.argv.slice(2), cpus().length)
 } catch (err) {

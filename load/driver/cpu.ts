@@ -65,7 +65,12 @@ export function findPidByPort(port: number): number | null {
   return null
 }
 
-export interface ProcSample { pid: number; at: number; ticks: number; threads: Map<string, number> }
+export interface ProcSample {
+  pid: number
+  at: number
+  ticks: number
+  threads: Map<string, number>
+}
 
 export function sampleProcess(pid: number): ProcSample | null {
   const stat = read(`/proc/${pid}/stat`)
@@ -93,7 +98,10 @@ export function processCpu(a: ProcSample, b: ProcSample): { pct: number; busiest
   return { pct: toPct(b.ticks - a.ticks), busiest_thread_pct: toPct(busiest), main_thread_pct: toPct((b.threads.get(main) ?? 0) - (a.threads.get(main) ?? 0)) }
 }
 
-export interface MachineSample { busy: number; total: number }
+export interface MachineSample {
+  busy: number
+  total: number
+}
 
 export function sampleMachine(): MachineSample | null {
   const line = read('/proc/stat')?.split('\n')[0]
@@ -104,5 +112,4 @@ export function sampleMachine(): MachineSample | null {
   return { busy: total - idle, total }
 }
 
-export const machineBusyPct = (a: MachineSample, b: MachineSample): number =>
-  b.total === a.total ? 0 : ((b.busy - a.busy) / (b.total - a.total)) * 100
+export const machineBusyPct = (a: MachineSample, b: MachineSample): number => (b.total === a.total ? 0 : ((b.busy - a.busy) / (b.total - a.total)) * 100)

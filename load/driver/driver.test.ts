@@ -8,7 +8,10 @@ import { coefficientOfVariation } from './stats.ts'
 import { startStub, type Stub } from './stub-server.ts'
 
 let stub: Stub | undefined
-afterEach(async () => { await stub?.close(); stub = undefined })
+afterEach(async () => {
+  await stub?.close()
+  stub = undefined
+})
 
 const opts = (url: string, extra: string[]) => parseArgs(['--url', url, '--duration', '1s', '--workers', '2', ...extra], 2)
 
@@ -77,7 +80,12 @@ describe('load driver', () => {
 
 describe('invariant checks (pure)', () => {
   it('flags interviewers over capacity', () => {
-    const rows = stateRows({ interviewers: [{ interviewer_id: 1, capacity: 2, current_queue: 3 }, { interviewer_id: 2, capacity: 2, current_queue: 2 }] })
+    const rows = stateRows({
+      interviewers: [
+        { interviewer_id: 1, capacity: 2, current_queue: 3 },
+        { interviewer_id: 2, capacity: 2, current_queue: 2 },
+      ],
+    })
     expect(rows).not.toBeNull()
     expect(capacityViolations(rows!).map((v) => v.check)).toEqual(['capacity'])
     expect(stateRows({ nope: 1 })).toBeNull()
@@ -99,7 +107,17 @@ describe('invariant checks (pure)', () => {
 })
 
 describe('saturation verdict', () => {
-  const cpu = { server_pct: 0, server_busiest_thread_pct: 0, server_event_loop_pct: 0, driver_pct: 0, driver_busiest_thread_pct: 0, cores: 2, machine_pct: 0, server_store_busy_pct: null, server_loop_busy_pct: null }
+  const cpu = {
+    server_pct: 0,
+    server_busiest_thread_pct: 0,
+    server_event_loop_pct: 0,
+    driver_pct: 0,
+    driver_busiest_thread_pct: 0,
+    cores: 2,
+    machine_pct: 0,
+    server_store_busy_pct: null,
+    server_loop_busy_pct: null,
+  }
   it('names the side whose busiest thread is pegged', () => {
     expect(verdict({ ...cpu, server_busiest_thread_pct: 97, driver_busiest_thread_pct: 60 })).toBe('server')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 50, driver_busiest_thread_pct: 99 })).toBe('driver')
@@ -112,7 +130,9 @@ describe('saturation verdict', () => {
     expect(verdict({ ...cpu, server_busiest_thread_pct: 68, driver_busiest_thread_pct: 99, server_store_busy_pct: 93 })).toBe('driver')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 68, server_store_busy_pct: 60 })).toBe('neither')
     // Its event loop busy nearly all the wall time (CPU lower: it waits for a core on a busy machine).
-    expect(verdict({ ...cpu, server_pct: 125, server_busiest_thread_pct: 77, driver_pct: 18, driver_busiest_thread_pct: 12, machine_pct: 73, server_store_busy_pct: 41, server_loop_busy_pct: 96 })).toBe('server_loop')
+    expect(
+      verdict({ ...cpu, server_pct: 125, server_busiest_thread_pct: 77, driver_pct: 18, driver_busiest_thread_pct: 12, machine_pct: 73, server_store_busy_pct: 41, server_loop_busy_pct: 96 }),
+    ).toBe('server_loop')
     expect(verdict({ ...cpu, server_busiest_thread_pct: 20 })).toBe('neither')
     expect(verdict({ ...cpu, server_busiest_thread_pct: null })).toBe('unknown')
   })

@@ -11,7 +11,10 @@ describe('parseResponses', () => {
     const b = 'HTTP/1.1 404 Not Found\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n'
     const partial = 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc'
     const { responses, rest } = parseResponses(Buffer.from(a + b + partial))
-    expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([[200, 'ok'], [404, 'abcde']])
+    expect(responses.map((r) => [r.status, r.body.toString()])).toEqual([
+      [200, 'ok'],
+      [404, 'abcde'],
+    ])
     expect(rest.toString()).toBe(partial)
   })
 })
@@ -25,11 +28,18 @@ describe('HttpConn', () => {
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
     const { port } = server.address() as AddressInfo
     const got: string[] = []
-    const conn = new HttpConn('127.0.0.1', port, undefined, 1, (r) => {
-      got.push(r.body.toString())
-      // A request made from inside a response must not overtake the ones already queued.
-      if (got.length === 1) conn.request('GET', '/from-callback')
-    }, () => {})
+    const conn = new HttpConn(
+      '127.0.0.1',
+      port,
+      undefined,
+      1,
+      (r) => {
+        got.push(r.body.toString())
+        // A request made from inside a response must not overtake the ones already queued.
+        if (got.length === 1) conn.request('GET', '/from-callback')
+      },
+      () => {},
+    )
     conn.request('GET', '/slow')
     conn.request('GET', '/a')
     conn.request('GET', '/b')

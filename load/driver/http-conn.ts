@@ -35,7 +35,11 @@ export function parseResponses(buf: Buffer): { responses: HttpResponse[]; rest: 
         if (lineEnd < 0) break
         const size = parseInt(buf.toString('latin1', p, lineEnd), 16)
         if (!Number.isFinite(size) || buf.length < lineEnd + 2 + size + 2) break
-        if (size === 0) { p = lineEnd + 4; complete = true; break }
+        if (size === 0) {
+          p = lineEnd + 4
+          complete = true
+          break
+        }
         parts.push(buf.subarray(lineEnd + 2, lineEnd + 2 + size))
         p = lineEnd + 2 + size + 2
       }
@@ -74,12 +78,22 @@ export class HttpConn {
     this.#onResponse = onResponse
     this.#socket = connect({ host, port, noDelay: true })
     this.#socket.on('data', (chunk: Buffer) => this.#data(chunk))
-    this.#socket.on('error', (err) => { this.#closed = true; onClose(err) })
-    this.#socket.on('close', () => { this.#closed = true; onClose() })
+    this.#socket.on('error', (err) => {
+      this.#closed = true
+      onClose(err)
+    })
+    this.#socket.on('close', () => {
+      this.#closed = true
+      onClose()
+    })
   }
 
-  get inFlight(): number { return this.#pending }
-  get closed(): boolean { return this.#closed }
+  get inFlight(): number {
+    return this.#pending
+  }
+  get closed(): boolean {
+    return this.#closed
+  }
 
   request(method: 'GET' | 'POST', path: string, body?: string): boolean {
     if (this.#closed) return false
@@ -102,7 +116,10 @@ export class HttpConn {
       out += this.#backlog[this.#backlogHead++] as string
       this.#written++
     }
-    if (this.#backlogHead === this.#backlog.length) { this.#backlog = []; this.#backlogHead = 0 }
+    if (this.#backlogHead === this.#backlog.length) {
+      this.#backlog = []
+      this.#backlogHead = 0
+    }
     if (out) this.#socket.write(out)
   }
 

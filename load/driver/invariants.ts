@@ -4,7 +4,12 @@ import type { RouteRequest } from '../../client/protocol.ts'
 import { coefficientOfVariation } from './stats.ts'
 import type { Ack, Violation } from './types.ts'
 
-export interface StateRow { interviewer_id: number; capacity: number; current_queue: number; availability?: string }
+export interface StateRow {
+  interviewer_id: number
+  capacity: number
+  current_queue: number
+  availability?: string
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null
 
@@ -21,9 +26,7 @@ export function stateRows(body: unknown): StateRow[] | null {
 }
 
 export function capacityViolations(rows: readonly StateRow[]): Violation[] {
-  return rows
-    .filter((r) => r.current_queue > r.capacity)
-    .map((r) => ({ check: 'capacity' as const, detail: `interviewer ${r.interviewer_id} holds ${r.current_queue} > capacity ${r.capacity}` }))
+  return rows.filter((r) => r.current_queue > r.capacity).map((r) => ({ check: 'capacity' as const, detail: `interviewer ${r.interviewer_id} holds ${r.current_queue} > capacity ${r.capacity}` }))
 }
 
 /** A replayed request_id must answer the first outcome: the same interviewer and assignment. */
@@ -46,7 +49,13 @@ export function spread(rows: readonly StateRow[], byInterviewer: Record<string, 
   return { cv: coefficientOfVariation(counts), n: counts.length }
 }
 
-export interface CheckInput { url: string; token: string | undefined; acks: Ack[]; by_interviewer: Record<string, number>; max_cv: number }
+export interface CheckInput {
+  url: string
+  token: string | undefined
+  acks: Ack[]
+  by_interviewer: Record<string, number>
+  max_cv: number
+}
 
 const REPLAY_CONCURRENCY = 16
 const TIMEOUT_MS = 10_000
@@ -68,17 +77,19 @@ export async function checkInvariants(input: CheckInput): Promise<{ replayed: nu
   let replayed = 0
   const queue = [...input.acks]
   // Bounded: at most acks.length replays, REPLAY_CONCURRENCY at a time.
-  await Promise.all(Array.from({ length: Math.min(REPLAY_CONCURRENCY, queue.length) }, async () => {
-    for (let ack = queue.pop(); ack !== undefined; ack = queue.pop()) {
-      try {
-        const v = replayViolation(ack, await call(input.url, input.token, '/v1/route', ack.request))
-        if (v) violations.push(v)
-        replayed++
-      } catch (err) {
-        violations.push({ check: 'replay', detail: `${ack.request.request_id ?? '?'}: replay failed: ${(err as Error).message}` })
+  await Promise.all(
+    Array.from({ length: Math.min(REPLAY_CONCURRENCY, queue.length) }, async () => {
+      for (let ack = queue.pop(); ack !== undefined; ack = queue.pop()) {
+        try {
+          const v = replayViolation(ack, await call(input.url, input.token, '/v1/route', ack.request))
+          if (v) violations.push(v)
+          replayed++
+        } catch (err) {
+          violations.push({ check: 'replay', detail: `${ack.request.request_id ?? '?'}: replay failed: ${(err as Error).message}` })
+        }
       }
-    }
-  }))
+    }),
+  )
   let rows: StateRow[] | null = null
   try {
     rows = stateRows(await call(input.url, input.token, '/v1/state'))

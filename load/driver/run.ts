@@ -9,7 +9,13 @@ import { checkInvariants } from './invariants.ts'
 import { latencyOf, mergeInto, newHistogram, percentileCurve } from './stats.ts'
 import type { CpuFigures, LoadReport, WorkerMessage, WorkerResult, WorkerTask } from './types.ts'
 
-export interface Progress { t_s: number; sent: number; done: number; rps: number; p99_ms: number }
+export interface Progress {
+  t_s: number
+  sent: number
+  done: number
+  rps: number
+  p99_ms: number
+}
 
 const SAMPLE_ACKS = 400
 const MAX_IN_FLIGHT = 2048
@@ -29,13 +35,24 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
   const tasks: WorkerTask[] = Array.from({ length: workers }, (_, index) => {
     const conns = split(o.conns, workers, index)
     return {
-      index, scenario: o.scenario, url: o.url, token: o.token, encoding: o.encoding,
+      index,
+      scenario: o.scenario,
+      url: o.url,
+      token: o.token,
+      encoding: o.encoding,
       rate: o.rate === null ? null : (o.rate * conns) / o.conns,
-      duration_ms: o.duration_ms, conns, pipeline: o.pipeline, http_window: o.http_pipelining ? o.pipeline : 1, max_in_flight: o.rate === null ? o.pipeline : MAX_IN_FLIGHT,
-      users: o.users, service_ms: o.service_ms, complete: o.complete,
-      consoles: o.scenario === 'interviewers' || o.scenario === 'soak'
-        ? Array.from({ length: o.interviewers }, (_, k) => k + 1).filter((id) => id % workers === index) : [],
-      seed: o.seed, run_id, sample: Math.ceil(SAMPLE_ACKS / workers),
+      duration_ms: o.duration_ms,
+      conns,
+      pipeline: o.pipeline,
+      http_window: o.http_pipelining ? o.pipeline : 1,
+      max_in_flight: o.rate === null ? o.pipeline : MAX_IN_FLIGHT,
+      users: o.users,
+      service_ms: o.service_ms,
+      complete: o.complete,
+      consoles: o.scenario === 'interviewers' || o.scenario === 'soak' ? Array.from({ length: o.interviewers }, (_, k) => k + 1).filter((id) => id % workers === index) : [],
+      seed: o.seed,
+      run_id,
+      sample: Math.ceil(SAMPLE_ACKS / workers),
     }
   })
 
@@ -54,27 +71,47 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
   let started = 0
   let emitted = 0
 
-  await Promise.all(tasks.map((task) => new Promise<void>((resolve, reject) => {
-    const w = new Worker(new URL('./boot.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href, task } })
-    w.on('message', (m: WorkerMessage) => {
-      if (m.kind === 'result') { results.push(m); return }
-      if (m.kind === 'started') { if (++started === workers) { a = sample(serverPid); busyA = serverBusy(o.url) } return }
-      if (m.kind === 'stopped') { if (a !== null && b === null) { b = sample(serverPid); busyB = serverBusy(o.url) } return }
-      const n = ticksSeen[m.index]!++
-      sent[m.index] = m.sent
-      done[m.index] = m.done
-      const bucket = (buckets[n] ??= newHistogram())
-      mergeInto(bucket, m.interval)
-      // Emit second n once every worker reported it.
-      while (emitted < buckets.length && ticksSeen.every((c) => c > emitted)) {
-        const b = buckets[emitted] as Histogram
-        onProgress({ t_s: emitted + 1, sent: sum(sent), done: sum(done), rps: b.totalCount, p99_ms: b.totalCount ? b.getValueAtPercentile(99) / 1000 : 0 })
-        emitted++
-      }
-    })
-    w.on('error', reject)
-    w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load worker ${task.index} exited with ${code}`))))
-  })))
+  await Promise.all(
+    tasks.map(
+      (task) =>
+        new Promise<void>((resolve, reject) => {
+          const w = new Worker(new URL('./boot.mjs', import.meta.url), { workerData: { entry: new URL('./worker.ts', import.meta.url).href, task } })
+          w.on('message', (m: WorkerMessage) => {
+            if (m.kind === 'result') {
+              results.push(m)
+              return
+            }
+            if (m.kind === 'started') {
+              if (++started === workers) {
+                a = sample(serverPid)
+                busyA = serverBusy(o.url)
+              }
+              return
+            }
+            if (m.kind === 'stopped') {
+              if (a !== null && b === null) {
+                b = sample(serverPid)
+                busyB = serverBusy(o.url)
+              }
+              return
+            }
+            const n = ticksSeen[m.index]!++
+            sent[m.index] = m.sent
+            done[m.index] = m.done
+            const bucket = (buckets[n] ??= newHistogram())
+            mergeInto(bucket, m.interval)
+            // Emit second n once every worker reported it.
+            while (emitted < buckets.length && ticksSeen.every((c) => c > emitted)) {
+              const b = buckets[emitted] as Histogram
+              onProgress({ t_s: emitted + 1, sent: sum(sent), done: sum(done), rps: b.totalCount, p99_ms: b.totalCount ? b.getValueAtPercentile(99) / 1000 : 0 })
+              emitted++
+            }
+          })
+          w.on('error', reject)
+          w.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`load worker ${task.index} exited with ${code}`))))
+        }),
+    ),
+  )
 
   const cpu = cpuFigures(a, b ?? sample(serverPid))
   const [ba, bb] = [await busyA, await (busyB ?? serverBusy(o.url))]
@@ -100,13 +137,23 @@ export async function runLoad(o: DriverOptions, onProgress: (p: Progress) => voi
   const saturated = verdict(cpu)
 
   return {
-    scenario: o.scenario, rate: o.rate, duration_ms: o.duration_ms, conns: o.conns, workers,
-    sent: sum(results.map((r) => r.sent)), done: answered, outcomes, errors, side,
+    scenario: o.scenario,
+    rate: o.rate,
+    duration_ms: o.duration_ms,
+    conns: o.conns,
+    workers,
+    sent: sum(results.map((r) => r.sent)),
+    done: answered,
+    outcomes,
+    errors,
+    side,
     throughput: answered / sendSeconds,
     latency_ms: latencyOf(total),
     timeline: trimEmptyTail(buckets).map((b, i) => ({ t_s: i + 1, rps: b.totalCount, p99_ms: b.totalCount ? b.getValueAtPercentile(99) / 1000 : 0 })),
     percentiles: percentileCurve(total),
-    cpu, invariants, saturated,
+    cpu,
+    invariants,
+    saturated,
   }
 }
 
@@ -140,7 +187,13 @@ function trimEmptyTail(buckets: Histogram[]): Histogram[] {
   return buckets.slice(0, n)
 }
 
-interface Sample { at: number; server: ProcSample | null; self: ProcSample | null; machine: MachineSample | null; usage: NodeJS.CpuUsage }
+interface Sample {
+  at: number
+  server: ProcSample | null
+  self: ProcSample | null
+  machine: MachineSample | null
+  usage: NodeJS.CpuUsage
+}
 
 function sample(serverPid: number | null): Sample {
   return { at: performance.now(), server: serverPid === null ? null : sampleProcess(serverPid), self: sampleProcess(process.pid), machine: sampleMachine(), usage: process.cpuUsage() }
@@ -169,7 +222,11 @@ function addAll(into: Record<string, number>, from: Record<string, number>): voi
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v
 }
 
-interface ServerBusy { at: number; store: number | null; loop: number | null }
+interface ServerBusy {
+  at: number
+  store: number | null
+  loop: number | null
+}
 
 /** The server's busy counters from /metrics (null when unreachable; a missing counter is null). */
 async function serverBusy(url: string): Promise<ServerBusy | null> {

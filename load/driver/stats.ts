@@ -3,8 +3,7 @@ import * as hdr from 'hdr-histogram-js'
 import type { Histogram } from 'hdr-histogram-js'
 import type { LoadReport } from './types.ts'
 
-export const newHistogram = (): Histogram =>
-  hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false })
+export const newHistogram = (): Histogram => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3, useWebAssembly: false })
 
 export function mergeInto(target: Histogram, encoded: string): void {
   target.add(hdr.decodeFromCompressedBase64(encoded))
@@ -48,13 +47,15 @@ function table(rows: [string, string][]): string {
 }
 
 const sorted = (m: Record<string, number>): [string, string][] =>
-  Object.entries(m).sort((a, b) => b[1] - a[1]).map(([k, v]) => [`  ${k}`, fmt(v)])
+  Object.entries(m)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, v]) => [`  ${k}`, fmt(v)])
 
 const SATURATION: Record<LoadReport['saturated'], string> = {
   server: 'server (its busiest thread >= 85% of a core: the server, not the driver, is the limit)',
   server_loop: 'server (its event loop busy >= 85% of the time: every request queues in front of it; the server, not the driver, is the limit)',
   server_store: 'server (its database thread busy >= 85% of the time: every commit queues behind it; the server, not the driver, is the limit)',
-  server_cores: 'server (all cores busy, the server using at least 3x the driver\'s CPU over its threads: the cores the server runs on are the limit, not the driver)',
+  server_cores: "server (all cores busy, the server using at least 3x the driver's CPU over its threads: the cores the server runs on are the limit, not the driver)",
   driver: 'DRIVER (a load worker thread >= 85% of a core: add --workers or cores; the figures understate the server)',
   machine: 'machine (all cores busy, neither event loop pegged: server, driver and other processes share the cores)',
   neither: 'neither (add load: raise --rate, --conns or --pipeline)',
@@ -75,11 +76,25 @@ export function formatReport(r: LoadReport): string {
     ...(Object.keys(r.side).length > 0 ? ([['other messages', ''], ...sorted(r.side)] as [string, string][]) : []),
     ['throughput', `${fmt(Math.round(r.throughput))} routes/s`],
     ['latency ms', `p50 ${l.p50}  p90 ${l.p90}  p99 ${l.p99}  p99.9 ${l.p999}  max ${l.max}`],
-    ['server CPU', c.server_pct === null ? 'unknown (pass --server-pid)' : `${c.server_pct.toFixed(0)}% of a core (busiest thread ${c.server_busiest_thread_pct?.toFixed(0) ?? '?'}%, event loop ${c.server_event_loop_pct?.toFixed(0) ?? '?'}%)`],
-    ...(c.server_loop_busy_pct === null && c.server_store_busy_pct === null ? [] : [['server busy', [
-      c.server_loop_busy_pct === null ? null : `event loop ${c.server_loop_busy_pct.toFixed(0)}%`,
-      c.server_store_busy_pct === null ? null : `database thread ${c.server_store_busy_pct.toFixed(0)}%`,
-    ].filter(Boolean).join(', ') + ' of the wall time (includes waiting for a core)'] as [string, string]]),
+    [
+      'server CPU',
+      c.server_pct === null
+        ? 'unknown (pass --server-pid)'
+        : `${c.server_pct.toFixed(0)}% of a core (busiest thread ${c.server_busiest_thread_pct?.toFixed(0) ?? '?'}%, event loop ${c.server_event_loop_pct?.toFixed(0) ?? '?'}%)`,
+    ],
+    ...(c.server_loop_busy_pct === null && c.server_store_busy_pct === null
+      ? []
+      : [
+          [
+            'server busy',
+            `${[
+              c.server_loop_busy_pct === null ? null : `event loop ${c.server_loop_busy_pct.toFixed(0)}%`,
+              c.server_store_busy_pct === null ? null : `database thread ${c.server_store_busy_pct.toFixed(0)}%`,
+            ]
+              .filter(Boolean)
+              .join(', ')} of the wall time (includes waiting for a core)`,
+          ] as [string, string],
+        ]),
     ['driver CPU', `${c.driver_pct.toFixed(0)}% of a core (busiest thread ${c.driver_busiest_thread_pct?.toFixed(0) ?? '?'}%, ${r.workers} load workers)`],
     ['machine', c.machine_pct === null ? 'unknown' : `${c.machine_pct.toFixed(0)}% busy over ${c.cores} cores (server + driver + anything else running)`],
     ['saturated', SATURATION[r.saturated]],

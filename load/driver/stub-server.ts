@@ -5,9 +5,18 @@ import type { AddressInfo } from 'node:net'
 import { WebSocketServer } from 'ws'
 import { decodeFrame, encodeFrame } from '../../client/codec.ts'
 
-export interface StubOptions { interviewers: number; capacity: number; /** Misbehave: ignore capacity (tests the checker). */ overbook?: boolean; /** Misbehave: forget request_ids. */ forget?: boolean }
+export interface StubOptions {
+  interviewers: number
+  capacity: number /** Misbehave: ignore capacity (tests the checker). */
+  overbook?: boolean /** Misbehave: forget request_ids. */
+  forget?: boolean
+}
 
-export interface Stub { url: string; close(): Promise<void>; routes(): number }
+export interface Stub {
+  url: string
+  close(): Promise<void>
+  routes(): number
+}
 
 export async function startStub(o: StubOptions): Promise<Stub> {
   const queue = new Array<number>(o.interviewers + 1).fill(0)
@@ -23,7 +32,7 @@ export async function startStub(o: StubOptions): Promise<Stub> {
     if (first) return { ...first, replayed: true }
     let result: Record<string, unknown> = { status: 'at_capacity', user_id: req.user_id }
     for (let k = 0; k < o.interviewers; k++) {
-      const id = 1 + ((rr++) % o.interviewers)
+      const id = 1 + (rr++ % o.interviewers)
       if (queue[id]! < o.capacity || o.overbook) {
         queue[id]!++
         const assignment_id = `a${++seq}`
@@ -63,9 +72,16 @@ export async function startStub(o: StubOptions): Promise<Stub> {
     req.on('end', () => {
       const body: unknown = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : null
       const b = body as Record<string, unknown>
-      const out = req.url === '/v1/route' && req.method === 'POST' ? route(b)
-        : req.url === '/v1/complete' && req.method === 'POST' ? (complete(b.interviewer_id) ? { status: 'completed' } : null)
-        : req.url === '/v1/state' ? state() : null
+      const out =
+        req.url === '/v1/route' && req.method === 'POST'
+          ? route(b)
+          : req.url === '/v1/complete' && req.method === 'POST'
+            ? complete(b.interviewer_id)
+              ? { status: 'completed' }
+              : null
+            : req.url === '/v1/state'
+              ? state()
+              : null
       res.writeHead(out === null ? 404 : 200, { 'content-type': 'application/json' })
       res.end(JSON.stringify(out ?? { code: 'not_found', message: 'no such route' }))
     })
@@ -84,6 +100,11 @@ export async function startStub(o: StubOptions): Promise<Stub> {
   return {
     url: `http://127.0.0.1:${port}`,
     routes: () => routes,
-    close: () => new Promise<void>((r) => { for (const c of wss.clients) c.terminate(); wss.close(); server.close(() => r()) }),
+    close: () =>
+      new Promise<void>((r) => {
+        for (const c of wss.clients) c.terminate()
+        wss.close()
+        server.close(() => r())
+      }),
   }
 }

@@ -64,8 +64,14 @@ export interface WorkerResult {
 }
 
 /** Sending began (connections are open) or ended (drain follows): the CPU sampling window. */
-export interface WorkerStarted { kind: 'started'; index: number }
-export interface WorkerStopped { kind: 'stopped'; index: number }
+export interface WorkerStarted {
+  kind: 'started'
+  index: number
+}
+export interface WorkerStopped {
+  kind: 'stopped'
+  index: number
+}
 
 export type WorkerMessage = WorkerTick | WorkerResult | WorkerStarted | WorkerStopped
 

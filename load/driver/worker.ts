@@ -4,7 +4,22 @@ import { performance } from 'node:perf_hooks'
 import { parentPort, workerData } from 'node:worker_threads'
 import * as hdr from 'hdr-histogram-js'
 import type { RouteRequest } from '../../client/protocol.ts'
-import { buildRouteRequest, classify, type ParsedReply, DEFAULT_MIX, makeRng, requestId, wsAccept, wsAvailability, wsCompleteOldest, wsRoute, wsSubscribeAssignments, wsUrl, httpCompleteBody, httpRouteBody } from '../k6/lib/builders.ts'
+import {
+  buildRouteRequest,
+  classify,
+  type ParsedReply,
+  DEFAULT_MIX,
+  makeRng,
+  requestId,
+  wsAccept,
+  wsAvailability,
+  wsCompleteOldest,
+  wsRoute,
+  wsSubscribeAssignments,
+  wsUrl,
+  httpCompleteBody,
+  httpRouteBody,
+} from '../k6/lib/builders.ts'
 import { HttpConn, type HttpResponse } from './http-conn.ts'
 import { newHistogram } from './stats.ts'
 import type { Ack, WorkerResult, WorkerTask, WorkerTick } from './types.ts'
@@ -15,14 +30,24 @@ const DRAIN_MS = 5_000
 const COMPLETE_ATTEMPTS = 8
 
 /** An outstanding request: a route (req set) or a side message such as a complete (side set). */
-interface Pending { t0: number; req: RouteRequest | null; side?: string; retry?: () => void }
+interface Pending {
+  t0: number
+  req: RouteRequest | null
+  side?: string
+  retry?: () => void
+}
 
 /** A side message awaiting its reply; `retry` runs when it fails (bounded attempts). */
-interface Side { kind: string; retry?: () => void }
+interface Side {
+  kind: string
+  retry?: () => void
+}
 
 type Conn = { kind: 'ws'; c: WsConn } | { kind: 'http'; c: HttpConn; fifo: Pending[]; head: number }
 
-const bump = (m: Record<string, number>, k: string, n = 1): void => { m[k] = (m[k] ?? 0) + n }
+const bump = (m: Record<string, number>, k: string, n = 1): void => {
+  m[k] = (m[k] ?? 0) + n
+}
 
 class LoadWorker {
   #t: WorkerTask
@@ -78,9 +103,17 @@ class LoadWorker {
     for (const conn of this.#conns) conn.c.close()
     for (const c of this.#consoles) c.close()
     return {
-      kind: 'result', index: this.#t.index, sent: this.#sent, done: this.#done, outcomes: this.#outcomes, errors: this.#errors,
-      side: this.#sideOut, histogram: hdr.encodeIntoCompressedBase64(this.#total), acks: this.#acks,
-      assignments_by_interviewer: this.#byInterviewer, elapsed_ms: sendEnd - this.#start,
+      kind: 'result',
+      index: this.#t.index,
+      sent: this.#sent,
+      done: this.#done,
+      outcomes: this.#outcomes,
+      errors: this.#errors,
+      side: this.#sideOut,
+      histogram: hdr.encodeIntoCompressedBase64(this.#total),
+      acks: this.#acks,
+      assignments_by_interviewer: this.#byInterviewer,
+      elapsed_ms: sendEnd - this.#start,
     }
   }
 
@@ -91,19 +124,39 @@ class LoadWorker {
     for (let i = 0; i < this.#t.conns; i++) {
       if (http) {
         const conn: Conn = { kind: 'http', c: null as unknown as HttpConn, fifo: [], head: 0 }
-        conn.c = new HttpConn(url.hostname, Number(url.port || 80), this.#t.token, this.#t.http_window, (r) => this.#onHttp(conn, r), (err) => { if (err) bump(this.#errors, `connect:${errCode(err)}`) })
+        conn.c = new HttpConn(
+          url.hostname,
+          Number(url.port || 80),
+          this.#t.token,
+          this.#t.http_window,
+          (r) => this.#onHttp(conn, r),
+          (err) => {
+            if (err) bump(this.#errors, `connect:${errCode(err)}`)
+          },
+        )
         this.#conns.push(conn)
       } else {
-        opened.push(new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, CONNECT_TIMEOUT_MS)
-          const done = (): void => { clearTimeout(timer); resolve() }
-          const c: WsConn = new WsConn(wsUrl(this.#t.url, this.#t.token), this.#t.encoding, (m) => this.#onWs(c, m), done, (err, code) => {
-            if (err) bump(this.#errors, `connect:${errCode(err)}`)
-            else if (code !== undefined) bump(this.#errors, `closed_by_server:${code}`)
-            done()
-          })
-          this.#conns.push({ kind: 'ws', c })
-        }))
+        opened.push(
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, CONNECT_TIMEOUT_MS)
+            const done = (): void => {
+              clearTimeout(timer)
+              resolve()
+            }
+            const c: WsConn = new WsConn(
+              wsUrl(this.#t.url, this.#t.token),
+              this.#t.encoding,
+              (m) => this.#onWs(c, m),
+              done,
+              (err, code) => {
+                if (err) bump(this.#errors, `connect:${errCode(err)}`)
+                else if (code !== undefined) bump(this.#errors, `closed_by_server:${code}`)
+                done()
+              },
+            )
+            this.#conns.push({ kind: 'ws', c })
+          }),
+        )
       }
     }
     for (const id of this.#t.consoles) opened.push(this.#console(id))
@@ -114,23 +167,32 @@ class LoadWorker {
   #console(interviewer_id: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, CONNECT_TIMEOUT_MS)
-      const c: WsConn = new WsConn(wsUrl(this.#t.url, this.#t.token), this.#t.encoding, (m) => {
-        const parsed = classify(m)
-        if (parsed === null) return
-        if ('reply' in parsed) {
-          const side = typeof parsed.reply.re === 'number' ? this.#side.get(parsed.reply.re) : undefined
-          if (side !== undefined && typeof parsed.reply.re === 'number') this.#side.delete(parsed.reply.re)
-          bump(this.#sideOut, `${side?.kind ?? 'console'}:${parsed.reply.ok ? 'ok' : parsed.reply.error_code ?? 'error'}`)
-          return
-        }
-        const p = parsed.push
-        if (p.assignment_id !== undefined && this.#sending && (p.type === 'offer' || p.state === 'offered')) this.#sideSend(c, 'accept', (id) => wsAccept(id, p.assignment_id as string))
-      }, () => {
-        clearTimeout(timer)
-        this.#sideSend(c, 'availability', (id) => wsAvailability(id, interviewer_id, 'online'))
-        this.#sideSend(c, 'subscribe', (id) => wsSubscribeAssignments(id, interviewer_id))
-        resolve()
-      }, (err) => { if (err) bump(this.#errors, `console:${errCode(err)}`); resolve() })
+      const c: WsConn = new WsConn(
+        wsUrl(this.#t.url, this.#t.token),
+        this.#t.encoding,
+        (m) => {
+          const parsed = classify(m)
+          if (parsed === null) return
+          if ('reply' in parsed) {
+            const side = typeof parsed.reply.re === 'number' ? this.#side.get(parsed.reply.re) : undefined
+            if (side !== undefined && typeof parsed.reply.re === 'number') this.#side.delete(parsed.reply.re)
+            bump(this.#sideOut, `${side?.kind ?? 'console'}:${parsed.reply.ok ? 'ok' : (parsed.reply.error_code ?? 'error')}`)
+            return
+          }
+          const p = parsed.push
+          if (p.assignment_id !== undefined && this.#sending && (p.type === 'offer' || p.state === 'offered')) this.#sideSend(c, 'accept', (id) => wsAccept(id, p.assignment_id as string))
+        },
+        () => {
+          clearTimeout(timer)
+          this.#sideSend(c, 'availability', (id) => wsAvailability(id, interviewer_id, 'online'))
+          this.#sideSend(c, 'subscribe', (id) => wsSubscribeAssignments(id, interviewer_id))
+          resolve()
+        },
+        (err) => {
+          if (err) bump(this.#errors, `console:${errCode(err)}`)
+          resolve()
+        },
+      )
       this.#consoles.push(c)
     })
   }
@@ -197,11 +259,17 @@ class LoadWorker {
     const req = buildRouteRequest(this.#rng, requestId(this.#t.run_id, this.#t.index, seq), { ...DEFAULT_MIX, users: this.#t.users })
     const p: Pending = { t0, req }
     if (conn.kind === 'ws') {
-      if (!conn.c.send(wsRoute(seq, req))) { bump(this.#errors, 'send:closed'); return }
+      if (!conn.c.send(wsRoute(seq, req))) {
+        bump(this.#errors, 'send:closed')
+        return
+      }
       conn.c.inFlight++
       this.#pending.set(seq, p)
     } else {
-      if (!conn.c.request('POST', '/v1/route', httpRouteBody(req))) { bump(this.#errors, 'send:closed'); return }
+      if (!conn.c.request('POST', '/v1/route', httpRouteBody(req))) {
+        bump(this.#errors, 'send:closed')
+        return
+      }
       conn.fifo.push(p)
     }
     this.#sent++
@@ -216,7 +284,7 @@ class LoadWorker {
     const side = this.#side.get(re)
     if (side !== undefined) {
       this.#side.delete(re)
-      bump(this.#sideOut, `${side.kind}:${r.ok ? 'ok' : r.error_code ?? 'error'}`)
+      bump(this.#sideOut, `${side.kind}:${r.ok ? 'ok' : (r.error_code ?? 'error')}`)
       if (!r.ok && this.#sending) side.retry?.()
       return
     }
@@ -224,7 +292,7 @@ class LoadWorker {
     if (p === undefined) return
     this.#pending.delete(re)
     c.inFlight--
-    const outcome = r.ok ? r.status ?? 'ok' : `error:${r.error_code ?? 'unknown'}`
+    const outcome = r.ok ? (r.status ?? 'ok') : `error:${r.error_code ?? 'unknown'}`
     this.#finish(p, outcome, r.interviewer_id, r.assignment_id)
     // Complete "the interviewer's oldest active interview" rather than this assignment: only
     // active work can complete, and this one may still be waiting behind others.
@@ -234,7 +302,10 @@ class LoadWorker {
 
   #onHttp(conn: Conn & { kind: 'http' }, res: HttpResponse): void {
     const p = conn.fifo[conn.head++]
-    if (conn.head > 1024 && conn.head * 2 > conn.fifo.length) { conn.fifo = conn.fifo.slice(conn.head); conn.head = 0 }
+    if (conn.head > 1024 && conn.head * 2 > conn.fifo.length) {
+      conn.fifo = conn.fifo.slice(conn.head)
+      conn.head = 0
+    }
     if (p === undefined) return
     if (p.side !== undefined) {
       bump(this.#sideOut, `${p.side}:${res.status === 200 ? 'ok' : `http_${res.status}`}`)
@@ -250,7 +321,8 @@ class LoadWorker {
         const b = body as Record<string, unknown>
         if (res.status === 200 && typeof b.status === 'string') outcome = b.status
         else if (typeof b.code === 'string') outcome = `error:${b.code}`
-        else if (typeof b.error === 'object' && b.error !== null && typeof (b.error as Record<string, unknown>).code === 'string') outcome = `error:${String((b.error as Record<string, unknown>).code)}`
+        else if (typeof b.error === 'object' && b.error !== null && typeof (b.error as Record<string, unknown>).code === 'string')
+          outcome = `error:${String((b.error as Record<string, unknown>).code)}`
         if (typeof b.interviewer_id === 'number') interviewer_id = b.interviewer_id
         if (typeof b.assignment_id === 'string') assignment_id = b.assignment_id
       }
@@ -264,7 +336,10 @@ class LoadWorker {
 
   /** Runs fn after ms; pending timers are cleared at the end of the run. */
   #later(ms: number, fn: () => void): void {
-    const timer = setTimeout(() => { this.#timers.delete(timer); fn() }, ms)
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer)
+      fn()
+    }, ms)
     this.#timers.add(timer)
   }
 

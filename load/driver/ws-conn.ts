@@ -15,7 +15,10 @@ export class WsConn {
     this.#encoding = encoding
     this.#ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 16 * 1024 * 1024 })
     this.#ws.binaryType = 'nodebuffer'
-    this.#ws.on('open', () => { this.#open = true; onOpen() })
+    this.#ws.on('open', () => {
+      this.#open = true
+      onOpen()
+    })
     this.#ws.on('message', (data: Buffer, isBinary: boolean) => {
       let msg: unknown
       try {
@@ -25,7 +28,10 @@ export class WsConn {
       }
       onMessage(msg)
     })
-    this.#ws.on('error', (err) => { this.#closed = true; onClose(err) })
+    this.#ws.on('error', (err) => {
+      this.#closed = true
+      onClose(err)
+    })
     this.#ws.on('close', (code: number) => {
       const byUs = this.#closed
       this.#closed = true
@@ -33,8 +39,12 @@ export class WsConn {
     })
   }
 
-  get ready(): boolean { return this.#open && !this.#closed }
-  get closed(): boolean { return this.#closed }
+  get ready(): boolean {
+    return this.#open && !this.#closed
+  }
+  get closed(): boolean {
+    return this.#closed
+  }
 
   send(msg: unknown): boolean {
     if (!this.ready) return false

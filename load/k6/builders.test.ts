@@ -2,8 +2,23 @@
 import { describe, expect, it } from 'vitest'
 import { checkCompleteRequest, checkMessage, checkRouteRequest } from '../../client/schemas.ts'
 import {
-  buildRouteRequest, classify, DEFAULT_MIX, DEMO, httpCompleteBody, httpRouteBody, makeRng, requestId, wsAccept,
-  wsAvailability, wsComplete, wsCompleteOldest, wsPing, wsRoute, wsState, wsSubscribeAssignments, wsUrl,
+  buildRouteRequest,
+  classify,
+  DEFAULT_MIX,
+  DEMO,
+  httpCompleteBody,
+  httpRouteBody,
+  makeRng,
+  requestId,
+  wsAccept,
+  wsAvailability,
+  wsComplete,
+  wsCompleteOldest,
+  wsPing,
+  wsRoute,
+  wsState,
+  wsSubscribeAssignments,
+  wsUrl,
 } from './lib/builders.ts'
 
 const SEEDS = Array.from({ length: 200 }, (_, i) => i * 7919 + 1)
@@ -40,8 +55,14 @@ describe('k6 request builders', () => {
 
   it('interviewer console messages validate', () => {
     const msgs = [
-      wsAvailability(1, 7, 'online'), wsAvailability('x', 7, 'offline'), wsSubscribeAssignments(2, 7),
-      wsAccept(3, 'a-1'), wsComplete(4, 'a-1'), wsCompleteOldest(5, 7), wsState(6), wsPing(7),
+      wsAvailability(1, 7, 'online'),
+      wsAvailability('x', 7, 'offline'),
+      wsSubscribeAssignments(2, 7),
+      wsAccept(3, 'a-1'),
+      wsComplete(4, 'a-1'),
+      wsCompleteOldest(5, 7),
+      wsState(6),
+      wsPing(7),
     ]
     for (const m of msgs) expect(checkMessage(JSON.parse(JSON.stringify(m))).ok, JSON.stringify(m)).toBe(true)
     expect(checkCompleteRequest(JSON.parse(httpCompleteBody({ interviewer_id: 7 }))).ok).toBe(true)

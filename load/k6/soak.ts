@@ -21,11 +21,21 @@ export const options: Options = {
   scenarios: {
     consoles: { executor: 'per-vu-iterations', exec: 'interviewerConsole', vus: INTERVIEWERS, iterations: 1, maxDuration: `${MINUTES + 2}m` },
     http_routes: {
-      executor: 'constant-arrival-rate', exec: 'httpRoute', startTime: '5s', rate: RATE, timeUnit: '1s',
-      duration: `${MINUTES}m`, preAllocatedVUs: 20, maxVUs: 500,
+      executor: 'constant-arrival-rate',
+      exec: 'httpRoute',
+      startTime: '5s',
+      rate: RATE,
+      timeUnit: '1s',
+      duration: `${MINUTES}m`,
+      preAllocatedVUs: 20,
+      maxVUs: 500,
     },
     ws_sessions: {
-      executor: 'constant-vus', exec: 'wsSession', startTime: '5s', vus: 20, duration: `${MINUTES}m`,
+      executor: 'constant-vus',
+      exec: 'wsSession',
+      startTime: '5s',
+      vus: 20,
+      duration: `${MINUTES}m`,
     },
   },
   thresholds: {

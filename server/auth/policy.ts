@@ -4,10 +4,22 @@ import type { ErrorBody, Role } from '../../client/protocol.ts'
 import type { Principal } from './jwt.ts'
 
 export const VERBS = [
-  'route', 'cancel', 'complete', 'state', 'ping', 'bid',
-  'availability', 'accept', 'reject',
-  'subscribe_decisions', 'subscribe_assignments',
-  'admin', 'read_users', 'read_decisions', 'read_interviewers', 'stats',
+  'route',
+  'cancel',
+  'complete',
+  'state',
+  'ping',
+  'bid',
+  'availability',
+  'accept',
+  'reject',
+  'subscribe_decisions',
+  'subscribe_assignments',
+  'admin',
+  'read_users',
+  'read_decisions',
+  'read_interviewers',
+  'stats',
 ] as const
 export type Verb = (typeof VERBS)[number]
 

@@ -25,8 +25,7 @@ async function main(): Promise<number> {
   }
   const config = loadConfig()
   if (!config.JWT_SECRET) {
-    console.error('JWT_SECRET is not set: the server runs in open local mode (no tokens needed on 127.0.0.1).\n' +
-      'Set JWT_SECRET (16+ characters) both here and for the server to mint tokens.')
+    console.error('JWT_SECRET is not set: the server runs in open local mode (no tokens needed on 127.0.0.1).\n' + 'Set JWT_SECRET (16+ characters) both here and for the server to mint tokens.')
     return 2
   }
   const token = await signToken(config.JWT_SECRET, { sub: values.sub, role: values.role, ttlS: parseTtl(values.ttl ?? '1h') })
@@ -34,8 +33,11 @@ async function main(): Promise<number> {
   return 0
 }
 
-main().then((code) => process.exit(code), (err: unknown) => {
-  if (err instanceof ConfigError || err instanceof AuthError) console.error(err.message)
-  else console.error(err)
-  process.exit(2)
-})
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError || err instanceof AuthError) console.error(err.message)
+    else console.error(err)
+    process.exit(2)
+  },
+)

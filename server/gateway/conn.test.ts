@@ -15,10 +15,19 @@ function fakeSocket(conn: Conn) {
     ended: null as [number, string] | null,
     buffered: 0,
     status: 0,
-    cork(cb: () => void) { s.corks++; cb(); return s },
-    send(frame: string | Uint8Array) { s.sent.push(String(frame)); return s.status },
+    cork(cb: () => void) {
+      s.corks++
+      cb()
+      return s
+    },
+    send(frame: string | Uint8Array) {
+      s.sent.push(String(frame))
+      return s.status
+    },
     getBufferedAmount: () => s.buffered,
-    end(code: number, reason: string) { s.ended = [code, reason] },
+    end(code: number, reason: string) {
+      s.ended = [code, reason]
+    },
   }
   conn.ws = s as unknown as WebSocket<Conn>
   return s
@@ -112,13 +121,18 @@ describe('Writer', () => {
     const b = conn()
     const sa = fakeSocket(a)
     const sb = fakeSocket(b)
-    sa.send = () => { throw new Error('Invalid access of closed uWS.WebSocket') }
+    sa.send = () => {
+      throw new Error('Invalid access of closed uWS.WebSocket')
+    }
     writer.reply(a, 1, {}, 'json')
     writer.reply(b, 2, {}, 'json')
     await tick()
     expect(sb.sent).toHaveLength(1)
     expect(metrics.errors).toBe(1)
-    sa.send = (frame: string | Uint8Array) => { sa.sent.push(String(frame)); return 0 }
+    sa.send = (frame: string | Uint8Array) => {
+      sa.sent.push(String(frame))
+      return 0
+    }
     writer.reply(a, 3, {}, 'json')
     await tick()
     expect(sa.sent.map((f) => JSON.parse(f).re)).toEqual([3])

@@ -48,8 +48,18 @@ interface Outgoing {
 
 export function newConn(principal: Principal, peer: string, encoding: Encoding): Conn {
   return {
-    principal, peer, encoding, ws: null, closed: false, limited: 0, dropped: 0,
-    streams: new Set(), assignmentFilter: null, claims: new Set(), bidders: new Map(), pendingBids: new Map(),
+    principal,
+    peer,
+    encoding,
+    ws: null,
+    closed: false,
+    limited: 0,
+    dropped: 0,
+    streams: new Set(),
+    assignmentFilter: null,
+    claims: new Set(),
+    bidders: new Map(),
+    pendingBids: new Map(),
     outbox: null,
   }
 }

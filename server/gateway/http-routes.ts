@@ -26,28 +26,44 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>): H
   return [
     { method: 'get', path: '/healthz', auth: false, handle: () => health(), status: (r) => ((r as HealthReport).status === 'ok' ? 200 : 503) },
     {
-      method: 'get', path: '/metrics', auth: false, contentType: 'text/plain; version=0.0.4',
+      method: 'get',
+      path: '/metrics',
+      auth: false,
+      contentType: 'text/plain; version=0.0.4',
       handle: async () => {
         const e = await svc.engine.stats()
-        return svc.metrics.render() + [
-          '# TYPE router_engine_decisions_total counter', `router_engine_decisions_total ${e.decisions}`,
-          '# TYPE router_engine_interviewers gauge', `router_engine_interviewers ${e.interviewers}`,
-          '# TYPE router_engine_open_assignments gauge', `router_engine_open_assignments ${e.open_assignments}`,
-          '# TYPE router_engine_weights_version gauge', `router_engine_weights_version ${e.weights_version}`,
-          '# TYPE router_event_loop_busy_seconds_total counter', `router_event_loop_busy_seconds_total ${(performance.eventLoopUtilization().active / 1000).toFixed(3)}`,
-          ...storeBusy(svc.store.threadBusySeconds()),
-        ].join('\n') + '\n'
+        return (
+          svc.metrics.render() +
+          [
+            '# TYPE router_engine_decisions_total counter',
+            `router_engine_decisions_total ${e.decisions}`,
+            '# TYPE router_engine_interviewers gauge',
+            `router_engine_interviewers ${e.interviewers}`,
+            '# TYPE router_engine_open_assignments gauge',
+            `router_engine_open_assignments ${e.open_assignments}`,
+            '# TYPE router_engine_weights_version gauge',
+            `router_engine_weights_version ${e.weights_version}`,
+            '# TYPE router_event_loop_busy_seconds_total counter',
+            `router_event_loop_busy_seconds_total ${(performance.eventLoopUtilization().active / 1000).toFixed(3)}`,
+            ...storeBusy(svc.store.threadBusySeconds()),
+          ].join('\n') +
+          '\n'
+        )
       },
     },
 
     { method: 'post', path: '/v1/route', auth: true, handle: (c) => svc.route(p(c), valid(checkRouteRequest(c.body))) },
     {
-      method: 'post', path: '/v1/route/batch', auth: true,
+      method: 'post',
+      path: '/v1/route/batch',
+      auth: true,
       handle: async (c) => ({ results: await svc.routeBatch(p(c), valid(checkRouteBatch(c.body))) }),
     },
     { method: 'post', path: '/v1/complete', auth: true, handle: (c) => svc.complete(p(c), valid(checkCompleteRequest(c.body))) },
     {
-      method: 'post', path: '/v1/cancel', auth: true,
+      method: 'post',
+      path: '/v1/cancel',
+      auth: true,
       handle: (c) => {
         const id = (c.body as { assignment_id?: unknown } | null)?.assignment_id
         if (typeof id !== 'string' || !id) throw new GatewayError('invalid', 'cancel request: /assignment_id must be a string', { path: '/assignment_id' })
@@ -63,7 +79,9 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>): H
     { method: 'put', path: '/v1/admin/weights', auth: true, handle: (c) => svc.setWeights(p(c), valid(checkWeightsPatch(c.body))) },
 
     {
-      method: 'get', path: '/v1/users', auth: true,
+      method: 'get',
+      path: '/v1/users',
+      auth: true,
       handle: (c) => {
         svc.check(p(c), 'read_users')
         const search = c.query.get('search') ?? undefined
@@ -71,7 +89,9 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>): H
       },
     },
     {
-      method: 'get', path: '/v1/users/:id', auth: true,
+      method: 'get',
+      path: '/v1/users/:id',
+      auth: true,
       handle: async (c) => {
         svc.check(p(c), 'read_users')
         const id = intParam(c.params[0], 'user_id', 0)
@@ -84,26 +104,43 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>): H
       },
     },
     {
-      method: 'get', path: '/v1/interviewers', auth: true,
+      method: 'get',
+      path: '/v1/interviewers',
+      auth: true,
       handle: async (c) => {
         svc.check(p(c), 'read_interviewers')
         return { interviewers: (await svc.state(p(c))).interviewers }
       },
     },
     {
-      method: 'get', path: '/v1/decisions', auth: true,
+      method: 'get',
+      path: '/v1/decisions',
+      auth: true,
       handle: (c) => {
         svc.check(p(c), 'read_decisions')
         return svc.store.listDecisions(decisionQuery(c.query))
       },
     },
     {
-      method: 'get', path: '/v1/stats', auth: true,
+      method: 'get',
+      path: '/v1/stats',
+      auth: true,
       handle: async (c) => {
         svc.check(p(c), 'stats')
         const engine = await svc.engine.stats()
         const m = svc.metrics
-        return { ...engine, gateway: { http_requests: m.httpRequests, ws_messages: m.wsMessages, ws_open: m.wsOpen, inflight: m.inflight, dropped_pushes: m.droppedPushes, rate_limited: m.rateLimited, bad_frames: m.badFrames } }
+        return {
+          ...engine,
+          gateway: {
+            http_requests: m.httpRequests,
+            ws_messages: m.wsMessages,
+            ws_open: m.wsOpen,
+            inflight: m.inflight,
+            dropped_pushes: m.droppedPushes,
+            rate_limited: m.rateLimited,
+            bad_frames: m.badFrames,
+          },
+        }
       },
     },
   ]

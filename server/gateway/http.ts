@@ -37,9 +37,17 @@ export interface HttpDeps {
 }
 
 const STATUS_TEXT: Record<number, string> = {
-  200: '200 OK', 400: '400 Bad Request', 401: '401 Unauthorized', 403: '403 Forbidden', 404: '404 Not Found',
-  409: '409 Conflict', 413: '413 Payload Too Large', 429: '429 Too Many Requests', 500: '500 Internal Server Error',
-  503: '503 Service Unavailable', 504: '504 Gateway Timeout',
+  200: '200 OK',
+  400: '400 Bad Request',
+  401: '401 Unauthorized',
+  403: '403 Forbidden',
+  404: '404 Not Found',
+  409: '409 Conflict',
+  413: '413 Payload Too Large',
+  429: '429 Too Many Requests',
+  500: '500 Internal Server Error',
+  503: '503 Service Unavailable',
+  504: '504 Gateway Timeout',
 }
 export const statusLine = (n: number): string => STATUS_TEXT[n] ?? `${n} Status`
 
@@ -53,7 +61,11 @@ export function mountHttp(app: TemplatedApp, routes: HttpRoute[], deps: HttpDeps
       } catch (err) {
         deps.metrics.errors++
         deps.log.error({ err }, 'HTTP handler threw')
-        try { res.cork(() => sendError(res, { code: 'internal', message: 'internal error; see the server log' })) } catch { /* already answered or aborted */ }
+        try {
+          res.cork(() => sendError(res, { code: 'internal', message: 'internal error; see the server log' }))
+        } catch {
+          /* already answered or aborted */
+        }
       }
     })
   }
@@ -67,7 +79,9 @@ export function mountHttp(app: TemplatedApp, routes: HttpRoute[], deps: HttpDeps
 function serve(route: HttpRoute, paramCount: number, res: HttpResponse, req: HttpRequest, deps: HttpDeps): void {
   deps.metrics.httpRequests++
   const state = { aborted: false, done: false }
-  res.onAborted(() => { state.aborted = true })
+  res.onAborted(() => {
+    state.aborted = true
+  })
   // Everything from req is read now: it is invalid after this tick.
   const params: string[] = []
   for (let i = 0; i < paramCount; i++) params.push(safeDecode(req.getParameter(i)))
@@ -172,5 +186,8 @@ function parseJson(raw: Buffer): unknown {
 }
 
 function sendError(res: HttpResponse, body: ErrorBody): void {
-  res.writeStatus(statusLine(HTTP_STATUS[body.code])).writeHeader('content-type', 'application/json').end(JSON.stringify({ error: body }))
+  res
+    .writeStatus(statusLine(HTTP_STATUS[body.code]))
+    .writeHeader('content-type', 'application/json')
+    .end(JSON.stringify({ error: body }))
 }

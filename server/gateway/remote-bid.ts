@@ -29,10 +29,13 @@ export function makeBidder(conn: Conn, writer: Writer, metrics: GatewayMetrics):
     if (conn.closed || conn.pendingBids.size >= MAX_PENDING) return Promise.resolve(null)
     metrics.remoteBids++
     return new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => {
-        if (conn.pendingBids.delete(req.bid_id)) metrics.remoteBidTimeouts++
-        resolve(null)
-      }, Math.max(0, req.deadline_ms))
+      const timer = setTimeout(
+        () => {
+          if (conn.pendingBids.delete(req.bid_id)) metrics.remoteBidTimeouts++
+          resolve(null)
+        },
+        Math.max(0, req.deadline_ms),
+      )
       conn.pendingBids.set(req.bid_id, { resolve, timer, interviewer_id: req.interviewer_id, local_score: req.local_score })
       writer.push(conn, new Frames({ type: 'bid_request', ...req }))
     })

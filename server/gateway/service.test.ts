@@ -24,7 +24,10 @@ describe('Service', () => {
     const { engine, svc } = setup()
     let calls = 0
     const route = engine.route.bind(engine)
-    engine.route = (r) => { calls++; return route(r) }
+    engine.route = (r) => {
+      calls++
+      return route(r)
+    }
     const results = await Promise.all(Array.from({ length: 10 }, () => svc.route(who('client', 'a'), { ...REQ, request_id: 'same' })))
     expect(calls).toBe(1)
     expect(new Set(results.map((r) => r.assignment_id)).size).toBe(1)
@@ -34,7 +37,10 @@ describe('Service', () => {
     const { engine, svc } = setup()
     let seen: RouteRequest | null = null
     const route = engine.route.bind(engine)
-    engine.route = (r) => { seen = r; return route(r) }
+    engine.route = (r) => {
+      seen = r
+      return route(r)
+    }
     await svc.route(who('operator', 'o'), { ...REQ, extra: 'x'.repeat(1000), id: 5, type: 'route' } as RouteRequest)
     expect(seen).toEqual(REQ)
   })
@@ -42,9 +48,14 @@ describe('Service', () => {
   it('refuses work past the in-flight bound with unavailable and a retry hint', async () => {
     const { engine, svc } = setup(2)
     let release!: () => void
-    const gate = new Promise<void>((r) => { release = r })
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
     const route = engine.route.bind(engine)
-    engine.route = async (r) => { await gate; return route(r) }
+    engine.route = async (r) => {
+      await gate
+      return route(r)
+    }
     const p = who('client', 'a')
     const held = [svc.route(p, REQ), svc.route(p, REQ)]
     await expect(svc.route(p, REQ)).rejects.toMatchObject({ code: 'unavailable', retry_after_ms: expect.any(Number) })
@@ -72,12 +83,19 @@ describe('Service', () => {
   it('drain waits for in-flight work, then refuses new work', async () => {
     const { engine, svc } = setup()
     let release!: () => void
-    const gate = new Promise<void>((r) => { release = r })
+    const gate = new Promise<void>((r) => {
+      release = r
+    })
     const route = engine.route.bind(engine)
-    engine.route = async (r) => { await gate; return route(r) }
+    engine.route = async (r) => {
+      await gate
+      return route(r)
+    }
     const inflight = svc.route(who('client', 'a'), REQ)
     let drained = false
-    const d = svc.drain(10_000).then(() => { drained = true })
+    const d = svc.drain(10_000).then(() => {
+      drained = true
+    })
     await Promise.resolve()
     expect(drained).toBe(false)
     release()

@@ -33,7 +33,10 @@ export class Dispatcher {
       return this.#fail(conn, msg.id, err, encoding)
     }
     if (out instanceof Promise) {
-      out.then((result) => this.#writer.reply(conn, msg.id, result, encoding), (err: unknown) => this.#fail(conn, msg.id, err, encoding))
+      out.then(
+        (result) => this.#writer.reply(conn, msg.id, result, encoding),
+        (err: unknown) => this.#fail(conn, msg.id, err, encoding),
+      )
     } else this.#writer.reply(conn, msg.id, out, encoding)
   }
 

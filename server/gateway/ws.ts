@@ -120,7 +120,9 @@ function upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context
   const encoding: Encoding = query.get('encoding') === 'msgpack' ? 'msgpack' : 'json'
   const peer = Buffer.from(res.getRemoteAddressAsText()).toString()
   let aborted = false
-  res.onAborted(() => { aborted = true })
+  res.onAborted(() => {
+    aborted = true
+  })
   const refuse = (status: number, code: string, message: string) => {
     if (aborted) return
     res.cork(() => {

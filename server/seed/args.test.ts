@@ -10,13 +10,30 @@ describe('parseSeedArgs', () => {
   })
 
   it('reads both --flag N and --flag=N, with digit separators', () => {
-    expect(parseSeedArgs(['--users', '1_000_000', '--interviewers=100000', '--history-per-user', '0', '--seed=0', '--reset', '--json']))
-      .toEqual({ users: 1_000_000, interviewers: 100_000, historyPerUser: 0, seed: 0, reset: true, json: true, help: false })
+    expect(parseSeedArgs(['--users', '1_000_000', '--interviewers=100000', '--history-per-user', '0', '--seed=0', '--reset', '--json'])).toEqual({
+      users: 1_000_000,
+      interviewers: 100_000,
+      historyPerUser: 0,
+      seed: 0,
+      reset: true,
+      json: true,
+      help: false,
+    })
   })
 
   it('rejects anything else with code invalid_args', () => {
-    for (const bad of [['--users', '99'], ['--users', '2e5'], ['--users', ''], ['--seed', '4294967296'], ['--history-per-user', '51'],
-      ['--interviewers'], ['--interviewers', '--reset'], ['users'], ['--json=1'], ['--seed', '1', '--seed', '2']]) {
+    for (const bad of [
+      ['--users', '99'],
+      ['--users', '2e5'],
+      ['--users', ''],
+      ['--seed', '4294967296'],
+      ['--history-per-user', '51'],
+      ['--interviewers'],
+      ['--interviewers', '--reset'],
+      ['users'],
+      ['--json=1'],
+      ['--seed', '1', '--seed', '2'],
+    ]) {
       let err: unknown
       try {
         parseSeedArgs(bad)

@@ -12,15 +12,26 @@ import { createStore } from '../store/index.ts'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const CLI = 'server/seed/cli.ts'
 
-interface Run { code: number; stdout: string; stderr: string }
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
 function seed(args: string[], env: Record<string, string>): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      cwd: ROOT, env: { ...process.env, DATABASE_URL: '', DATA_DIR: '', LOG_LEVEL: 'error', ...env }, timeout: 120_000,
-    }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
-      resolve({ code, stdout, stderr })
-    })
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', CLI, ...args],
+      {
+        cwd: ROOT,
+        env: { ...process.env, DATABASE_URL: '', DATA_DIR: '', LOG_LEVEL: 'error', ...env },
+        timeout: 120_000,
+      },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0
+        resolve({ code, stdout, stderr })
+      },
+    )
   })
 }
 
@@ -32,8 +43,17 @@ afterAll(async () => {
 describe('seed CLI input', () => {
   it('bad flags and sizes exit 2 with the usage', async () => {
     const bad = [
-      ['--users', 'abc'], ['--users', '99'], ['--users', '1000001'], ['--interviewers', '9'], ['--interviewers', '100001'],
-      ['--history-per-user', '51'], ['--history-per-user', '-1'], ['--seed', '1.5'], ['--users'], ['--bogus'], ['--reset=yes'],
+      ['--users', 'abc'],
+      ['--users', '99'],
+      ['--users', '1000001'],
+      ['--interviewers', '9'],
+      ['--interviewers', '100001'],
+      ['--history-per-user', '51'],
+      ['--history-per-user', '-1'],
+      ['--seed', '1.5'],
+      ['--users'],
+      ['--bogus'],
+      ['--reset=yes'],
       ['--users', '100', '--users', '200'],
     ]
     const runs = await Promise.all(bad.map((args) => seed(args, { DATA_DIR: '/nonexistent/never-created' })))

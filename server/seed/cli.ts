@@ -8,8 +8,8 @@ import { createProgress } from './progress.ts'
 
 export async function main(argv: readonly string[]): Promise<number> {
   const err = (msg: string): void => void process.stderr.write(`seed: ${msg}\n`)
-  let args
-  let config
+  let args: ReturnType<typeof parseSeedArgs>
+  let config: ReturnType<typeof loadConfig>
   try {
     args = parseSeedArgs(argv)
     config = loadConfig()
@@ -47,8 +47,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     const peak_rss_mb = Math.round(usage.maxRSS / 1024)
     // CPU of this process, all threads: a throughput figure that survives a busy machine.
     const cpu_s = Math.round((usage.userCPUTime + usage.systemCPUTime) / 1e4) / 100
-    process.stdout.write(args.json ? `${JSON.stringify({ ...summary, backend: store.kind, peak_rss_mb, cpu_s })}\n`
-      : `${formatSummary(summary, `${store.kind} (${store.location})`)}\n  peak RSS ${peak_rss_mb} MB\n`)
+    process.stdout.write(
+      args.json ? `${JSON.stringify({ ...summary, backend: store.kind, peak_rss_mb, cpu_s })}\n` : `${formatSummary(summary, `${store.kind} (${store.location})`)}\n  peak RSS ${peak_rss_mb} MB\n`,
+    )
     return 0
   } catch (e) {
     if (e instanceof StoreError) {
@@ -62,7 +63,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code },
+  (code) => {
+    process.exitCode = code
+  },
   (e: unknown) => {
     process.stderr.write(`seed: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`)
     process.exitCode = 1

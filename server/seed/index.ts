@@ -52,10 +52,13 @@ export async function seedDatabase(store: Store, opts: SeedOptions, onProgress?:
   const local = await import('./chunks.ts')
   const onSummary = (s: SeedSummary): void => summary.merge(s)
   let rows = 0
-  const count = (table: SeedTable) => (chunks: AsyncIterable<CopyChunk>): AsyncIterable<CopyChunk> => counted(chunks, (n) => {
-    rows += n
-    onProgress?.({ table, rows, total })
-  })
+  const count =
+    (table: SeedTable) =>
+    (chunks: AsyncIterable<CopyChunk>): AsyncIterable<CopyChunk> =>
+      counted(chunks, (n) => {
+        rows += n
+        onProgress?.({ table, rows, total })
+      })
   const load = (table: SeedTable): Promise<number> => {
     const chunks = worker && table === 'interviews' ? produce(table, seed, sizes, onSummary) : yielding(local.tableChunks(table, seed, sizes, onSummary))
     return store.bulkLoadEncoded(table, count(table)(chunks))
@@ -63,8 +66,12 @@ export async function seedDatabase(store: Store, opts: SeedOptions, onProgress?:
   if (store.kind === 'postgres') {
     // The history in parts by user range, each on its own connection, while interviewers and then
     // users load on another: the database's side of the COPY is the larger cost, and this spreads it.
-    const history = worker ? load('interviews') : store.bulkLoadParts('interviews', userRanges(sizes.users, HISTORY_PARTS)
-      .map((range) => count('interviews')(yielding(local.tableChunks('interviews', seed, sizes, onSummary, range)))))
+    const history = worker
+      ? load('interviews')
+      : store.bulkLoadParts(
+          'interviews',
+          userRanges(sizes.users, HISTORY_PARTS).map((range) => count('interviews')(yielding(local.tableChunks('interviews', seed, sizes, onSummary, range)))),
+        )
     // Both settle before an error is thrown, so no COPY is still running when the caller closes the store.
     const settled = await Promise.allSettled([load('interviewers').then(() => load('users')), history])
     for (const s of settled) if (s.status === 'rejected') throw s.reason

@@ -13,9 +13,7 @@ export interface ProducerData {
   /** Chunks that may be in flight before an acknowledgement. */
   credits: number
 }
-export type ProducerMessage =
-  | { type: 'chunk'; rows: number; text: Uint8Array }
-  | { type: 'done'; summary: SeedSummary }
+export type ProducerMessage = { type: 'chunk'; rows: number; text: Uint8Array } | { type: 'done'; summary: SeedSummary }
 
 const port = parentPort!
 const { seed, sizes, table, credits } = workerData as ProducerData

@@ -18,14 +18,20 @@ afterAll(async () => {
 async function pgStore(): Promise<Store> {
   const db: TempDatabase = await createTempDatabase('seed')
   const store = await createStore({ databaseUrl: db.url, dataDir: 'unused' })
-  cleanups.push(async () => { await store.close(); await db.drop() })
+  cleanups.push(async () => {
+    await store.close()
+    await db.drop()
+  })
   await store.migrate()
   return store
 }
 async function pgliteStore(): Promise<Store> {
   const dir = mkdtempSync(join(tmpdir(), 'seed-test-'))
   const store = await createStore({ dataDir: dir })
-  cleanups.push(async () => { await store.close(); rmSync(dir, { recursive: true, force: true }) })
+  cleanups.push(async () => {
+    await store.close()
+    rmSync(dir, { recursive: true, force: true })
+  })
   await store.migrate()
   return store
 }
@@ -79,8 +85,14 @@ describe('seeding embedded PGlite', () => {
 
 describe('history parts', () => {
   it('split the users into consecutive ranges covering each id once', () => {
-    expect(userRanges(200_000, 2)).toEqual([{ from: 1, to: 100_000 }, { from: 100_001, to: 200_000 }])
-    expect(userRanges(5, 2)).toEqual([{ from: 1, to: 3 }, { from: 4, to: 5 }])
+    expect(userRanges(200_000, 2)).toEqual([
+      { from: 1, to: 100_000 },
+      { from: 100_001, to: 200_000 },
+    ])
+    expect(userRanges(5, 2)).toEqual([
+      { from: 1, to: 3 },
+      { from: 4, to: 5 },
+    ])
     expect(userRanges(1, 2)).toEqual([{ from: 1, to: 1 }])
     expect(userRanges(0, 2)).toEqual([])
   })

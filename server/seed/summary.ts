@@ -27,9 +27,17 @@ export class SummaryBuilder {
   readonly #t0 = performance.now()
   constructor(seed: number, sizes: Sizes) {
     this.#s = {
-      seed, sizes, counts: { users: 0, interviewers: 0, interviews: 0 },
-      user_languages: {}, user_levels: {}, interviewer_types: {}, interviewer_availability: {}, interviewer_languages: {}, outcomes: {},
-      elapsed_ms: 0, rows_per_s: 0,
+      seed,
+      sizes,
+      counts: { users: 0, interviewers: 0, interviews: 0 },
+      user_languages: {},
+      user_levels: {},
+      interviewer_types: {},
+      interviewer_availability: {},
+      interviewer_languages: {},
+      outcomes: {},
+      elapsed_ms: 0,
+      rows_per_s: 0,
     }
   }
   users(rows: readonly User[]): void {
@@ -100,7 +108,11 @@ export function formatSummary(s: SeedSummary, where: string): string {
     `  users by level:          ${shares(s.user_levels)}`,
     `  interviewers by type:    ${shares(s.interviewer_types)}`,
     `  availability:            ${shares(s.interviewer_availability)}`,
-    `  interviewer languages:   ${Object.entries(s.interviewer_languages).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')}`,
+    `  interviewer languages:   ${Object.entries(s.interviewer_languages)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 8)
+      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .join(', ')}`,
     `  interview outcomes:      ${shares(s.outcomes)}`,
   ].join('\n')
 }

@@ -18,9 +18,7 @@ export interface StoreOptions {
 
 /** Opens the store (does not migrate: call store.migrate()). Unreachable → StoreError('unavailable'). */
 export async function createStore(opts: StoreOptions): Promise<Store> {
-  const store = opts.databaseUrl
-    ? await createPostgresStore({ url: opts.databaseUrl, log: opts.log })
-    : await createPgliteStore({ dataDir: opts.dataDir })
+  const store = opts.databaseUrl ? await createPostgresStore({ url: opts.databaseUrl, log: opts.log }) : await createPgliteStore({ dataDir: opts.dataDir })
   opts.log?.debug({ kind: store.kind, location: store.location }, 'store opened')
   return store
 }

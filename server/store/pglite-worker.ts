@@ -16,7 +16,8 @@ export type WorkerRequest =
 /** busy_ms: this thread's time handling requests so far (wall clock), for the store-busy gauge. */
 export type WorkerReply = { busy_ms?: number } & (
   | { id: number; ok: true; rows?: Record<string, unknown>[]; tx?: number; sets?: Record<string, unknown>[][] }
-  | { id: number; ok: false; error: { message: string; code?: string } })
+  | { id: number; ok: false; error: { message: string; code?: string } }
+)
 
 const port = parentPort!
 const { dataDir } = workerData as { dataDir: string }
@@ -55,13 +56,15 @@ function begin(id: number): void {
     const commit = await ended
     endId = pendingEnd.get(txId) ?? 0
     if (!commit) await tx.rollback()
-  }).then(
-    () => reply({ id: endId, ok: true }),
-    (err: unknown) => (endId ? fail(endId, err) : fail(id, err)),
-  ).finally(() => {
-    txs.delete(txId)
-    pendingEnd.delete(txId)
   })
+    .then(
+      () => reply({ id: endId, ok: true }),
+      (err: unknown) => (endId ? fail(endId, err) : fail(id, err)),
+    )
+    .finally(() => {
+      txs.delete(txId)
+      pendingEnd.delete(txId)
+    })
 }
 /**
  * PGlite's JS protocol encoder measures and copies a string parameter one character at a time,
@@ -196,7 +199,11 @@ async function handle(m: WorkerRequest): Promise<void> {
 
 port.on('message', (m: WorkerRequest) => {
   const t0 = performance.now()
-  handle(m).catch((err: unknown) => fail(m.id, err)).finally(() => { busyMs += performance.now() - t0 })
+  handle(m)
+    .catch((err: unknown) => fail(m.id, err))
+    .finally(() => {
+      busyMs += performance.now() - t0
+    })
 })
 db.waitReady.then(
   () => reply({ id: 0, ok: true }),

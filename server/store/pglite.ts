@@ -144,13 +144,14 @@ export async function createPgliteStore(opts: PgliteOptions): Promise<SqlStore> 
     }
     try {
       // Parts one after another: PGlite runs one statement at a time.
-      for (const chunks of parts) for await (const c of chunks) {
-        chunk.push(c.text)
-        if (c.done) dones.push(c.done)
-        bytes += c.text.length
-        n += c.rows
-        if (bytes >= COPY_CHUNK_BYTES) await flush()
-      }
+      for (const chunks of parts)
+        for await (const c of chunks) {
+          chunk.push(c.text)
+          if (c.done) dones.push(c.done)
+          bytes += c.text.length
+          n += c.rows
+          if (bytes >= COPY_CHUNK_BYTES) await flush()
+        }
       if (bytes) await flush()
       await inFlight
     } catch (err) {

@@ -151,18 +151,22 @@ async function loadSideBySide(sql: postgres.Sql, table: SeedTable, parts: readon
       yield c
     }
   }
-  const settled = await Promise.allSettled(parts.map((chunks) => sql.begin(async (tx) => {
-    let rows: number
-    try {
-      rows = await copyIn(await tx.unsafe(copyStatement(table, 'stdin')).writable(), abortable(chunks))
-    } catch (err) {
-      fail(err)
-      throw err
-    }
-    if (++copied === parts.length) allCopied()
-    await barrier
-    return rows
-  })))
+  const settled = await Promise.allSettled(
+    parts.map((chunks) =>
+      sql.begin(async (tx) => {
+        let rows: number
+        try {
+          rows = await copyIn(await tx.unsafe(copyStatement(table, 'stdin')).writable(), abortable(chunks))
+        } catch (err) {
+          fail(err)
+          throw err
+        }
+        if (++copied === parts.length) allCopied()
+        await barrier
+        return rows
+      }),
+    ),
+  )
   if (failure) throw (failure as { error: unknown }).error
   let n = 0
   for (const s of settled) {

@@ -133,9 +133,21 @@ export function toDecision(r: Row): DecisionRecord {
  */
 export function decisionInput(d: DecisionRecord): Row {
   return {
-    i: d.decision_id, q: d.request_id, u: d.user_id, s: d.status, v: d.interviewer_id, c: d.score,
-    w: d.weights_version, b: d.bids.map(packBid), k: d.skipped_hosts, l: Math.round(d.latency_us),
-    n: d.node_id, t: d.at, r: d.request, x: d.result, a: d.assignment_id,
+    i: d.decision_id,
+    q: d.request_id,
+    u: d.user_id,
+    s: d.status,
+    v: d.interviewer_id,
+    c: d.score,
+    w: d.weights_version,
+    b: d.bids.map(packBid),
+    k: d.skipped_hosts,
+    l: Math.round(d.latency_us),
+    n: d.node_id,
+    t: d.at,
+    r: d.request,
+    x: d.result,
+    a: d.assignment_id,
   }
 }
 

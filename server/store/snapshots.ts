@@ -28,29 +28,36 @@ export function snapshotQueries(db: Db): SnapshotLog {
             l: s.last_assigned_at > 0 ? new Date(s.last_assigned_at).toISOString() : null,
             s: { availability: s.availability, last_assigned_at: s.last_assigned_at, watermark: s.watermark, entries: s.entries } satisfies StoredState,
           }))
-          await tx.query(`insert into interviewer_snapshots (interviewer_id, taken_at, state, last_assignment_at)
+          await tx.query(
+            `insert into interviewer_snapshots (interviewer_id, taken_at, state, last_assignment_at)
             select x.i, now(), x.s, x.l from jsonb_to_recordset($1::text::jsonb) as x(i int, s jsonb, l timestamptz)
             on conflict (interviewer_id) do update set taken_at = excluded.taken_at, state = excluded.state, last_assignment_at = excluded.last_assignment_at`,
-          [JSON.stringify(rows)])
+            [JSON.stringify(rows)],
+          )
         }
-        await tx.query(`insert into snapshot_runs (node_id, shard_index, shard_count, reason, interviewers, open_assignments, watermark)
+        await tx.query(
+          `insert into snapshot_runs (node_id, shard_index, shard_count, reason, interviewers, open_assignments, watermark)
           values ($1::text, $2::int, $3::int, $4::text, $5::int, $6::int, $7::timestamptz)`,
-        [run.node_id, run.shard_index, run.shard_count, run.reason, run.snapshots.length, open, run.watermark])
+          [run.node_id, run.shard_index, run.shard_count, run.reason, run.snapshots.length, open, run.watermark],
+        )
       })
     },
 
     async latestSnapshotRun(shardIndex, shardCount) {
       const [r] = await db.query<{ w: string }>(
         `select to_char(watermark at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as w from snapshot_runs
-          where shard_index = $1::int and shard_count = $2::int order by id desc limit 1`, [shardIndex, shardCount])
+          where shard_index = $1::int and shard_count = $2::int order by id desc limit 1`,
+        [shardIndex, shardCount],
+      )
       return r ? { watermark: String(r.w) } : null
     },
 
     async loadSnapshots(shardIndex, shardCount) {
       // The state travels as text: one JSON.parse per row is far cheaper than the driver's jsonb path.
-      const rows = await db.query<{ i: number; s: string }>(
-        'select interviewer_id as i, state::text as s from interviewer_snapshots where interviewer_id % $2::int = $1::int',
-        [shardIndex, shardCount])
+      const rows = await db.query<{ i: number; s: string }>('select interviewer_id as i, state::text as s from interviewer_snapshots where interviewer_id % $2::int = $1::int', [
+        shardIndex,
+        shardCount,
+      ])
       return rows.map((r) => fromStored(Number(r.i), JSON.parse(r.s) as StoredState))
     },
 
@@ -61,9 +68,7 @@ export function snapshotQueries(db: Db): SnapshotLog {
 
     async openAssignmentsOf(ids) {
       if (ids.length === 0) return []
-      const rows = await db.query<Row>(
-        `select * from assignments where state in ${OPEN} and interviewer_id = any($1::text::int[]) order by created_at, id`,
-        [`{${ids.join(',')}}`])
+      const rows = await db.query<Row>(`select * from assignments where state in ${OPEN} and interviewer_id = any($1::text::int[]) order by created_at, id`, [`{${ids.join(',')}}`])
       return rows.map(toAssignment)
     },
   }

@@ -51,9 +51,7 @@ export function commitStatement(batch: CommitBatch): { text: string; params: str
   }
   if (created.size) {
     const rows = p([...created.values()].map(assignmentInput))
-    const lost = batch.decisions.length
-      ? ` where not (x.d = any(${idArray(p(batch.decisions.map((d) => d.decision_id)))})) or x.d in (select id from d)`
-      : ''
+    const lost = batch.decisions.length ? ` where not (x.d = any(${idArray(p(batch.decisions.map((d) => d.decision_id)))})) or x.d in (select id from d)` : ''
     ctes.push(`a as (insert into assignments (${ASSIGNMENT_INPUT.columns})
       select ${ASSIGNMENT_INPUT.select} from json_to_recordset(${rows}) as x(${ASSIGNMENT_INPUT.types})${lost})`)
   }
@@ -109,9 +107,14 @@ export class SqlStore implements Store, SnapshotLog {
     if (this.kind === 'pglite') {
       // One process owns a PGlite data folder, so an in-process chain per key is the whole lock.
       const run = (this.#locks.get(key) ?? Promise.resolve()).then(fn, fn)
-      const tail = run.then(() => {}, () => {})
+      const tail = run.then(
+        () => {},
+        () => {},
+      )
       this.#locks.set(key, tail)
-      void tail.then(() => { if (this.#locks.get(key) === tail) this.#locks.delete(key) })
+      void tail.then(() => {
+        if (this.#locks.get(key) === tail) this.#locks.delete(key)
+      })
       return run
     }
     return this.#db.transaction(async (tx) => {
@@ -132,8 +135,7 @@ export class SqlStore implements Store, SnapshotLog {
   }
 
   async isEmpty(): Promise<boolean> {
-    const [r] = await this.#db.query<{ empty: boolean }>(
-      'select not exists (select 1 from users) and not exists (select 1 from interviewers) and not exists (select 1 from interviews) as empty')
+    const [r] = await this.#db.query<{ empty: boolean }>('select not exists (select 1 from users) and not exists (select 1 from interviewers) and not exists (select 1 from interviews) as empty')
     return r.empty
   }
 
@@ -155,9 +157,13 @@ export class SqlStore implements Store, SnapshotLog {
 
   async bulkLoadParts(table: SeedTable, parts: readonly (AsyncIterable<CopyChunk> | Iterable<CopyChunk>)[]): Promise<number> {
     const [{ empty }] = await this.#db.query<{ empty: boolean }>(`select not exists (select 1 from ${table}) as empty`)
-    const indexes = empty ? await this.#db.query<{ name: string; def: string }>(
-      `select indexname as name, indexdef as def from pg_indexes i where schemaname = current_schema() and tablename = $1::text
-         and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`, [table]) : []
+    const indexes = empty
+      ? await this.#db.query<{ name: string; def: string }>(
+          `select indexname as name, indexdef as def from pg_indexes i where schemaname = current_schema() and tablename = $1::text
+         and not exists (select 1 from pg_constraint c where c.conname = i.indexname)`,
+          [table],
+        )
+      : []
     for (const ix of indexes) await this.#db.exec(`drop index if exists "${ix.name}"`)
     try {
       return await this.#bulk(table, parts)
@@ -226,7 +232,7 @@ export class SqlStore implements Store, SnapshotLog {
     let where = ''
     const s = q.search?.trim().toLowerCase()
     if (s) {
-      params.push(s.replace(/[\\%_]/g, (c) => '\\' + c) + '%')
+      params.push(`${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
       where = `where lower(name) like $1 or lower(regexp_replace(name, '^.* ', '')) like $1 or lower(email) like $1`
       if (/^\d{1,9}$/.test(s)) {
         params.push(Number(s))
@@ -239,8 +245,7 @@ export class SqlStore implements Store, SnapshotLog {
   }
 
   async userHistory(userId: number, limit = 50): Promise<InterviewRecord[]> {
-    const rows = await this.#db.query(
-      `select * from interviews where user_id = $1::int order by started_at desc, id desc limit ${clampLimit(limit, 50)}`, [userId])
+    const rows = await this.#db.query(`select * from interviews where user_id = $1::int order by started_at desc, id desc limit ${clampLimit(limit, 50)}`, [userId])
     return rows.map(toInterview)
   }
 
@@ -311,18 +316,15 @@ export class SqlStore implements Store, SnapshotLog {
   /** A version already saved is a StoreError('conflict'): versions are never overwritten. */
   async saveWeights(weights: Weights, by: string): Promise<void> {
     await this.#db.transaction(async (tx) => {
-      await tx.query('insert into weight_versions (version, weights, created_by) values ($1::int, $2::text::jsonb, $3::text)',
-        [weights.version, json(weights), by])
-      await tx.query('insert into audit_log (actor, action, details) values ($1::text, $2::text, $3::text::jsonb)',
-        [by, 'weights_saved', json({ version: weights.version })])
+      await tx.query('insert into weight_versions (version, weights, created_by) values ($1::int, $2::text::jsonb, $3::text)', [weights.version, json(weights), by])
+      await tx.query('insert into audit_log (actor, action, details) values ($1::text, $2::text, $3::text::jsonb)', [by, 'weights_saved', json({ version: weights.version })])
     })
   }
 
   async cancelOpenAssignments(by: string, reason: string): Promise<number> {
     return this.#db.transaction(async (tx) => {
       const rows = await tx.query(`update assignments set state = 'cancelled', updated_at = now() where state in ${OPEN} returning id`)
-      await tx.query('insert into audit_log (actor, action, details) values ($1::text, $2::text, $3::text::jsonb)',
-        [by, 'cancel_open_assignments', json({ reason, count: rows.length })])
+      await tx.query('insert into audit_log (actor, action, details) values ($1::text, $2::text, $3::text::jsonb)', [by, 'cancel_open_assignments', json({ reason, count: rows.length })])
       return rows.length
     })
   }
@@ -346,8 +348,7 @@ export class SqlStore implements Store, SnapshotLog {
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {
-    await this.#db.query('insert into audit_log (actor, action, details) values ($1::text, $2::text, $3::text::jsonb)',
-      [entry.actor, entry.action, json(entry.details)])
+    await this.#db.query('insert into audit_log (actor, action, details) values ($1::text, $2::text, $3::text::jsonb)', [entry.actor, entry.action, json(entry.details)])
   }
 }
 

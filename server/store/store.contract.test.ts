@@ -17,16 +17,37 @@ function decision(over: Partial<DecisionRecord> = {}): DecisionRecord {
   const n = ++seq
   const id = over.decision_id ?? `d${n}`
   return {
-    type: 'decision', decision_id: id, request_id: null, user_id: 1, status: 'assigned', interviewer_id: 3, score: 1.5,
-    weights_version: 1, bids: [], skipped_hosts: [], latency_us: 120, node_id: 'n1', at: new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString(),
+    type: 'decision',
+    decision_id: id,
+    request_id: null,
+    user_id: 1,
+    status: 'assigned',
+    interviewer_id: 3,
+    score: 1.5,
+    weights_version: 1,
+    bids: [],
+    skipped_hosts: [],
+    latency_us: 120,
+    node_id: 'n1',
+    at: new Date(Date.UTC(2025, 0, 1, 0, 0, n)).toISOString(),
     request: { user_id: 1, topics: ['FinTech'], language: 'English', budget: 75, sensitivity: false, sla_min: 30 },
-    result: { status: 'assigned', user_id: 1, interviewer_id: 3 }, assignment_id: null, ...over,
+    result: { status: 'assigned', user_id: 1, interviewer_id: 3 },
+    assignment_id: null,
+    ...over,
   }
 }
 function assignment(d: DecisionRecord, over: Partial<Assignment> = {}): Assignment {
   return {
-    id: `a-${d.decision_id}`, request_id: d.request_id, decision_id: d.decision_id, user_id: d.user_id, interviewer_id: d.interviewer_id ?? 3,
-    score: 1.5, state: 'offered', created_at: d.at, updated_at: d.at, ...over,
+    id: `a-${d.decision_id}`,
+    request_id: d.request_id,
+    decision_id: d.decision_id,
+    user_id: d.user_id,
+    interviewer_id: d.interviewer_id ?? 3,
+    score: 1.5,
+    state: 'offered',
+    created_at: d.at,
+    updated_at: d.at,
+    ...over,
   }
 }
 async function codeOf(p: Promise<unknown>): Promise<string> {
@@ -63,7 +84,12 @@ for (const backend of backends) {
     it('bulkLoad streams every row and counts them', async () => {
       const history = [...historyBatches(SEED, SIZES)].flat()
       expect(await store.counts()).toEqual({
-        users: 200, interviewers: 20, interviews: history.length, assignments: 0, open_assignments: 0, decisions: 0,
+        users: 200,
+        interviewers: 20,
+        interviews: history.length,
+        assignments: 0,
+        open_assignments: 0,
+        decisions: 0,
       })
       expect(await store.isEmpty()).toBe(false)
     })
@@ -125,9 +151,14 @@ for (const backend of backends) {
       const d2 = decision({ status: 'no_candidates', interviewer_id: null, score: null })
       const a1 = assignment(d1)
       const t = new Date(Date.parse(d1.at) + 1000).toISOString()
-      const res = await store.commit({ assignments: [a1], decisions: [d1, d2], transitions: [
-        { id: a1.id, state: 'accepted', at: t }, { id: a1.id, state: 'active', at: t },
-      ] })
+      const res = await store.commit({
+        assignments: [a1],
+        decisions: [d1, d2],
+        transitions: [
+          { id: a1.id, state: 'accepted', at: t },
+          { id: a1.id, state: 'active', at: t },
+        ],
+      })
       expect(res).toEqual({ conflicts: [] })
       expect(await store.openAssignments()).toEqual([{ ...a1, state: 'active', updated_at: t }])
       expect(await store.findDecisionByRequestId('r-1')).toEqual(d1)
@@ -189,7 +220,9 @@ for (const backend of backends) {
       const other = decision({ request_id: 'other' })
       const twin = decision({ request_id: 'other' })
       const res = await store.commit({
-        assignments: [assignment(racer), assignment(other), assignment(twin)], decisions: [racer, other, twin], transitions: [],
+        assignments: [assignment(racer), assignment(other), assignment(twin)],
+        decisions: [racer, other, twin],
+        transitions: [],
       })
       expect(res.conflicts.sort()).toEqual(['other', 'same'])
       expect((await store.findDecisionByRequestId('same'))?.decision_id).toBe(first.decision_id)
@@ -199,8 +232,10 @@ for (const backend of backends) {
 
     it('lists decisions with filters and paging', async () => {
       const ds = [
-        decision({ user_id: 5, interviewer_id: 1 }), decision({ user_id: 5, interviewer_id: 2 }),
-        decision({ user_id: 6, interviewer_id: 1, status: 'at_capacity', score: null }), decision({ user_id: 7, interviewer_id: null, status: 'no_candidates' }),
+        decision({ user_id: 5, interviewer_id: 1 }),
+        decision({ user_id: 5, interviewer_id: 2 }),
+        decision({ user_id: 6, interviewer_id: 1, status: 'at_capacity', score: null }),
+        decision({ user_id: 7, interviewer_id: null, status: 'no_candidates' }),
       ]
       await store.commit({ assignments: [], decisions: ds, transitions: [] })
       const all = await store.listDecisions({})
@@ -217,10 +252,21 @@ for (const backend of backends) {
 
     it('a decision reads back exactly as committed: every bid with its factors, skipped hosts, request and result', async () => {
       const d = decision({
-        request_id: 'rq-full', status: 'assigned', interviewer_id: 9, score: 2.81, assignment_id: 'a-full',
+        request_id: 'rq-full',
+        status: 'assigned',
+        interviewer_id: 9,
+        score: 2.81,
+        assignment_id: 'a-full',
         bids: [
           { interviewer_id: 9, score: 2.81, factors: { topic: 1, experience: 0.6667, cost: 0.84, load: 1, fairness: 1, quality: 0.6798 }, queue_depth: 0, estimated_start_min: 0, source: 'local' },
-          { interviewer_id: 24, score: -0.5, factors: { topic: 0, experience: 1, cost: 0.5333, load: 0.75, fairness: 0.25, quality: 0.5574 }, queue_depth: 2, estimated_start_min: 30, source: 'remote' },
+          {
+            interviewer_id: 24,
+            score: -0.5,
+            factors: { topic: 0, experience: 1, cost: 0.5333, load: 0.75, fairness: 0.25, quality: 0.5574 },
+            queue_depth: 2,
+            estimated_start_min: 30,
+            source: 'remote',
+          },
         ],
         skipped_hosts: ['host-"2"'],
         request: { user_id: 1, topics: ['FinTech', 'naïve \\ "quoted"'], language: 'English', budget: 75, sensitivity: true, sla_min: 30, request_id: 'rq-full', wait: true, priority: 2 },
@@ -262,12 +308,13 @@ for (const backend of backends) {
 
     it('exclusive() runs holders of one key one at a time, and returns what fn returns', async () => {
       const log: string[] = []
-      const hold = (tag: string) => store.exclusive('contract-test-lock', async () => {
-        log.push(`${tag}:in`)
-        await new Promise((r) => setTimeout(r, 30))
-        log.push(`${tag}:out`)
-        return tag
-      })
+      const hold = (tag: string) =>
+        store.exclusive('contract-test-lock', async () => {
+          log.push(`${tag}:in`)
+          await new Promise((r) => setTimeout(r, 30))
+          log.push(`${tag}:out`)
+          return tag
+        })
       expect(await Promise.all([hold('a'), hold('b')])).toEqual(['a', 'b'])
       expect(log.slice(0, 2)).toEqual([log[0], log[0].replace(':in', ':out')])
       expect(log.slice(2, 4)).toEqual([log[2], log[2].replace(':in', ':out')])
@@ -278,7 +325,9 @@ for (const backend of backends) {
 describe('createStore on an unreachable Postgres', () => {
   it('fails with code unavailable, naming host:port and never the password', async () => {
     const err = await createStore({ databaseUrl: 'postgres://admin:s3cr3t-pw@127.0.0.1:1/db', dataDir: 'unused' }).then(
-      () => null, (e: unknown) => e)
+      () => null,
+      (e: unknown) => e,
+    )
     expect(err).toBeInstanceOf(StoreError)
     expect((err as StoreError).code).toBe('unavailable')
     expect((err as StoreError).message).toContain('127.0.0.1:1')

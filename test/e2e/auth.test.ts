@@ -22,7 +22,9 @@ beforeAll(async () => {
   tok.expired = await signToken(SECRET, { sub: 'ops', role: 'operator', ttlS: -120 })
   tok.forged = await signToken('another-secret-0123456789', { sub: 'ops', role: 'operator' })
 })
-afterAll(async () => { await srv?.dispose() })
+afterAll(async () => {
+  await srv?.dispose()
+})
 
 const ROUTE = { topics: ['FinTech'], language: 'English', budget: 100, sensitivity: false, sla_min: 30, user_id: 42 }
 type Who = 'client' | 'interviewer' | 'operator'
@@ -89,8 +91,14 @@ describe('HTTP auth matrix', () => {
 function refused(token?: string): Promise<number> {
   return new Promise((resolve) => {
     const ws = new WebSocket(srv.wsUrl, token ? { headers: { authorization: `Bearer ${token}` } } : {})
-    ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate() })
-    ws.on('open', () => { resolve(101); ws.close() })
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0)
+      ws.terminate()
+    })
+    ws.on('open', () => {
+      resolve(101)
+      ws.close()
+    })
     ws.on('error', () => {})
   })
 }
@@ -181,7 +189,9 @@ describe('push streams by role', () => {
 describe('token CLI', () => {
   it('mints a token the server accepts, and refuses without JWT_SECRET', async () => {
     const run = promisify(execFile)
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/auth/token-cli.ts', '--role', 'operator', '--sub', 'me', '--ttl', '5m'], { env: { PATH: process.env.PATH, JWT_SECRET: SECRET } })
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', 'server/auth/token-cli.ts', '--role', 'operator', '--sub', 'me', '--ttl', '5m'], {
+      env: { PATH: process.env.PATH, JWT_SECRET: SECRET },
+    })
     const r = await get(`${srv.url}/v1/stats`, stdout.trim())
     expect(r.status).toBe(200)
     await expect(run(process.execPath, ['--import', 'tsx', 'server/auth/token-cli.ts', '--role', 'operator', '--sub', 'me'], { env: { PATH: process.env.PATH } })).rejects.toMatchObject({ code: 2 })

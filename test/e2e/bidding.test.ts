@@ -14,15 +14,25 @@ beforeAll(async () => {
   srv = await startServer({ env: { OFFER_TIMEOUT_S: '60' } })
   states = (await get<StateSnapshot>(`${srv.url}/v1/state`)).body.interviewers
 })
-afterAll(async () => { await srv?.dispose() })
+afterAll(async () => {
+  await srv?.dispose()
+})
 
 /** A request interviewer `s` passes every hard filter for. */
 const requestFor = (s: InterviewerState, user_id: number): RouteRequest => ({
-  topics: s.specializations.slice(0, 2), language: s.languages[0], budget: s.cost, sensitivity: false, sla_min: 10_000, user_id,
+  topics: s.specializations.slice(0, 2),
+  language: s.languages[0],
+  budget: s.cost,
+  sensitivity: false,
+  sla_min: 10_000,
+  user_id,
 })
 
 /** Connects as the interviewer's console, opts in to bidding, answers bid requests with `answer`. */
-async function bidder(s: InterviewerState, answer: (req: BidRequest) => number | null | 'silent'): Promise<{ client: RouterClient; asked: BidRequest[]; acks: { accepted: boolean; score: number | null }[] }> {
+async function bidder(
+  s: InterviewerState,
+  answer: (req: BidRequest) => number | null | 'silent',
+): Promise<{ client: RouterClient; asked: BidRequest[]; acks: { accepted: boolean; score: number | null }[] }> {
   const client = await connect(srv.wsUrl)
   const asked: BidRequest[] = []
   const acks: { accepted: boolean; score: number | null }[] = []

@@ -25,7 +25,7 @@ const TOPICS = ['FinTech', 'Chargebacks', 'pricing', 'retention', 'payments']
 
 export function routeRequest(i: number): RouteRequest {
   return {
-    user_id: 1 + (i * 7919) % 1000,
+    user_id: 1 + ((i * 7919) % 1000),
     topics: [TOPICS[i % TOPICS.length]],
     language: 'English',
     budget: 200,
@@ -35,7 +35,12 @@ export function routeRequest(i: number): RouteRequest {
   }
 }
 
-interface Reply { re: string; ok: boolean; result?: Record<string, unknown>; error?: { code: string } }
+interface Reply {
+  re: string
+  ok: boolean
+  result?: Record<string, unknown>
+  error?: { code: string }
+}
 
 /** One connection keeping `depth` requests in flight until stopped or the socket closes. */
 async function runConnection(url: string, told: Told, depth: number, stop: { now: boolean }, seq: { n: number }): Promise<void> {
@@ -104,7 +109,12 @@ export function burst(url: string, told: Told, connections: number, depth: numbe
   const stop = { now: false }
   const seq = { n: Math.floor(Math.random() * 1_000_000) }
   const done = Promise.all(Array.from({ length: connections }, () => runConnection(url, told, depth, stop, seq).catch(() => {}))).then(() => {})
-  return { stop: () => { stop.now = true }, done }
+  return {
+    stop: () => {
+      stop.now = true
+    },
+    done,
+  }
 }
 
 /** Sends one route over a fresh socket and returns its reply; retries what the protocol says to retry. */

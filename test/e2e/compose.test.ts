@@ -9,7 +9,12 @@ import { signToken } from '../../server/auth/jwt.ts'
 import { createTempDatabase, hasNats, hasPostgres, TEST_NATS_URL, uniquePrefix, type TempDatabase } from '../helpers/services.ts'
 import { get, post, startServer, type ServerHandle } from './server.ts'
 
-interface ComposeService { command?: string[]; environment?: Record<string, string>; image?: string; build?: string }
+interface ComposeService {
+  command?: string[]
+  environment?: Record<string, string>
+  image?: string
+  build?: string
+}
 const ROOT = resolve(import.meta.dirname, '../..')
 const compose = parse(readFileSync(resolve(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, ComposeService> }
 const nodeServices = Object.entries(compose.services).filter(([, s]) => s.build === '.')
@@ -26,17 +31,19 @@ describe.skipIf(!ready)('docker-compose nodes, run outside Docker', () => {
     db = await createTempDatabase('compose')
     const prefix = uniquePrefix('compose')
     operator = await signToken(secret, { sub: 'compose-test', role: 'operator' })
-    const started = await Promise.all(nodeServices.map(([, svc]) => {
-      const env = { ...svc.environment } as Record<string, string>
-      // Only what names the compose network changes: its hosts become this machine's services.
-      env.DATABASE_URL = db.url
-      env.NATS_URL = TEST_NATS_URL
-      env.JWT_SECRET = secret
-      env.SUBJECT_PREFIX = prefix
-      env.LOG_LEVEL = 'warn'
-      delete env.PORT
-      return startServer({ env })
-    }))
+    const started = await Promise.all(
+      nodeServices.map(([, svc]) => {
+        const env = { ...svc.environment } as Record<string, string>
+        // Only what names the compose network changes: its hosts become this machine's services.
+        env.DATABASE_URL = db.url
+        env.NATS_URL = TEST_NATS_URL
+        env.JWT_SECRET = secret
+        env.SUBJECT_PREFIX = prefix
+        env.LOG_LEVEL = 'warn'
+        delete env.PORT
+        return startServer({ env })
+      }),
+    )
     nodes.push(...started)
   }, 120_000)
 
@@ -81,7 +88,7 @@ describe.skipIf(!ready)('docker-compose nodes, run outside Docker', () => {
     const replies = await Promise.all(Array.from({ length: 30 }, (_, i) => post<{ status: string; interviewer_id?: number }>(`${nodes[i % 3].url}/v1/route`, body, operator)))
     const assigned = replies.filter((r) => r.body.status === 'assigned')
     expect(assigned.length).toBeGreaterThan(0)
-    const hosts = new Set(assigned.map((r) => (r.body.interviewer_id! % 3)))
+    const hosts = new Set(assigned.map((r) => r.body.interviewer_id! % 3))
     expect(hosts.size).toBeGreaterThan(1)
     const state = await get<{ interviewers: { current_queue: number; capacity: number }[] }>(`${nodes[1].url}/v1/state`, operator)
     for (const i of state.body.interviewers) expect(i.current_queue).toBeLessThanOrEqual(i.capacity)

@@ -25,9 +25,11 @@ export async function verifyRestored(label: string, baseUrl: string, wsUrl: stri
   const retried = await retryAcknowledged(label, wsUrl, told, retries)
   const cut = await retryUnanswered(wsUrl, told, retries)
   expectOneBookingPerRequest(label, await readCommitted())
-  console.log(`[crash ${label}] replies=${told.replies} acknowledged assigned=${told.assigned.size} completed=${told.completed.size} ` +
-    `open-as-told=${counts.heardOpen} committed-open=${counts.committedOpen} restored=${counts.restored} ` +
-    `cut-off completions=${told.lostCompletes} cut-off routes retried=${cut} acknowledged retried=${retried}`)
+  console.log(
+    `[crash ${label}] replies=${told.replies} acknowledged assigned=${told.assigned.size} completed=${told.completed.size} ` +
+      `open-as-told=${counts.heardOpen} committed-open=${counts.committedOpen} restored=${counts.restored} ` +
+      `cut-off completions=${told.lostCompletes} cut-off routes retried=${cut} acknowledged retried=${retried}`,
+  )
 }
 
 /** Told vs committed rows vs the restarted server's queues; returns the counts to print. */

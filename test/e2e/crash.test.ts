@@ -25,13 +25,16 @@ if (ready) {
       await srv?.dispose()
       await db?.drop()
     })
-    const readCommitted = async (): Promise<CommittedRow[]> =>
-      (await sql<CommittedRow[]>`select id, interviewer_id, state, request_id from assignments`).map((r) => ({ ...r }))
+    const readCommitted = async (): Promise<CommittedRow[]> => (await sql<CommittedRow[]>`select id, interviewer_id, state, request_id from assignments`).map((r) => ({ ...r }))
 
     it('restores exactly what was acknowledged after kill -9 early, mid and late in a burst', async () => {
       const told = newTold()
       // Kill points counted in replies heard, so they land early, mid and late whatever the machine's speed.
-      for (const [label, replies] of [['early', 200], ['mid', 1500], ['late', 3000]] as const) {
+      for (const [label, replies] of [
+        ['early', 200],
+        ['mid', 1500],
+        ['late', 3000],
+      ] as const) {
         const from = told.replies
         const b = burst(srv.wsUrl, told, 24, 6)
         for (let i = 0; i < 3000 && told.replies - from < replies; i++) await new Promise((r) => setTimeout(r, 5))

@@ -7,8 +7,12 @@ import type { HealthReport, InterviewerState, RouteResult, StateSnapshot } from 
 import { RawWs, get, post, startServer, type ServerHandle } from './server.ts'
 
 let srv: ServerHandle
-beforeAll(async () => { srv = await startServer() })
-afterAll(async () => { await srv?.dispose() })
+beforeAll(async () => {
+  srv = await startServer()
+})
+afterAll(async () => {
+  await srv?.dispose()
+})
 
 const route = (body: unknown) => post<RouteResult>(`${srv.url}/v1/route`, body)
 

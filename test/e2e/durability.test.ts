@@ -18,7 +18,12 @@ interface Decision {
   request: Record<string, unknown>
   result: RouteResult
 }
-interface DecisionPage { items: Decision[]; total: number; page: number; limit: number }
+interface DecisionPage {
+  items: Decision[]
+  total: number
+  page: number
+  limit: number
+}
 
 describe('durability on PGlite (server process)', () => {
   let srv: ServerHandle
@@ -39,7 +44,13 @@ describe('durability on PGlite (server process)', () => {
     const mine = (await get<DecisionPage>(`${srv.url}/v1/decisions?user_id=42`)).body
     expect(mine.total).toBeGreaterThanOrEqual(2)
     const why = mine.items.find((d) => d.decision_id === a.decision_id)
-    expect(why).toMatchObject({ status: 'assigned', interviewer_id: a.interviewer_id, weights_version: expect.any(Number), request: { language: 'English', user_id: 42 }, result: { assignment_id: a.assignment_id } })
+    expect(why).toMatchObject({
+      status: 'assigned',
+      interviewer_id: a.interviewer_id,
+      weights_version: expect.any(Number),
+      request: { language: 'English', user_id: 42 },
+      result: { assignment_id: a.assignment_id },
+    })
     expect(why!.bids.length).toBeGreaterThan(0)
     expect(why!.bids[0].interviewer_id).toBe(a.interviewer_id)
     expect(Object.keys(why!.bids[0].factors).sort()).toEqual(['cost', 'experience', 'fairness', 'load', 'quality', 'topic'])
@@ -84,7 +95,9 @@ describe('durability on PGlite (server process)', () => {
     }
     const counts = checkTold('pglite', told, rows, restored)
     expectOneBookingPerRequest('pglite', rows)
-    console.log(`[crash pglite] replies=${told.replies} acknowledged assigned=${told.assigned.size} open-as-told=${counts.heardOpen} committed-open=${counts.committedOpen} restored=${counts.restored}`)
+    console.log(
+      `[crash pglite] replies=${told.replies} acknowledged assigned=${told.assigned.size} open-as-told=${counts.heardOpen} committed-open=${counts.committedOpen} restored=${counts.restored}`,
+    )
     expect(told.assigned.size).toBeGreaterThan(50)
     await srv.restart()
   }, 90_000)

@@ -39,8 +39,12 @@ function pipeline(port: number, raw: string, want: number): Promise<{ responses:
 
 describe('HTTP pipelining on one keep-alive socket', () => {
   let srv: ServerHandle
-  beforeAll(async () => { srv = await startServer() })
-  afterAll(async () => { await srv?.dispose() })
+  beforeAll(async () => {
+    srv = await startServer()
+  })
+  afterAll(async () => {
+    await srv?.dispose()
+  })
 
   it('answers every pipelined request, in order, when each earlier one is answered at once', async () => {
     const raw = request('GET', '/nope-1') + request('GET', '/nope-2') + request('POST', '/v1/route', ROUTE)

@@ -6,8 +6,12 @@ import type { InterviewerState, RouteResult, StateSnapshot } from '../../client/
 import { RawWs, get, post, startServer, type ServerHandle } from './server.ts'
 
 let srv: ServerHandle
-beforeAll(async () => { srv = await startServer() })
-afterAll(async () => { await srv?.dispose() })
+beforeAll(async () => {
+  srv = await startServer()
+})
+afterAll(async () => {
+  await srv?.dispose()
+})
 
 const body = (request_id: string) => ({ topics: ['FinTech'], language: 'English', budget: 100, sensitivity: false, sla_min: 30, user_id: 11, request_id })
 const totalQueue = async () => (await get<StateSnapshot>(`${srv.url}/v1/state`)).body.totals.current_queue

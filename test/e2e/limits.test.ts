@@ -11,8 +11,12 @@ const ROUTE = { type: 'route', topics: ['FinTech'], language: 'Klingon', budget:
 
 describe('rate limits', () => {
   let srv: ServerHandle
-  beforeAll(async () => { srv = await startServer({ env: { RATE_LIMIT_RPS: '2', RATE_LIMIT_BURST: '5' } }) })
-  afterAll(async () => { await srv?.dispose() })
+  beforeAll(async () => {
+    srv = await startServer({ env: { RATE_LIMIT_RPS: '2', RATE_LIMIT_BURST: '5' } })
+  })
+  afterAll(async () => {
+    await srv?.dispose()
+  })
 
   it('WebSocket: frames past the burst get rate_limited with retry_after_ms; the connection survives', async () => {
     const ws = await RawWs.open(srv.wsUrl)
@@ -39,7 +43,14 @@ describe('rate limits', () => {
     expect(results.map((r) => r.status)).toEqual(Array(8).fill('no_candidates'))
     const none = await connect(srv.wsUrl, { routeRetries: 0 })
     const klingon = { topics: ['FinTech'], language: 'Klingon', budget: 80, sensitivity: false, sla_min: 30, user_id: 42 }
-    const errors = await Promise.all(Array.from({ length: 10 }, () => none.route(klingon).then(() => null, (e: unknown) => e)))
+    const errors = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        none.route(klingon).then(
+          () => null,
+          (e: unknown) => e,
+        ),
+      ),
+    )
     expect(errors.some((e) => e instanceof RouterError && e.code === 'rate_limited')).toBe(true)
     c.close()
     none.close()
@@ -63,8 +74,12 @@ describe('rate limits', () => {
 
 describe('in-flight bound', () => {
   let srv: ServerHandle
-  beforeAll(async () => { srv = await startServer({ env: { MAX_INFLIGHT: '1' } }) })
-  afterAll(async () => { await srv?.dispose() })
+  beforeAll(async () => {
+    srv = await startServer({ env: { MAX_INFLIGHT: '1' } })
+  })
+  afterAll(async () => {
+    await srv?.dispose()
+  })
 
   it('requests past MAX_INFLIGHT get unavailable with a retry hint, the rest succeed', async () => {
     // A silent remote bidder holds each route open until the bid deadline, so routes pile up in flight.
@@ -82,7 +97,6 @@ describe('in-flight bound', () => {
     ws.close()
     silent.close()
   })
-
 })
 
 describe('slow readers', () => {
@@ -90,7 +104,9 @@ describe('slow readers', () => {
   beforeAll(async () => {
     srv = await startServer({ env: { MAX_BACKPRESSURE_BYTES: '4096', RATE_LIMIT_RPS: '1000000', RATE_LIMIT_BURST: '1000000' } })
   })
-  afterAll(async () => { await srv?.dispose() })
+  afterAll(async () => {
+    await srv?.dispose()
+  })
 
   it('a reader that stops reading loses pushes (counted), then gets a `dropped` push', async () => {
     const slow = await RawWs.open(srv.wsUrl)

@@ -8,8 +8,12 @@ import type { RouteResult, StateSnapshot } from '../../client/protocol.ts'
 import { RawWs, get, post, startServer, type Frame, type ServerHandle } from './server.ts'
 
 let srv: ServerHandle
-beforeAll(async () => { srv = await startServer() })
-afterAll(async () => { await srv?.dispose() })
+beforeAll(async () => {
+  srv = await startServer()
+})
+afterAll(async () => {
+  await srv?.dispose()
+})
 
 const ROUTE = { type: 'route', topics: ['FinTech'], language: 'English', budget: 80, sensitivity: false, sla_min: 30, user_id: 42 }
 const VALID: Frame[] = [
@@ -43,16 +47,19 @@ function badFrame(rnd: () => number, i: number): [string | Uint8Array, boolean] 
   const pick = <T>(xs: T[]): T => xs[Math.floor(rnd() * xs.length)]
   const base: Frame = { ...pick(VALID), id: i }
   switch (i % 8) {
-    case 0: { // random bytes as MessagePack
+    case 0: {
+      // random bytes as MessagePack
       const b = new Uint8Array(1 + Math.floor(rnd() * 64))
       for (let k = 0; k < b.length; k++) b[k] = Math.floor(rnd() * 256)
       return [b, true]
     }
-    case 1: { // truncated JSON
+    case 1: {
+      // truncated JSON
       const s = JSON.stringify(base)
       return [s.slice(0, Math.floor(rnd() * (s.length - 1))), false]
     }
-    case 2: { // a field with the wrong type
+    case 2: {
+      // a field with the wrong type
       const keys = Object.keys(base).filter((k) => k !== 'id')
       const key = pick(keys)
       let bad = wrongFor(base[key], pick)
@@ -61,7 +68,8 @@ function badFrame(rnd: () => number, i: number): [string | Uint8Array, boolean] 
       if (key === 'stream' || key === 'availability' || key === 'type') bad = 'nope'
       return [JSON.stringify({ ...base, [key]: bad }), false]
     }
-    case 3: { // a missing required field
+    case 3: {
+      // a missing required field
       const keys = Object.keys(base).filter((k) => k !== 'id' && k !== 'type')
       const copy: Frame = { ...base }
       delete copy[keys.length ? pick(keys) : 'type']
@@ -72,9 +80,15 @@ function badFrame(rnd: () => number, i: number): [string | Uint8Array, boolean] 
     case 5: // valid MessagePack of a wrong shape
       return [packMsg(pick([...WRONG, { ...base, id: { nested: true } }, { ...base, type: 42 }, [base]])), true]
     case 6: // truncated MessagePack
-      { const b = packMsg(base); return [b.subarray(0, Math.max(1, Math.floor(rnd() * (b.length - 1)))), true] }
+      {
+        const b = packMsg(base)
+        return [b.subarray(0, Math.max(1, Math.floor(rnd() * (b.length - 1)))), true]
+      }
     default: // JSON that is not a request object
-      return [pick(['', ' ', 'null', '42', '"route"', '[]', '{}', '{"id":1}', '{"type":"route"}', '[[[[[[[[[[]]]]]]]]]]', '{"id":1,"type":"route","user_id":"42"}', '\u0000', '{"id":1,"type":"ping"']), false]
+      return [
+        pick(['', ' ', 'null', '42', '"route"', '[]', '{}', '{"id":1}', '{"type":"route"}', '[[[[[[[[[[]]]]]]]]]]', '{"id":1,"type":"route","user_id":"42"}', '\u0000', '{"id":1,"type":"ping"']),
+        false,
+      ]
   }
 }
 

@@ -1,14 +1,18 @@
 // The SDK across a server restart: it reconnects with backoff, renews its subscriptions, and a
 // route issued while the server is down completes once (its request_id makes the retry safe).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connect, RouterClient } from '../../client/sdk/index.ts'
+import { connect, type RouterClient } from '../../client/sdk/index.ts'
 import { RouterError } from '../../client/errors.ts'
 import type { DecisionEvent, RouteRequest } from '../../client/protocol.ts'
 import { startServer, type ServerHandle } from './server.ts'
 
 let srv: ServerHandle
-beforeAll(async () => { srv = await startServer() })
-afterAll(async () => { await srv?.dispose() })
+beforeAll(async () => {
+  srv = await startServer()
+})
+afterAll(async () => {
+  await srv?.dispose()
+})
 
 const REQ: RouteRequest = { topics: ['FinTech'], language: 'English', budget: 100, sensitivity: false, sla_min: 30, user_id: 21 }
 const once = <T>(client: RouterClient, event: 'open' | 'reconnecting'): Promise<T> => new Promise((res) => client.once(event, (...a: unknown[]) => res(a as T)))
@@ -39,7 +43,9 @@ describe('SDK', () => {
     // Issued while the server is down: queued, then sent once the connection is back.
     const pending = c.route({ ...REQ, user_id: 22 })
     const decisions: DecisionEvent[] = []
-    c.on('event', (stream, e) => { if (stream === 'decisions') decisions.push(e as DecisionEvent) })
+    c.on('event', (stream, e) => {
+      if (stream === 'decisions') decisions.push(e as DecisionEvent)
+    })
     const reopened = once(c, 'open')
     await srv.restart()
     await reopened
@@ -53,13 +59,16 @@ describe('SDK', () => {
     })
     c.close()
   })
-
 })
 
 describe('SDK with auth', () => {
   let other: ServerHandle
-  beforeAll(async () => { other = await startServer({ env: { JWT_SECRET: 'sdk-secret-0123456789abcdef' } }) })
-  afterAll(async () => { await other?.dispose() })
+  beforeAll(async () => {
+    other = await startServer({ env: { JWT_SECRET: 'sdk-secret-0123456789abcdef' } })
+  })
+  afterAll(async () => {
+    await other?.dispose()
+  })
 
   it('does not reconnect after an auth failure; connect rejects with unauthorized', async () => {
     const err = await connect(other.wsUrl, { token: 'bogus' }).catch((e: unknown) => e)

@@ -72,7 +72,9 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
         if (m) res(Number(m[1]))
       }
       proc.stdout!.on('data', onData)
-      proc.stderr!.on('data', (c: Buffer) => { out += c.toString() })
+      proc.stderr!.on('data', (c: Buffer) => {
+        out += c.toString()
+      })
       void exit.then((code) => rej(new Error(`server exited (${code}) before listening:\n${out}`)))
     })
     port = await listening
@@ -81,9 +83,15 @@ export async function startServer(opts: StartOptions = {}): Promise<ServerHandle
   await launch()
 
   const handle: ServerHandle = {
-    get url() { return `http://127.0.0.1:${port}` },
-    get wsUrl() { return `ws://127.0.0.1:${port}/v1/ws` },
-    get port() { return port },
+    get url() {
+      return `http://127.0.0.1:${port}`
+    },
+    get wsUrl() {
+      return `ws://127.0.0.1:${port}/v1/ws`
+    },
+    get port() {
+      return port
+    },
     dataDir,
     output: () => out,
     exited: () => exit,
@@ -119,7 +127,9 @@ async function waitHealthy(url: string): Promise<void> {
     try {
       const r = await fetch(`${url}/healthz`)
       if (r.ok) return
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error(`${url}/healthz never became healthy`)
@@ -156,9 +166,18 @@ export class RawWs {
     ws.on('message', (data: Buffer, isBinary: boolean) => {
       const m = decodeFrame(data, isBinary) as Frame
       this.frames.push(m)
-      this.#waiters = this.#waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true))
+      this.#waiters = this.#waiters.filter((w) => {
+        if (!w.pred(m)) return true
+        w.resolve(m)
+        return false
+      })
     })
-    this.closed = new Promise((res) => ws.on('close', (code) => { this.closeCode = code; res(code) }))
+    this.closed = new Promise((res) =>
+      ws.on('close', (code) => {
+        this.closeCode = code
+        res(code)
+      }),
+    )
   }
 
   static open(url: string, token?: string): Promise<RawWs> {
@@ -179,7 +198,13 @@ export class RawWs {
     if (seen) return Promise.resolve(seen as T)
     return new Promise((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`no matching frame within ${timeoutMs} ms; got ${JSON.stringify(this.frames.slice(-3))}`)), timeoutMs)
-      this.#waiters.push({ pred, resolve: (m) => { clearTimeout(t); resolve(m as T) } })
+      this.#waiters.push({
+        pred,
+        resolve: (m) => {
+          clearTimeout(t)
+          resolve(m as T)
+        },
+      })
     })
   }
 

@@ -30,7 +30,13 @@ if (ready) {
     })
 
     it('happy path, user_not_found, Klingon no_candidates', async () => {
-      expect((await route({ topics: ['FinTech', 'Chargebacks'], language: 'English', budget: 75.0, sensitivity: false, sla_min: 30, user_id: 42 })).body).toMatchObject({ status: 'assigned', user_id: 42, interviewer_id: expect.any(Number), score: expect.any(Number), current_queue: expect.any(Number) })
+      expect((await route({ topics: ['FinTech', 'Chargebacks'], language: 'English', budget: 75.0, sensitivity: false, sla_min: 30, user_id: 42 })).body).toMatchObject({
+        status: 'assigned',
+        user_id: 42,
+        interviewer_id: expect.any(Number),
+        score: expect.any(Number),
+        current_queue: expect.any(Number),
+      })
       expect((await route({ topics: ['FinTech'], language: 'English', budget: 50, sensitivity: false, sla_min: 20, user_id: 99999 })).body.status).toBe('user_not_found')
       expect((await route({ topics: ['FinTech'], language: 'Klingon', budget: 50, sensitivity: false, sla_min: 20, user_id: 42 })).body.status).toBe('no_candidates')
     })

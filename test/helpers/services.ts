@@ -25,7 +25,11 @@ let pgOk: Promise<boolean> | undefined
 export function hasPostgres(): Promise<boolean> {
   pgOk ??= reachable(`Postgres at ${TEST_DATABASE_URL}`, async () => {
     const sql = postgres(TEST_DATABASE_URL, { max: 1, connect_timeout: 3, onnotice: () => {} })
-    try { await sql`select 1` } finally { await sql.end({ timeout: 1 }) }
+    try {
+      await sql`select 1`
+    } finally {
+      await sql.end({ timeout: 1 })
+    }
   })
   return pgOk
 }
@@ -50,7 +54,11 @@ export interface TempDatabase {
 export async function createTempDatabase(prefix = 't'): Promise<TempDatabase> {
   const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`
   const admin = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} })
-  try { await admin.unsafe(`create database "${name}"`) } finally { await admin.end({ timeout: 1 }) }
+  try {
+    await admin.unsafe(`create database "${name}"`)
+  } finally {
+    await admin.end({ timeout: 1 })
+  }
   const u = new URL(TEST_DATABASE_URL)
   u.pathname = `/${name}`
   return {

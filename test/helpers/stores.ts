@@ -12,21 +12,35 @@ export interface StoreBackend {
 }
 
 export async function storeBackends(label: string): Promise<StoreBackend[]> {
-  const backends: StoreBackend[] = [{
-    name: 'pglite',
-    async open() {
-      const dir = mkdtempSync(join(tmpdir(), `${label}-`))
-      const store = await createStore({ dataDir: dir })
-      return { store, dispose: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }) } }
+  const backends: StoreBackend[] = [
+    {
+      name: 'pglite',
+      async open() {
+        const dir = mkdtempSync(join(tmpdir(), `${label}-`))
+        const store = await createStore({ dataDir: dir })
+        return {
+          store,
+          dispose: async () => {
+            await store.close()
+            rmSync(dir, { recursive: true, force: true })
+          },
+        }
+      },
     },
-  }]
+  ]
   if (await hasPostgres()) {
     backends.push({
       name: 'postgres',
       async open() {
         const db = await createTempDatabase(label)
         const store = await createStore({ databaseUrl: db.url, dataDir: 'unused' })
-        return { store, dispose: async () => { await store.close(); await db.drop() } }
+        return {
+          store,
+          dispose: async () => {
+            await store.close()
+            await db.drop()
+          },
+        }
       },
     })
   }

@@ -97,7 +97,7 @@ export const authHeaders = (token: string | undefined): Record<string, string> =
 
 /** The WS URL for an HTTP base URL, token in the query (the gateway also accepts a Bearer header). */
 export function wsUrl(base: string, token: string | undefined): string {
-  const url = base.replace(/^http/, 'ws').replace(/\/$/, '') + '/v1/ws'
+  const url = `${base.replace(/^http/, 'ws').replace(/\/$/, '')}/v1/ws`
   return token ? `${url}?token=${encodeURIComponent(token)}` : url
 }
 

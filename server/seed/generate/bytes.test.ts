@@ -7,13 +7,15 @@ const str = (b: Uint8Array): string => Buffer.from(b).toString('utf8')
 
 describe('ByteWriter', () => {
   it('writes non-negative integers as String() does, and two-digit fields zero-padded', () => {
-    fc.assert(fc.property(fc.nat({ max: 2 ** 40 }), fc.integer({ min: 0, max: 99 }), (n, t) => {
-      const w = new ByteWriter(8)
-      w.uint(n)
-      w.byte(9)
-      w.two(t)
-      return str(w.take()) === `${n}\t${String(t).padStart(2, '0')}`
-    }))
+    fc.assert(
+      fc.property(fc.nat({ max: 2 ** 40 }), fc.integer({ min: 0, max: 99 }), (n, t) => {
+        const w = new ByteWriter(8)
+        w.uint(n)
+        w.byte(9)
+        w.two(t)
+        return str(w.take()) === `${n}\t${String(t).padStart(2, '0')}`
+      }),
+    )
   })
 
   it('grows past its capacity and escapes values as COPY text', () => {

@@ -4,8 +4,17 @@
 import type { InterviewOutcome } from '../../../actors/model/types.ts'
 import { copyBytes, rawBytes, ByteWriter, NL, TAB } from './bytes.ts'
 import {
-  ABANDONED_END, ANSWER_PREFIX, InterviewerIndex, NO_SHOW_TRANSCRIPT, QUESTION_PREFIX, drawInterview, emptyDraw, transcriptOpening,
-  userMasks, type InterviewDraw, type UserMasks,
+  ABANDONED_END,
+  ANSWER_PREFIX,
+  type InterviewerIndex,
+  NO_SHOW_TRANSCRIPT,
+  QUESTION_PREFIX,
+  drawInterview,
+  emptyDraw,
+  transcriptOpening,
+  userMasks,
+  type InterviewDraw,
+  type UserMasks,
 } from './history.ts'
 import { drawProfile, emptyProfile, makeUserCore, slug, type ProfileDraw, type UserCore } from './people.ts'
 import { poolsFor, type NamePool, type Pools } from './pools.ts'
@@ -30,7 +39,7 @@ class Memo {
 }
 
 /** A text[] element as copyArray writes it: quoted, backslash-escaped, then COPY-escaped. */
-const arrayElement = (s: string): Uint8Array => copyBytes(`"${s.replace(/[\\"]/g, (c) => '\\' + c)}"`)
+const arrayElement = (s: string): Uint8Array => copyBytes(`"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`)
 
 interface EncodedNames {
   first: Uint8Array[]
@@ -206,8 +215,10 @@ export class RowEncoder {
     let e = this.#names.get(pool)
     if (!e) {
       e = {
-        first: pool.first.map(copyBytes), last: pool.last.map(copyBytes),
-        firstSlug: pool.first.map((s) => rawBytes(slug(s))), lastSlug: pool.last.map((s) => rawBytes(slug(s))),
+        first: pool.first.map(copyBytes),
+        last: pool.last.map(copyBytes),
+        firstSlug: pool.first.map((s) => rawBytes(slug(s))),
+        lastSlug: pool.last.map((s) => rawBytes(slug(s))),
       }
       this.#names.set(pool, e)
     }
@@ -258,7 +269,14 @@ export interface UserRange {
  * History for users 1..N in order (ids 1.. consecutive, as historyBatches) as COPY byte chunks; with
  * a range, only those users' history, with the ids it has in the whole table.
  */
-export function* historyByteChunks(seed: number, sizes: Sizes, index: InterviewerIndex, onOutcome: (o: InterviewOutcome) => void, chunkBytes = CHUNK_BYTES, range: UserRange = { from: 1, to: sizes.users }): Generator<ByteChunk> {
+export function* historyByteChunks(
+  seed: number,
+  sizes: Sizes,
+  index: InterviewerIndex,
+  onOutcome: (o: InterviewOutcome) => void,
+  chunkBytes = CHUNK_BYTES,
+  range: UserRange = { from: 1, to: sizes.users },
+): Generator<ByteChunk> {
   const enc = new RowEncoder(seed)
   const w = new ByteWriter(chunkBytes + SLACK)
   let nextId = 1 + historyBefore(seed, range.from, sizes.historyPerUser)

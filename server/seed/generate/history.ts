@@ -27,7 +27,7 @@ function mask(xs: readonly string[], bits: Map<string, number>): number {
 function popcount(x: number): number {
   x -= (x >>> 1) & 0x55555555
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333)
-  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24)
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24
 }
 
 /** A user's languages and topics as masks, computed once for all of their interviews. */
@@ -140,14 +140,15 @@ export function drawInterview(r: Rng, seed: number, user: UserCore, um: UserMask
   const outcome: InterviewOutcome = r.next() < p ? 'completed' : r.chance(0.45) ? 'no_show' : 'abandoned'
   // The user's first topic the interviewer covers, else any of theirs.
   let topic: string | undefined
-  if (shared !== 0) for (const t of user.topics) if (TOPIC_BIT.get(t)! & ivTopics) {
-    topic = t
-    break
-  }
+  if (shared !== 0)
+    for (const t of user.topics)
+      if (TOPIC_BIT.get(t)! & ivTopics) {
+        topic = t
+        break
+      }
   topic ??= r.pick(user.topics)
   const avg = index.avgDuration[iv]
-  d.duration_min = outcome === 'completed' ? Math.round(avg * (0.75 + 0.5 * r.next()))
-    : outcome === 'abandoned' ? r.int(2, Math.max(3, Math.round(avg / 2))) : 0
+  d.duration_min = outcome === 'completed' ? Math.round(avg * (0.75 + 0.5 * r.next())) : outcome === 'abandoned' ? r.int(2, Math.max(3, Math.round(avg / 2))) : 0
   d.rating = outcome === 'completed' ? Math.round(clamp(1 + 4 * p + 0.8 * r.normal(), 1, 5)) : null
   const since = user.created_ms
   const started = since + Math.floor(r.next() * (EPOCH_MS - since - DAY_MS))
@@ -174,8 +175,7 @@ export const ANSWER_PREFIX = '\nUser: '
 function transcript(p: Pools, d: InterviewDraw): string {
   if (d.outcome === 'no_show') return NO_SHOW_TRANSCRIPT
   const opening = `${transcriptOpening(d.topic)}${p.phrases[d.phrase]}`
-  return d.outcome === 'abandoned' ? `${opening}${ABANDONED_END}`
-    : `${opening}${QUESTION_PREFIX}${p.questions[d.question]}${ANSWER_PREFIX}${p.phrases[d.phrase2]}`
+  return d.outcome === 'abandoned' ? `${opening}${ABANDONED_END}` : `${opening}${QUESTION_PREFIX}${p.questions[d.question]}${ANSWER_PREFIX}${p.phrases[d.phrase2]}`
 }
 
 /** The history of one user; ids start at firstId and are consecutive. */

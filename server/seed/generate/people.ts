@@ -3,10 +3,7 @@ import type { Interviewer, InterviewerType, Seniority, User, UserLevel } from '.
 import { Rng, STREAM, weighted, type Weighted } from './rng.ts'
 import { poolsFor, type NamePool } from './pools.ts'
 import { isoTime } from './time.ts'
-import {
-  AGE_BANDS, AI_LANGUAGES, COUNTRIES, DAY_MS, EDUCATION, EPOCH_MS, INDUSTRIES, INDUSTRY_TOPICS, LANGUAGES, TOPICS,
-  type Country,
-} from './vocab.ts'
+import { AGE_BANDS, AI_LANGUAGES, COUNTRIES, DAY_MS, EDUCATION, EPOCH_MS, INDUSTRIES, INDUSTRY_TOPICS, LANGUAGES, TOPICS, type Country } from './vocab.ts'
 
 /** Countries where each language is spoken, weighted by population, so timezones match languages. */
 const COUNTRIES_BY_LANGUAGE = new Map<string, Weighted<Country>>()
@@ -21,18 +18,61 @@ for (const lang of LANGUAGES.items) {
 }
 
 const LEVEL_BY_AGE: Record<string, Weighted<UserLevel>> = {
-  '18-24': weighted([['entry', 80], ['mid', 18], ['senior', 2], ['executive', 0.1]]),
-  '25-34': weighted([['entry', 30], ['mid', 50], ['senior', 18], ['executive', 2]]),
-  '35-44': weighted([['entry', 8], ['mid', 37], ['senior', 43], ['executive', 12]]),
-  '45-54': weighted([['entry', 5], ['mid', 30], ['senior', 45], ['executive', 20]]),
-  '55-64': weighted([['entry', 5], ['mid', 28], ['senior', 45], ['executive', 22]]),
-  '65+': weighted([['entry', 8], ['mid', 30], ['senior', 40], ['executive', 22]]),
+  '18-24': weighted([
+    ['entry', 80],
+    ['mid', 18],
+    ['senior', 2],
+    ['executive', 0.1],
+  ]),
+  '25-34': weighted([
+    ['entry', 30],
+    ['mid', 50],
+    ['senior', 18],
+    ['executive', 2],
+  ]),
+  '35-44': weighted([
+    ['entry', 8],
+    ['mid', 37],
+    ['senior', 43],
+    ['executive', 12],
+  ]),
+  '45-54': weighted([
+    ['entry', 5],
+    ['mid', 30],
+    ['senior', 45],
+    ['executive', 20],
+  ]),
+  '55-64': weighted([
+    ['entry', 5],
+    ['mid', 28],
+    ['senior', 45],
+    ['executive', 22],
+  ]),
+  '65+': weighted([
+    ['entry', 8],
+    ['mid', 30],
+    ['senior', 40],
+    ['executive', 22],
+  ]),
 }
-const PREFERRED: Weighted<InterviewerType | null> = weighted([[null, 60], ['human', 28], ['ai', 12]])
-const SENIORITY_W: Weighted<Seniority> = weighted([['junior', 22], ['mid', 36], ['senior', 28], ['principal', 14]])
+const PREFERRED: Weighted<InterviewerType | null> = weighted([
+  [null, 60],
+  ['human', 28],
+  ['ai', 12],
+])
+const SENIORITY_W: Weighted<Seniority> = weighted([
+  ['junior', 22],
+  ['mid', 36],
+  ['senior', 28],
+  ['principal', 14],
+])
 const YEARS: Record<Seniority, [number, number]> = { junior: [1, 3], mid: [3, 7], senior: [6, 14], principal: [10, 25] }
 const BASE_COST: Record<Seniority, number> = { junior: 38, mid: 52, senior: 72, principal: 95 }
-const AVAILABILITY_W = weighted([['online', 78], ['paused', 9], ['offline', 13]] as const)
+const AVAILABILITY_W = weighted([
+  ['online', 78],
+  ['paused', 9],
+  ['offline', 13],
+] as const)
 const EMAIL_DOMAINS = ['example.com', 'example.org', 'example.net', 'mail.example.com']
 
 function nameFrom(r: Rng, pool: NamePool): [string, string] {
@@ -44,7 +84,11 @@ const SLUGS = new Map<string, string>()
 export function slug(s: string): string {
   let out = SLUGS.get(s)
   if (out === undefined) {
-    out = s.normalize('NFD').replace(/[^A-Za-z0-9]/g, '').toLowerCase() || 'x'
+    out =
+      s
+        .normalize('NFD')
+        .replace(/[^A-Za-z0-9]/g, '')
+        .toLowerCase() || 'x'
     SLUGS.set(s, out)
   }
   return out

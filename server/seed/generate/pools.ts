@@ -19,8 +19,15 @@ export interface Pools {
 }
 
 const NAME_LOCALES: [string, typeof en][] = [
-  ['English', en], ['Spanish', es], ['French', fr], ['German', de], ['Portuguese', pt_BR],
-  ['Italian', it], ['Dutch', nl], ['Polish', pl], ['Turkish', tr],
+  ['English', en],
+  ['Spanish', es],
+  ['French', fr],
+  ['German', de],
+  ['Portuguese', pt_BR],
+  ['Italian', it],
+  ['Dutch', nl],
+  ['Polish', pl],
+  ['Turkish', tr],
 ]
 /** Romanised names for locales whose faker names are not in Latin script. */
 const ROMANISED: Record<string, NamePool> = {
@@ -73,8 +80,7 @@ function build(seed: number): Pools {
   f.seed(hash32(seed, STREAM.pools, 100))
   const phrases = unique(() => f.hacker.phrase(), 300)
   const questions = unique(() => `How would you ${f.hacker.verb()} the ${f.hacker.adjective()} ${f.hacker.noun()}?`, 200)
-  const aiNames = unique(() => `${f.word.adjective({ length: { min: 4, max: 8 } })}-${f.word.noun({ length: { min: 3, max: 7 } })}`, 200)
-    .map((s) => `AI ${s.charAt(0).toUpperCase()}${s.slice(1)}`)
+  const aiNames = unique(() => `${f.word.adjective({ length: { min: 4, max: 8 } })}-${f.word.noun({ length: { min: 3, max: 7 } })}`, 200).map((s) => `AI ${s.charAt(0).toUpperCase()}${s.slice(1)}`)
   return { names, phrases, questions, aiNames }
 }
 
@@ -82,7 +88,9 @@ function build(seed: number): Pools {
 function unique(draw: () => string, n = POOL): string[] {
   const seen = new Set<string>()
   for (let i = 0; i < n * 4 && seen.size < n; i++) {
-    const v = draw().replace(/[\t\n\r\\]/g, ' ').trim()
+    const v = draw()
+      .replace(/[\t\n\r\\]/g, ' ')
+      .trim()
     if (v) seen.add(v)
   }
   return [...seen]

@@ -68,7 +68,6 @@ export function probabilityOf(language: number, overlap: number, user: TruthUser
   const topic = user.topics.length ? overlap / user.topics.length : 0
   const typeFit = user.preferred_type === null ? 0 : (user.preferred_type === 'ai') === ai ? 1 : -1
   const w = TRUTH_WEIGHTS
-  const z = w.bias + w.language * language + w.topic * topic + w.experience * (experience - 0.5) +
-    w.rating * (rating - 4) + w.type_fit * typeFit + w.noise * pairNoise(seed, user.id, interviewerId)
+  const z = w.bias + w.language * language + w.topic * topic + w.experience * (experience - 0.5) + w.rating * (rating - 4) + w.type_fit * typeFit + w.noise * pairNoise(seed, user.id, interviewerId)
   return 1 / (1 + Math.exp(-z))
 }

@@ -6,19 +6,55 @@ import { weighted, type Weighted } from './rng.ts'
 export const DEMO_TOPICS = ['FinTech', 'Chargebacks', 'pricing', 'retention', 'payments'] as const
 
 export const TOPICS: Weighted<string> = weighted([
-  ['FinTech', 9], ['Chargebacks', 6], ['pricing', 9], ['retention', 8], ['payments', 9],
-  ['onboarding', 6], ['churn', 5], ['UX research', 5], ['B2B SaaS', 6], ['healthcare', 5],
-  ['e-commerce', 6], ['marketplaces', 4], ['fraud', 4], ['compliance', 4], ['AI/ML', 6],
-  ['developer tools', 4], ['hiring', 4], ['logistics', 3], ['insurance', 3], ['lending', 3],
-  ['crypto', 2], ['subscriptions', 4], ['mobile apps', 4], ['security', 3], ['data engineering', 3],
-  ['product management', 5], ['sales', 4], ['marketing', 4], ['customer support', 4], ['education', 3],
-  ['gaming', 2], ['climate', 2],
+  ['FinTech', 9],
+  ['Chargebacks', 6],
+  ['pricing', 9],
+  ['retention', 8],
+  ['payments', 9],
+  ['onboarding', 6],
+  ['churn', 5],
+  ['UX research', 5],
+  ['B2B SaaS', 6],
+  ['healthcare', 5],
+  ['e-commerce', 6],
+  ['marketplaces', 4],
+  ['fraud', 4],
+  ['compliance', 4],
+  ['AI/ML', 6],
+  ['developer tools', 4],
+  ['hiring', 4],
+  ['logistics', 3],
+  ['insurance', 3],
+  ['lending', 3],
+  ['crypto', 2],
+  ['subscriptions', 4],
+  ['mobile apps', 4],
+  ['security', 3],
+  ['data engineering', 3],
+  ['product management', 5],
+  ['sales', 4],
+  ['marketing', 4],
+  ['customer support', 4],
+  ['education', 3],
+  ['gaming', 2],
+  ['climate', 2],
 ])
 
 /** Spoken-language mix of the user population (first language); English is the most common. */
 export const LANGUAGES: Weighted<string> = weighted([
-  ['English', 40], ['Spanish', 14], ['French', 7], ['German', 6], ['Portuguese', 6], ['Mandarin', 6],
-  ['Japanese', 3], ['Hindi', 5], ['Arabic', 4], ['Italian', 3], ['Korean', 2], ['Dutch', 2], ['Polish', 1.5],
+  ['English', 40],
+  ['Spanish', 14],
+  ['French', 7],
+  ['German', 6],
+  ['Portuguese', 6],
+  ['Mandarin', 6],
+  ['Japanese', 3],
+  ['Hindi', 5],
+  ['Arabic', 4],
+  ['Italian', 3],
+  ['Korean', 2],
+  ['Dutch', 2],
+  ['Polish', 1.5],
   ['Turkish', 1.5],
 ])
 
@@ -63,11 +99,21 @@ export const COUNTRIES: Weighted<Country> = weighted([
 ])
 
 export const AGE_BANDS: Weighted<string> = weighted([
-  ['18-24', 16], ['25-34', 32], ['35-44', 25], ['45-54', 15], ['55-64', 8], ['65+', 4],
+  ['18-24', 16],
+  ['25-34', 32],
+  ['35-44', 25],
+  ['45-54', 15],
+  ['55-64', 8],
+  ['65+', 4],
 ])
 
 export const EDUCATION: Weighted<string> = weighted([
-  ['high_school', 18], ['associate', 8], ['bachelor', 42], ['master', 24], ['doctorate', 4], ['bootcamp', 4],
+  ['high_school', 18],
+  ['associate', 8],
+  ['bachelor', 42],
+  ['master', 24],
+  ['doctorate', 4],
+  ['bootcamp', 4],
 ])
 
 /** Industry → the topics its people tend to care about (drawn more often than the global mix). */
@@ -89,15 +135,38 @@ export const INDUSTRY_TOPICS: Record<string, string[]> = {
   Gaming: ['gaming', 'mobile apps', 'retention', 'payments'],
 }
 export const INDUSTRIES: Weighted<string> = weighted([
-  ['Software', 18], ['Financial services', 12], ['E-commerce', 10], ['Retail', 8], ['Healthcare', 9],
-  ['Banking', 6], ['Insurance', 4], ['Education', 7], ['Media', 5], ['Logistics', 4], ['Consulting', 6],
-  ['Telecom', 3], ['Energy', 2], ['Government', 3], ['Gaming', 3],
+  ['Software', 18],
+  ['Financial services', 12],
+  ['E-commerce', 10],
+  ['Retail', 8],
+  ['Healthcare', 9],
+  ['Banking', 6],
+  ['Insurance', 4],
+  ['Education', 7],
+  ['Media', 5],
+  ['Logistics', 4],
+  ['Consulting', 6],
+  ['Telecom', 3],
+  ['Energy', 2],
+  ['Government', 3],
+  ['Gaming', 3],
 ])
 
 /** Languages AI interviewers add beyond English, by how commonly they are offered. */
 export const AI_LANGUAGES: Weighted<string> = weighted([
-  ['Spanish', 10], ['French', 8], ['German', 8], ['Portuguese', 7], ['Mandarin', 6], ['Japanese', 5],
-  ['Hindi', 5], ['Arabic', 5], ['Italian', 5], ['Korean', 4], ['Dutch', 3], ['Polish', 2], ['Turkish', 2],
+  ['Spanish', 10],
+  ['French', 8],
+  ['German', 8],
+  ['Portuguese', 7],
+  ['Mandarin', 6],
+  ['Japanese', 5],
+  ['Hindi', 5],
+  ['Arabic', 5],
+  ['Italian', 5],
+  ['Korean', 4],
+  ['Dutch', 3],
+  ['Polish', 2],
+  ['Turkish', 2],
 ])
 
 /** Fixed reference instant so generated timestamps never depend on the clock. */

@@ -14,7 +14,9 @@ import { MIGRATIONS } from './index.ts'
 function pgliteDb(pg: PGlite): Db {
   const q = (c: Pick<PGlite, 'query' | 'exec'>): Queryer => ({
     query: async <T extends Row>(text: string, params: readonly unknown[] = []) => (await c.query<T>(text, [...params])).rows,
-    exec: async (text: string) => { await c.exec(text) },
+    exec: async (text: string) => {
+      await c.exec(text)
+    },
   })
   const base = q(pg)
   return { ...base, queryPrepared: base.query, transaction: (fn) => pg.transaction((tx) => fn(q(tx))), close: () => pg.close() }
@@ -22,14 +24,22 @@ function pgliteDb(pg: PGlite): Db {
 function postgresDb(sql: postgres.Sql): Db {
   const q = (c: postgres.Sql | postgres.TransactionSql): Queryer => ({
     query: async <T extends Row>(text: string, params: readonly unknown[] = []) => (await c.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[],
-    exec: async (text: string) => { await c.unsafe(text) },
+    exec: async (text: string) => {
+      await c.unsafe(text)
+    },
   })
   const base = q(sql)
   return { ...base, queryPrepared: base.query, transaction: async (fn) => (await sql.begin((tx) => fn(q(tx)))) as never, close: () => sql.end({ timeout: 2 }) }
 }
 
 const backends: { name: string; open(): Promise<{ db: Db; dispose(): Promise<void> }> }[] = [
-  { name: 'pglite', open: async () => { const db = pgliteDb(new PGlite()); return { db, dispose: () => db.close() } } },
+  {
+    name: 'pglite',
+    open: async () => {
+      const db = pgliteDb(new PGlite())
+      return { db, dispose: () => db.close() }
+    },
+  },
 ]
 if (await hasPostgres()) {
   backends.push({
@@ -37,20 +47,35 @@ if (await hasPostgres()) {
     async open() {
       const t = await createTempDatabase('migrations')
       const db = postgresDb(postgres(t.url, { onnotice: () => {} }))
-      return { db, dispose: async () => { await db.close(); await t.drop() } }
+      return {
+        db,
+        dispose: async () => {
+          await db.close()
+          await t.drop()
+        },
+      }
     },
   })
 }
 
 /** A decision as migrations 001–003 stored it: verbose bids, jsonb columns. */
 const before: DecisionRecord = {
-  type: 'decision', decision_id: 'd1', request_id: 'r1', user_id: 42, status: 'assigned', interviewer_id: 9, score: 2.81,
+  type: 'decision',
+  decision_id: 'd1',
+  request_id: 'r1',
+  user_id: 42,
+  status: 'assigned',
+  interviewer_id: 9,
+  score: 2.81,
   weights_version: 3,
   bids: [
     { interviewer_id: 9, score: 2.81, factors: { topic: 1, experience: 0.6667, cost: 0.84, load: 1, fairness: 1, quality: 0.6798 }, queue_depth: 0, estimated_start_min: 0, source: 'local' },
     { interviewer_id: 24, score: 2.79, factors: { topic: 0.5, experience: 1, cost: 0.5333, load: 0.75, fairness: 0.25, quality: 0.5574 }, queue_depth: 2, estimated_start_min: 30, source: 'remote' },
   ],
-  skipped_hosts: ['h2'], latency_us: 6170, node_id: 'vm-1', at: '2026-12-01T22:59:06.459Z',
+  skipped_hosts: ['h2'],
+  latency_us: 6170,
+  node_id: 'vm-1',
+  at: '2026-12-01T22:59:06.459Z',
   request: { user_id: 42, topics: ['FinTech'], language: 'English', budget: 75, sensitivity: false, sla_min: 30, request_id: 'r1' },
   result: { status: 'assigned', user_id: 42, interviewer_id: 9, score: 2.81, current_queue: 1, assignment_id: 'a1', decision_id: 'd1', request_id: 'r1' },
   assignment_id: 'a1',
@@ -59,26 +84,36 @@ const before: DecisionRecord = {
 for (const backend of backends) {
   describe(`migrations on ${backend.name}`, () => {
     const open: (() => Promise<void>)[] = []
-    afterAll(async () => { for (const d of open) await d() })
+    afterAll(async () => {
+      for (const d of open) await d()
+    })
 
     it('004 converts stored decisions to the compact format, and they read back unchanged', async () => {
       const { db, dispose } = await backend.open()
       open.push(dispose)
-      await migrate(db, MIGRATIONS.filter((m) => m.version <= 3))
+      await migrate(
+        db,
+        MIGRATIONS.filter((m) => m.version <= 3),
+      )
       const j = (v: unknown): string => JSON.stringify(v)
-      await db.query(`insert into decisions (id, request_id, user_id, status, interviewer_id, score, weights_version, bids, skipped_hosts,
+      await db.query(
+        `insert into decisions (id, request_id, user_id, status, interviewer_id, score, weights_version, bids, skipped_hosts,
           latency_us, node_id, at, request, result, assignment_id)
         values ('d1', 'r1', 42, 'assigned', 9, 2.81, 3, $1::text::jsonb, $2::text::jsonb, 6170, 'vm-1', '2026-12-01T22:59:06.459Z',
           $3::text::jsonb, $4::text::jsonb, 'a1'),
         ('d2', null, 7, 'no_candidates', null, null, 3, '[]', '[]', 80, 'vm-1', '2026-12-01T22:59:07Z',
           '{"user_id":7,"topics":[],"language":"Klingon","budget":1,"sensitivity":false,"sla_min":1}',
           '{"status":"no_candidates","user_id":7,"message":"no interviewer passes the hard filters"}', null)`,
-      [j(before.bids), j(before.skipped_hosts), j(before.request), j(before.result)])
+        [j(before.bids), j(before.skipped_hosts), j(before.request), j(before.result)],
+      )
 
       expect(await migrate(db)).toEqual({ applied: ['004_compact_decisions'] })
-      const rows = await db.query("select * from decisions order by id")
+      const rows = await db.query('select * from decisions order by id')
       expect(toDecision(rows[0])).toEqual(before)
-      expect(JSON.parse(String(rows[0].bids))).toEqual([[9, 2.81, 0, 0, 0, 1, 0.6667, 0.84, 1, 1, 0.6798], [24, 2.79, 2, 30, 1, 0.5, 1, 0.5333, 0.75, 0.25, 0.5574]])
+      expect(JSON.parse(String(rows[0].bids))).toEqual([
+        [9, 2.81, 0, 0, 0, 1, 0.6667, 0.84, 1, 1, 0.6798],
+        [24, 2.79, 2, 30, 1, 0.5, 1, 0.5333, 0.75, 0.25, 0.5574],
+      ])
       expect(toDecision(rows[1])).toMatchObject({ decision_id: 'd2', request_id: null, bids: [], skipped_hosts: [], request: { language: 'Klingon' }, result: { status: 'no_candidates' } })
     })
   })

@@ -27,13 +27,28 @@ export class FakeEngine implements RoutingEngine {
   #decisions = 0
   bidDeadlineMs = 50
 
-  constructor(interviewers = 100, readonly users = 1000) {
+  constructor(
+    interviewers = 100,
+    readonly users = 1000,
+  ) {
     for (let i = 1; i <= interviewers; i++) {
       this.#ivs.push({
-        interviewer_id: i, name: `Interviewer ${i}`, type: i % 5 === 0 ? 'ai' : 'human',
-        languages: [LANGS[i % LANGS.length]], specializations: [TOPICS[i % 5], TOPICS[(i + 2) % 5]],
-        cost: 30 + (i % 7) * 10, rating: 4, availability: 'online', concurrency: 1, capacity: 3,
-        current_queue: 0, active: 0, waiting: 0, node_id: 'fake', clearance: i % 2 === 0, queue: [],
+        interviewer_id: i,
+        name: `Interviewer ${i}`,
+        type: i % 5 === 0 ? 'ai' : 'human',
+        languages: [LANGS[i % LANGS.length]],
+        specializations: [TOPICS[i % 5], TOPICS[(i + 2) % 5]],
+        cost: 30 + (i % 7) * 10,
+        rating: 4,
+        availability: 'online',
+        concurrency: 1,
+        capacity: 3,
+        current_queue: 0,
+        active: 0,
+        waiting: 0,
+        node_id: 'fake',
+        clearance: i % 2 === 0,
+        queue: [],
       })
     }
   }
@@ -55,13 +70,15 @@ export class FakeEngine implements RoutingEngine {
     if (eligible.length === 0) return this.#emit(req, { ...base, status: 'no_candidates', message: 'no interviewer passes the hard filters' })
     const open = eligible.filter((s) => s.queue.length < s.capacity)
     if (open.length === 0) return this.#emit(req, { ...base, status: 'at_capacity', message: 'every eligible interviewer is full' })
-    const bids = await Promise.all(open.map(async (s) => {
-      const local = s.specializations.filter((t) => req.topics.includes(t)).length + 1 - s.queue.length / s.capacity
-      const bidder = this.#bidders.get(s.interviewer_id)
-      if (!bidder) return { s, score: local }
-      const remote = await bidder({ bid_id: `b${++this.#seq}`, interviewer_id: s.interviewer_id, request: req, local_score: local, deadline_ms: this.bidDeadlineMs })
-      return { s, score: remote ?? local }
-    }))
+    const bids = await Promise.all(
+      open.map(async (s) => {
+        const local = s.specializations.filter((t) => req.topics.includes(t)).length + 1 - s.queue.length / s.capacity
+        const bidder = this.#bidders.get(s.interviewer_id)
+        if (!bidder) return { s, score: local }
+        const remote = await bidder({ bid_id: `b${++this.#seq}`, interviewer_id: s.interviewer_id, request: req, local_score: local, deadline_ms: this.bidDeadlineMs })
+        return { s, score: remote ?? local }
+      }),
+    )
     bids.sort((a, b) => b.score - a.score)
     for (const { s, score } of bids) {
       // Re-check after the await: capacity is the invariant, whatever a bidder said.
@@ -71,7 +88,17 @@ export class FakeEngine implements RoutingEngine {
       this.#owners.set(id, s.interviewer_id)
       this.#sync(s)
       this.#event(s, id, req.user_id, 'offered', null, score)
-      return this.#emit(req, { ...base, status: 'assigned', interviewer_id: s.interviewer_id, score, current_queue: s.current_queue, assignment_id: id, queue_position: s.queue.length, estimated_start_min: 0, decision_id: `d${this.#decisions + 1}` })
+      return this.#emit(req, {
+        ...base,
+        status: 'assigned',
+        interviewer_id: s.interviewer_id,
+        score,
+        current_queue: s.current_queue,
+        assignment_id: id,
+        queue_position: s.queue.length,
+        estimated_start_min: 0,
+        decision_id: `d${this.#decisions + 1}`,
+      })
     }
     return this.#emit(req, { ...base, status: 'at_capacity', message: 'every eligible interviewer is full' })
   }
@@ -84,13 +111,37 @@ export class FakeEngine implements RoutingEngine {
 
   #emit(req: RouteRequest, r: RouteResult): RouteResult {
     this.#decisions++
-    const e: DecisionEvent = { type: 'decision', decision_id: `d${this.#decisions}`, request_id: req.request_id ?? null, user_id: req.user_id, status: r.status, interviewer_id: r.interviewer_id ?? null, score: r.score ?? null, weights_version: this.#weights.version, bids: [], skipped_hosts: [], latency_us: 1, node_id: 'fake', at: new Date().toISOString() }
+    const e: DecisionEvent = {
+      type: 'decision',
+      decision_id: `d${this.#decisions}`,
+      request_id: req.request_id ?? null,
+      user_id: req.user_id,
+      status: r.status,
+      interviewer_id: r.interviewer_id ?? null,
+      score: r.score ?? null,
+      weights_version: this.#weights.version,
+      bids: [],
+      skipped_hosts: [],
+      latency_us: 1,
+      node_id: 'fake',
+      at: new Date().toISOString(),
+    }
     for (const l of this.#decisionListeners) l(e)
     return r
   }
 
   #event(s: InterviewerState, id: string, userId: number, state: AssignmentEvent['state'], previous: AssignmentEvent['previous'], score?: number): void {
-    const e: AssignmentEvent = { type: 'assignment', assignment_id: id, interviewer_id: s.interviewer_id, user_id: userId, state, previous, current_queue: s.current_queue, at: new Date().toISOString(), score }
+    const e: AssignmentEvent = {
+      type: 'assignment',
+      assignment_id: id,
+      interviewer_id: s.interviewer_id,
+      user_id: userId,
+      state,
+      previous,
+      current_queue: s.current_queue,
+      at: new Date().toISOString(),
+      score,
+    }
     for (const l of this.#assignmentListeners) l(e)
   }
 

@@ -4,9 +4,19 @@ import type { GatewayStore } from '../../../server/gateway/index.ts'
 
 export function fakeStore(users = 1000): GatewayStore {
   const make = (id: number): User => ({
-    id, name: `User ${id}`, email: `u${id}@example.com`, age_band: '25-34', country: 'US', timezone: 'UTC',
-    education: 'bachelor', industry: 'finance', level: 'mid', languages: ['English'], preferred_type: null,
-    topics: ['FinTech'], created_at: '2026-01-01T00:00:00.000Z',
+    id,
+    name: `User ${id}`,
+    email: `u${id}@example.com`,
+    age_band: '25-34',
+    country: 'US',
+    timezone: 'UTC',
+    education: 'bachelor',
+    industry: 'finance',
+    level: 'mid',
+    languages: ['English'],
+    preferred_type: null,
+    topics: ['FinTech'],
+    created_at: '2026-01-01T00:00:00.000Z',
   })
   return {
     kind: 'pglite',
