@@ -37,6 +37,21 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && (ROLES as readonly string[]).includes(value)
 }
 
+/** An interviewer id in its one canonical spelling: `5`, never `05` or `000000000000005`. */
+export const CANONICAL_INTERVIEWER_ID = /^(0|[1-9]\d{0,14})$/
+
+/**
+ * Why a (sub, role) pair cannot be a principal, or null. An interviewer token's subject is its
+ * interviewer id in canonical decimal: other spellings of the same number would be separate
+ * principals (own rate-limit bucket) acting for the same interviewer.
+ */
+export function subjectProblem(sub: string, role: Role): string | null {
+  if (!sub) return 'token has no subject'
+  if (role === 'interviewer' && !CANONICAL_INTERVIEWER_ID.test(sub))
+    return `interviewer token subject must be an interviewer id in canonical decimal form (like 7), not ${JSON.stringify(sub.slice(0, 32))}`
+  return null
+}
+
 export async function signToken(secret: string, claims: { sub: string; role: Role; ttlS?: number }): Promise<string> {
   const now = Math.floor(Date.now() / 1000)
   return new SignJWT({ role: claims.role })
@@ -55,11 +70,21 @@ export class TokenVerifier {
     this.#key = new TextEncoder().encode(secret)
   }
 
-  /** Verifies a token; throws AuthError with a message saying what is wrong. */
+  /** The principal of a token verified before and not yet expired, without verifying it again; else null. */
+  known(token: string): Principal | null {
+    const cached = this.#cache.get(token)
+    return cached && cached.exp > Date.now() / 1000 ? cached : null
+  }
+
+  /**
+   * Verifies a token; throws AuthError with a message saying what is wrong. A token is valid until
+   * its `exp`, with no tolerance: a live session closes at exp, and a new one must not open on the
+   * same token a moment later. The clock tolerance applies to `iat`/`nbf` only.
+   */
   async verify(token: string): Promise<Principal> {
     const cached = this.#cache.get(token)
     if (cached) {
-      if (cached.exp + CLOCK_SKEW_S > Date.now() / 1000) return cached
+      if (cached.exp > Date.now() / 1000) return cached
       this.#cache.delete(token)
       throw new AuthError('token expired')
     }
@@ -75,6 +100,9 @@ export class TokenVerifier {
     if (typeof sub !== 'string' || !sub) throw new AuthError('token has no subject')
     if (!isRole(role)) throw new AuthError(`token role must be one of ${ROLES.join(', ')}`)
     if (typeof exp !== 'number') throw new AuthError('token has no expiry')
+    if (exp <= Date.now() / 1000) throw new AuthError('token expired')
+    const problem = subjectProblem(sub, role)
+    if (problem) throw new AuthError(problem)
     const p: Principal = { sub, role, exp, key: `${role}:${sub}` }
     if (this.#cache.size >= CACHE_MAX) this.#cache.clear()
     this.#cache.set(token, p)
@@ -93,6 +121,20 @@ export function bearer(header: string): string {
   return m ? m[1].trim() : ''
 }
 
+/**
+ * The one token a request carries, from its Authorization header and its `?token=` query values
+ * (HTTP and WebSocket alike); '' when none. Two different tokens are refused rather than one
+ * silently winning: a header client plus a query operator must not act as the operator.
+ */
+export function credentials(authorization: string, queryTokens: string[]): string {
+  const tokens = new Set<string>()
+  const header = bearer(authorization)
+  if (header) tokens.add(header)
+  for (const t of queryTokens) if (t) tokens.add(t)
+  if (tokens.size > 1) throw new AuthError('the request carries two different tokens (Authorization header and ?token=); send one')
+  return tokens.values().next().value ?? ''
+}
+
 /** Turns the token a request carries into a principal: JWT when a secret is set, else open local mode. */
 export class Authenticator {
   readonly open: boolean
@@ -101,6 +143,12 @@ export class Authenticator {
   constructor(secret: string) {
     this.open = !secret
     this.#verifier = secret ? new TokenVerifier(secret) : null
+  }
+
+  /** The principal of a token this process verified before (cheap; no HMAC), or null. */
+  known(token: string): Principal | null {
+    if (!this.#verifier) return null
+    return this.#verifier.known(token)
   }
 
   /** Resolves the principal, or throws AuthError (missing, invalid or expired token). */

@@ -1,7 +1,7 @@
 // Who may do what: one table of verbs per role, plus the "only its own interviewer" rule.
 // Pure, so the whole role × verb matrix is unit-tested without a server.
 import type { ErrorBody, Role } from '../../client/protocol.ts'
-import type { Principal } from './jwt.ts'
+import { CANONICAL_INTERVIEWER_ID, type Principal } from './jwt.ts'
 
 export const VERBS = [
   'route',
@@ -36,8 +36,13 @@ const ALLOWED: Record<Role, ReadonlySet<Verb>> = {
 
 /** The interviewer id an interviewer token acts for, or null when its sub is not one. */
 export function interviewerOf(p: Principal): number | null {
-  if (p.role !== 'interviewer' || !/^\d{1,15}$/.test(p.sub)) return null
+  if (p.role !== 'interviewer' || !CANONICAL_INTERVIEWER_ID.test(p.sub)) return null
   return Number(p.sub)
+}
+
+/** Null when the role may use the verb at all (on something of its own), else a `forbidden` error. */
+export function mayUse(p: Principal, verb: Verb): ErrorBody | null {
+  return ALLOWED[p.role].has(verb) ? null : { code: 'forbidden', message: `role ${p.role} may not ${verb.replace('_', ' ')}` }
 }
 
 /**
@@ -45,9 +50,8 @@ export function interviewerOf(p: Principal): number | null {
  * touches (for an assignment: its owner), required for the interviewer role's own-only verbs.
  */
 export function authorize(p: Principal, verb: Verb, interviewerId?: number | null): ErrorBody | null {
-  if (!ALLOWED[p.role].has(verb)) {
-    return { code: 'forbidden', message: `role ${p.role} may not ${verb.replace('_', ' ')}` }
-  }
+  const denied = mayUse(p, verb)
+  if (denied) return denied
   if (p.role === 'interviewer' && OWN_INTERVIEWER.has(verb)) {
     const own = interviewerOf(p)
     if (own === null) return { code: 'forbidden', message: 'interviewer token subject is not an interviewer id' }

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util'
 import { ConfigError, loadConfig } from '../config.ts'
 import { ROLES } from '../../client/protocol.ts'
-import { AuthError, isRole, parseTtl, signToken } from './jwt.ts'
+import { AuthError, isRole, parseTtl, signToken, subjectProblem } from './jwt.ts'
 
 const USAGE = `usage: npm run token -- --role ${ROLES.join('|')} --sub SUBJECT [--ttl 1h]
   interviewer tokens use the interviewer id as subject (e.g. --role interviewer --sub 7)`
@@ -21,6 +21,11 @@ async function main(): Promise<number> {
   }
   if (!isRole(values.role) || !values.sub) {
     console.error(`--role (one of ${ROLES.join(', ')}) and --sub are required\n${USAGE}`)
+    return 2
+  }
+  const problem = subjectProblem(values.sub, values.role)
+  if (problem) {
+    console.error(`${problem}\n${USAGE}`)
     return 2
   }
   const config = loadConfig()
