@@ -99,6 +99,8 @@ export const CLOSE_CODE = {
   backpressure: 4001,
   rate_limited: 4002,
   server_shutdown: 4003,
+  /** The session's token reached its `exp`: reconnect with a fresh token (or send `auth` before exp). */
+  token_expired: 4004,
   unauthorized: 4100,
   forbidden: 4101,
   protocol_error: 4102,
@@ -184,6 +186,8 @@ export type ClientMessage =
   | { id: string | number; type: 'reject'; assignment_id: string }
   | { id: string | number; type: 'bid'; bid_id: string; score: number | null }
   | { id: string | number; type: 'ping' }
+  /** Replaces the session's token (same sub and role) before it expires; the expiry timer re-arms. */
+  | { id: string | number; type: 'auth'; token: string }
 
 export type ClientMessageType = ClientMessage['type']
 
@@ -212,8 +216,11 @@ export interface RouteBatchResult {
   results: RouteResult[]
 }
 
-/** Body of `POST /v1/complete`: the interviewer's oldest open assignment, or one by id. */
-export type CompleteRequest = { interviewer_id: number } | { assignment_id: string }
+/**
+ * Body of `POST /v1/complete` (and the `complete` message): the interviewer's oldest open assignment,
+ * or one by id. With both, assignment_id wins and must belong to interviewer_id (else `invalid`).
+ */
+export type CompleteRequest = { interviewer_id: number; assignment_id?: string } | { assignment_id: string; interviewer_id?: number }
 
 /** Body of `PUT /v1/admin/weights`: any subset of the factor weights. */
 export type WeightsPatch = Partial<Omit<Weights, 'version'>>
@@ -222,6 +229,13 @@ export type WeightsPatch = Partial<Omit<Weights, 'version'>>
 export interface BidAck {
   accepted: boolean
   score: number | null
+}
+
+/** Reply to an `auth` message: the session now runs on the new token until `exp` (seconds since the epoch). */
+export interface AuthAck {
+  sub: string
+  role: Role
+  exp: number | null
 }
 
 /** Reply to `GET /healthz`. */

@@ -1,6 +1,6 @@
 // Compiled validators: valid messages pass, each kind of bad one fails with `invalid` and a path.
 import { describe, expect, it } from 'vitest'
-import { checkCompleteRequest, checkMessage, checkRouteBatch, checkRouteRequest, checkWeightsPatch, MESSAGE_TYPES } from './schemas.ts'
+import { BUDGET_MAX, checkCompleteRequest, checkMessage, checkRouteBatch, checkRouteRequest, checkWeightsPatch, MESSAGE_TYPES } from './schemas.ts'
 
 const ROUTE = { topics: ['FinTech'], language: 'English', budget: 75, sensitivity: false, sla_min: 30, user_id: 42 }
 
@@ -19,6 +19,7 @@ describe('schemas', () => {
       { id: 8, type: 'reject', assignment_id: 'x' },
       { id: 9, type: 'bid', bid_id: 'b', score: null },
       { id: 10, type: 'ping' },
+      { id: 11, type: 'auth', token: 'header.payload.signature' },
     ]
     expect(new Set(msgs.map((m) => m.type))).toEqual(new Set(MESSAGE_TYPES))
     for (const m of msgs) expect(checkMessage(m).ok, JSON.stringify(m)).toBe(true)
@@ -32,6 +33,8 @@ describe('schemas', () => {
     [{ ...ROUTE, topics: 'FinTech' }, '/topics'],
     [{ ...ROUTE, sensitivity: 'no' }, '/sensitivity'],
     [{ ...ROUTE, request_id: '' }, '/request_id'],
+    [{ ...ROUTE, budget: 1e308 }, '/budget'],
+    [{ ...ROUTE, budget: BUDGET_MAX + 0.01 }, '/budget'],
   ])('route body %j → invalid at %s', (body, path) => {
     const r = checkRouteRequest(body)
     expect(r.ok).toBe(false)
@@ -50,6 +53,10 @@ describe('schemas', () => {
     expect(checkCompleteRequest({ interviewer_id: 7 }).ok).toBe(true)
     expect(checkCompleteRequest({ assignment_id: 'a' }).ok).toBe(true)
     expect(checkCompleteRequest({}).ok).toBe(false)
+    // Both ids together are one request (assignment_id wins; the Service checks they agree).
+    expect(checkCompleteRequest({ interviewer_id: 7, assignment_id: 'a' })).toEqual({ ok: true, value: { interviewer_id: 7, assignment_id: 'a' } })
+    expect(checkCompleteRequest({ interviewer_id: 7, assignment_id: '' }).ok).toBe(false)
+    expect(checkRouteRequest({ ...ROUTE, budget: BUDGET_MAX }).ok).toBe(true)
     expect(checkRouteBatch([ROUTE])).toEqual({ ok: true, value: [ROUTE] })
     expect(checkRouteBatch({ requests: [ROUTE, ROUTE] })).toMatchObject({ ok: true, value: [ROUTE, ROUTE] })
     expect(checkRouteBatch({ requests: [] }).ok).toBe(false)

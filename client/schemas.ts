@@ -13,12 +13,16 @@ const Str = (maxLength = 128) => Type.String({ minLength: 1, maxLength })
 const AssignmentId = Str(128)
 const Availability = Type.Union(AVAILABILITY.map((a) => Type.Literal(a)))
 const Stream = Type.Union(STREAMS.map((s) => Type.Literal(s)))
+/** Largest accepted route budget: far above any interviewer's cost, far below what breaks arithmetic (1e308). */
+export const BUDGET_MAX = 1_000_000
+/** Longest token an `auth` message may carry (an HS256 JWT with our claims is about 200 characters). */
+export const TOKEN_MAX_LENGTH = 4096
 
 const routeFields = {
   user_id: Int(),
   topics: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 64 }),
   language: Type.String({ maxLength: 64 }),
-  budget: Type.Number({ minimum: 0 }),
+  budget: Type.Number({ minimum: 0, maximum: BUDGET_MAX }),
   sensitivity: Type.Boolean(),
   sla_min: Type.Number({ minimum: 0 }),
   request_id: Type.Optional(Str(128)),
@@ -31,7 +35,11 @@ export const RouteBatchSchema = Type.Union([
   Type.Object({ requests: Type.Array(RouteRequestSchema, { minItems: 1, maxItems: 1000 }) }),
   Type.Array(RouteRequestSchema, { minItems: 1, maxItems: 1000 }),
 ])
-export const CompleteRequestSchema = Type.Union([Type.Object({ interviewer_id: Int() }), Type.Object({ assignment_id: AssignmentId })])
+// Both ids may come together (assignment_id wins; the Service checks it belongs to interviewer_id).
+export const CompleteRequestSchema = Type.Union([
+  Type.Object({ interviewer_id: Int(), assignment_id: Type.Optional(AssignmentId) }),
+  Type.Object({ assignment_id: AssignmentId, interviewer_id: Type.Optional(Int()) }),
+])
 const Weight = Type.Number({ minimum: 0, maximum: 100 })
 export const WeightsPatchSchema = Type.Object(
   {
@@ -60,6 +68,7 @@ export const MessageSchemas = {
   reject: msg('reject', { assignment_id: AssignmentId }),
   bid: msg('bid', { bid_id: Str(128), score: Type.Union([Type.Number(), Type.Null()]) }),
   ping: msg('ping', {}),
+  auth: msg('auth', { token: Str(TOKEN_MAX_LENGTH) }),
 } as const
 
 const Envelope = Type.Object({ id: Id, type: Type.String({ maxLength: 64 }) })
@@ -143,6 +152,7 @@ const schemaMatches: SchemaMatches = {
   reject: true,
   bid: true,
   ping: true,
+  auth: true,
 }
 const routeMatches: Equals<Flat<Static<typeof RouteRequestSchema>>, Flat<RouteRequest>> = true
 const weightsMatches: Equals<Flat<Static<typeof WeightsPatchSchema>>, Flat<WeightsPatch>> = true

@@ -22,6 +22,9 @@ export const DEFAULTS = {
   MAX_INFLIGHT: 20_000,
   RATE_LIMIT_RPS: 5_000,
   RATE_LIMIT_BURST: 10_000,
+  /** Failed authentications per source address: refill rate per second and bucket size (issue 17). */
+  AUTH_FAIL_RPS: 10,
+  AUTH_FAIL_BURST: 100,
   MAX_PAYLOAD_BYTES: 64 * 1024,
   MAX_BACKPRESSURE_BYTES: 1024 * 1024,
   OFFER_TIMEOUT_S: 0,
@@ -53,6 +56,8 @@ const INT_RANGES: Partial<Record<keyof Config, [number, number]>> = {
   MAX_INFLIGHT: [1, 10_000_000],
   RATE_LIMIT_RPS: [1, 100_000_000],
   RATE_LIMIT_BURST: [1, 100_000_000],
+  AUTH_FAIL_RPS: [1, 100_000_000],
+  AUTH_FAIL_BURST: [1, 100_000_000],
   MAX_PAYLOAD_BYTES: [256, 64 * 1024 * 1024],
   MAX_BACKPRESSURE_BYTES: [1024, 1024 * 1024 * 1024],
   OFFER_TIMEOUT_S: [0, 86_400],

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { WebSocket } from 'uWebSockets.js'
 import { CLOSE_CODE } from '../../client/protocol.ts'
-import { openPrincipal } from '../auth/index.ts'
+import { openPrincipal, type Principal } from '../auth/index.ts'
 import { Frames, newConn, Writer, type Conn } from './conn.ts'
 import { GatewayMetrics } from './metrics.ts'
 
@@ -146,5 +146,23 @@ describe('Writer', () => {
     writer.close(a, CLOSE_CODE.rate_limited, 'rate limit flood')
     expect(JSON.parse(sa.sent[0] as string).re).toBe(9)
     expect(sa.ended).toEqual([CLOSE_CODE.rate_limited, 'rate limit flood'])
+  })
+
+  it('writes nothing for a session whose token has expired: its queue is dropped and it closes with token_expired', async () => {
+    const { metrics, writer } = setup()
+    const expiring: Principal = { sub: 'ops', role: 'operator', exp: Date.now() / 1000 + 3600, key: 'operator:ops' }
+    const a = newConn(expiring, '127.0.0.1', 'json')
+    const sa = fakeSocket(a)
+    writer.push(a, new Frames({ type: 'event', n: 1 }))
+    await tick()
+    expect(sa.sent).toHaveLength(1)
+    // The token runs out between two flushes (its timer has not fired): the next push never leaves.
+    a.principal = { ...expiring, exp: Date.now() / 1000 - 1 }
+    writer.push(a, new Frames({ type: 'event', n: 2 }))
+    writer.reply(a, 5, {}, 'json')
+    await tick()
+    expect(sa.sent).toHaveLength(1)
+    expect(sa.ended?.[0]).toBe(CLOSE_CODE.token_expired)
+    expect(metrics.sessionsExpired).toBe(1)
   })
 })

@@ -37,6 +37,8 @@ export interface Conn {
   pendingBids: Map<string, PendingBid>
   /** Frames waiting for the Writer's next flush (null when none). */
   outbox: Outgoing[] | null
+  /** Closes the session when its token reaches exp (session.ts); null in open mode or once closed. */
+  expiry: ReturnType<typeof setTimeout> | null
 }
 
 /** A frame waiting to be written; replies must arrive, pushes are best effort. */
@@ -61,6 +63,7 @@ export function newConn(principal: Principal, peer: string, encoding: Encoding):
     bidders: new Map(),
     pendingBids: new Map(),
     outbox: null,
+    expiry: null,
   }
 }
 
@@ -133,16 +136,31 @@ export class Writer {
     ws.end(code, reason)
   }
 
+  /**
+   * Ends a session whose token reached its exp: what is queued for it is dropped, nothing more is
+   * written, and the close code tells the client to reconnect with a fresh token.
+   */
+  expire(conn: Conn): void {
+    if (!conn.ws || conn.closed) return
+    conn.outbox = null
+    this.#metrics.sessionsExpired++
+    this.close(conn, CLOSE_CODE.token_expired, 'token expired: reconnect with a new token')
+  }
+
   /** Writes every queued frame: one corked write per connection. Runs by itself at the end of each task. */
   flush(): void {
     const dirty = this.#dirty
     if (dirty.length === 0) return
     this.#dirty = []
+    // One clock read per flush: no push or reply leaves for a session past its token's exp, even
+    // when the event loop ran late and the session's expiry timer has not fired yet.
+    const now = Date.now()
     for (const conn of dirty) {
       // A flush runs as a microtask: a throw here would reach no caller, and would strand the
       // connections after this one. It costs this connection its queued frames, nothing more.
       try {
-        this.#write(conn)
+        if (conn.principal.exp * 1000 <= now) this.expire(conn)
+        else this.#write(conn)
       } catch {
         conn.outbox = null
         this.#metrics.errors++

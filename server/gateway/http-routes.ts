@@ -154,7 +154,8 @@ function decisionQuery(q: URLSearchParams): DecisionQuery {
   if (interviewer) out.interviewer_id = intParam(interviewer, 'interviewer_id', 0)
   const outcome = q.get('outcome')
   if (outcome) {
-    if (!(outcome in ROUTE_STATUS)) throw new GatewayError('invalid', `outcome must be one of ${Object.keys(ROUTE_STATUS).join(', ')}`, { path: '/outcome' })
+    // An own-property check: `in` would accept inherited names such as constructor or toString.
+    if (!Object.hasOwn(ROUTE_STATUS, outcome)) throw new GatewayError('invalid', `outcome must be one of ${Object.keys(ROUTE_STATUS).join(', ')}`, { path: '/outcome' })
     out.outcome = outcome as RouteStatus
   }
   for (const k of ['from', 'to'] as const) {

@@ -1,13 +1,13 @@
-// HTTP mechanics on uWebSockets.js: a small route table, auth, rate limit, bounded body reading,
-// JSON replies. Request data is copied synchronously and onAborted set before any await, because
+// HTTP mechanics on uWebSockets.js: a small route table, admission (auth + rate limit, see
+// auth-gate.ts), bounded body reading, JSON replies. Request data is copied synchronously and onAborted set before any await, because
 // uWS invalidates the request object after the handler's first tick and the response on abort.
 import type { HttpRequest, HttpResponse, TemplatedApp } from 'uWebSockets.js'
 import { HTTP_STATUS, type ErrorBody } from '../../client/protocol.ts'
-import { bearer, type Authenticator, type Principal } from '../auth/index.ts'
+import type { Principal } from '../auth/index.ts'
 import type { Logger } from '../log.ts'
+import type { AuthGate } from './auth-gate.ts'
 import { GatewayError, toErrorBody } from './errors.ts'
 import type { GatewayMetrics } from './metrics.ts'
-import type { RateLimiter } from './rate-limit.ts'
 
 export interface HttpCtx {
   principal: Principal
@@ -29,8 +29,7 @@ export interface HttpRoute {
 }
 
 export interface HttpDeps {
-  auth: Authenticator
-  limiter: RateLimiter
+  gate: AuthGate
   metrics: GatewayMetrics
   log: Logger
   maxBodyBytes: number
@@ -86,7 +85,7 @@ function serve(route: HttpRoute, paramCount: number, res: HttpResponse, req: Htt
   const params: string[] = []
   for (let i = 0; i < paramCount; i++) params.push(safeDecode(req.getParameter(i)))
   const query = new URLSearchParams(req.getQuery() ?? '')
-  const token = bearer(req.getHeader('authorization'))
+  const authorization = req.getHeader('authorization')
   const lengthHeader = req.getHeader('content-length')
   const peer = Buffer.from(res.getRemoteAddressAsText()).toString()
   const reply = (status: number, body: string, contentType: string, retryAfterMs?: number) => {
@@ -104,13 +103,6 @@ function serve(route: HttpRoute, paramCount: number, res: HttpResponse, req: Htt
     reply(HTTP_STATUS[body.code], JSON.stringify({ error: body }), 'application/json', body.retry_after_ms)
   }
 
-  if (route.auth) {
-    const wait = deps.limiter.take(token ? `t:${token.slice(-24)}` : `ip:${peer}`)
-    if (wait > 0) {
-      deps.metrics.rateLimited++
-      return fail(new GatewayError('rate_limited', `rate limit exceeded; retry in ${wait} ms`, { retry_after_ms: wait }))
-    }
-  }
   const wantsBody = route.method !== 'get'
   const declared = lengthHeader ? Number(lengthHeader) : 0
   if (wantsBody && declared > deps.maxBodyBytes) {
@@ -125,7 +117,10 @@ function serve(route: HttpRoute, paramCount: number, res: HttpResponse, req: Htt
   const bodyPromise = wantsBody ? readBody(res, deps.maxBodyBytes, state) : Promise.resolve(null)
   void (async () => {
     try {
-      const principal = route.auth ? await deps.auth.authenticate(token, peer) : { sub: 'anonymous', role: 'client' as const, exp: Infinity, key: `ip:${peer}` }
+      // Admission is keyed by the verified principal (or limits the address's failed attempts).
+      const principal = route.auth
+        ? await deps.gate.admit({ authorization, queryTokens: query.getAll('token'), peer }, true)
+        : { sub: 'anonymous', role: 'client' as const, exp: Infinity, key: `ip:${peer}` }
       const raw = await bodyPromise
       const body = raw === null || raw.length === 0 ? (wantsBody ? {} : null) : parseJson(raw)
       const result = await route.handle({ principal, params, query, body })

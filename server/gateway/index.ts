@@ -5,6 +5,7 @@ import { CLOSE_CODE, type HealthReport } from '../../client/protocol.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import { Authenticator } from '../auth/index.ts'
+import { AuthGate } from './auth-gate.ts'
 import { Writer, type Conn } from './conn.ts'
 import { mountHttp } from './http.ts'
 import { httpRoutes } from './http-routes.ts'
@@ -12,6 +13,7 @@ import { GatewayMetrics } from './metrics.ts'
 import { PushHub } from './pushes.ts'
 import { RateLimiter } from './rate-limit.ts'
 import { Service, type GatewayStore } from './service.ts'
+import { Sessions } from './session.ts'
 import { Dispatcher } from './ws-dispatch.ts'
 import { mountWs } from './ws.ts'
 
@@ -45,10 +47,12 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const metrics = new GatewayMetrics()
   const auth = new Authenticator(config.JWT_SECRET)
   const limiter = new RateLimiter(config.RATE_LIMIT_RPS, config.RATE_LIMIT_BURST)
+  const gate = new AuthGate(auth, limiter, new RateLimiter(config.AUTH_FAIL_RPS, config.AUTH_FAIL_BURST), metrics)
   const svc = new Service({ engine, store, metrics, log, maxInflight: config.MAX_INFLIGHT })
   const writer = new Writer(metrics, config.MAX_BACKPRESSURE_BYTES)
   const hub = new PushHub(engine, svc, writer, config.OFFER_TIMEOUT_S)
-  const dispatcher = new Dispatcher(svc, hub, writer, metrics, log)
+  const sessions = new Sessions(gate, writer)
+  const dispatcher = new Dispatcher(svc, hub, sessions, writer, metrics, log)
   const conns = new Set<Conn>()
   const app = uWS.App()
 
@@ -72,9 +76,9 @@ export function createGateway(opts: GatewayOptions): Gateway {
     }
   }
 
-  mountWs(app, { auth, limiter, metrics, writer, dispatcher, log, maxPayload: config.MAX_PAYLOAD_BYTES, maxBackpressure: config.MAX_BACKPRESSURE_BYTES, conns })
-  mountHttp(app, httpRoutes(svc, health), { auth, limiter, metrics, log, maxBodyBytes: config.MAX_PAYLOAD_BYTES })
-  const sweeper = setInterval(() => limiter.sweep(), 10_000)
+  mountWs(app, { gate, sessions, limiter, metrics, writer, dispatcher, log, maxPayload: config.MAX_PAYLOAD_BYTES, maxBackpressure: config.MAX_BACKPRESSURE_BYTES, conns })
+  mountHttp(app, httpRoutes(svc, health), { gate, metrics, log, maxBodyBytes: config.MAX_PAYLOAD_BYTES })
+  const sweeper = setInterval(() => gate.sweep(), 10_000)
   sweeper.unref()
   let listenSocket: uWS.us_listen_socket | null = null
 

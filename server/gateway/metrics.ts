@@ -13,6 +13,10 @@ export class GatewayMetrics {
   errors = 0
   remoteBids = 0
   remoteBidTimeouts = 0
+  /** Requests, upgrades and `auth` messages whose token was missing, bad, expired or ambiguous. */
+  authFailures = 0
+  /** WebSocket sessions closed because their token reached exp. */
+  sessionsExpired = 0
   readonly outcomes = new Map<RouteStatus, number>()
 
   outcome(status: RouteStatus): void {
@@ -43,6 +47,10 @@ export class GatewayMetrics {
       `router_remote_bids_total ${this.remoteBids}`,
       '# TYPE router_remote_bid_timeouts_total counter',
       `router_remote_bid_timeouts_total ${this.remoteBidTimeouts}`,
+      '# TYPE router_auth_failures_total counter',
+      `router_auth_failures_total ${this.authFailures}`,
+      '# TYPE router_ws_sessions_expired_total counter',
+      `router_ws_sessions_expired_total ${this.sessionsExpired}`,
       '# TYPE router_route_outcomes_total counter',
     ]
     for (const [status, n] of this.outcomes) lines.push(`router_route_outcomes_total{status="${status}"} ${n}`)

@@ -16,6 +16,18 @@ describe('RateLimiter', () => {
     expect(rl.take('a')).toBe(0)
   })
 
+  it('peek says how long until a take would succeed, without taking', () => {
+    let now = 0
+    const rl = new RateLimiter(10, 2, () => now)
+    expect(rl.peek('a')).toBe(0)
+    rl.take('a')
+    rl.take('a')
+    expect([rl.peek('a'), rl.peek('a')]).toEqual([100, 100])
+    now = 100
+    expect(rl.peek('a')).toBe(0)
+    expect(rl.take('a')).toBe(0)
+  })
+
   it('never holds more than the burst, and sweeps idle buckets', () => {
     let now = 0
     const rl = new RateLimiter(1000, 2, () => now)

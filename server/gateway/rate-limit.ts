@@ -1,4 +1,4 @@
-// Token-bucket rate limiting per key (token subject or peer address), shared by HTTP and WebSocket.
+// Token-bucket rate limiting per key (verified principal, or peer address), shared by HTTP and WebSocket.
 // Buckets refill lazily on take(), so an idle key costs nothing; idle buckets are swept.
 
 interface Bucket {
@@ -35,6 +35,14 @@ export class RateLimiter {
       return 0
     }
     return Math.max(1, Math.ceil((1 - b.tokens) / this.#rate))
+  }
+
+  /** The milliseconds until take(key) would succeed, without taking: 0 when it would now. */
+  peek(key: string): number {
+    const b = this.#buckets.get(key)
+    if (!b) return 0
+    const tokens = Math.min(this.#burst, b.tokens + (this.#now() - b.at) * this.#rate)
+    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.#rate))
   }
 
   /** Drops buckets that are full again (idle long enough); call from a timer. */

@@ -5,7 +5,7 @@ import type { Availability, InterviewerState, RouteRequest, RouteResult, StateSn
 import type { Weights } from '../../actors/model/types.ts'
 import type { Store } from '../store/types.ts'
 import type { Logger } from '../log.ts'
-import { authorize, interviewerOf, type Principal, type Verb } from '../auth/index.ts'
+import { authorize, mayUse, type Principal, type Verb } from '../auth/index.ts'
 import { GatewayError } from './errors.ts'
 import type { GatewayMetrics } from './metrics.ts'
 
@@ -25,6 +25,11 @@ function onlyRouteFields(r: RouteRequest): RouteRequest {
   if (r.wait !== undefined) out.wait = r.wait
   if (r.priority !== undefined) out.priority = r.priority
   return out
+}
+
+/** The one answer for an assignment id that does not exist or is not the caller's. */
+function unknownAssignment(assignmentId: string): GatewayError {
+  return new GatewayError('not_found', `no assignment ${JSON.stringify(assignmentId.slice(0, 128))} for this caller`)
 }
 
 export class Service {
@@ -105,27 +110,39 @@ export class Service {
     return Promise.all(reqs.map((r) => this.route(p, r)))
   }
 
+  /**
+   * Completes by assignment_id, or the interviewer's oldest open assignment by interviewer_id. The
+   * one rule for HTTP and WebSocket: assignment_id wins, and when interviewer_id comes too, the
+   * assignment must be that interviewer's (else `invalid`).
+   */
   async complete(p: Principal, by: CompleteRequest): Promise<CompleteResult> {
-    const owner = 'interviewer_id' in by ? by.interviewer_id : await this.#ownerOf(p, by.assignment_id)
-    this.check(p, 'complete', owner)
-    return this.#run(() => this.engine.complete(by))
+    const { assignment_id: aid, interviewer_id: iv } = by
+    if (aid === undefined) {
+      if (iv === undefined) throw new GatewayError('invalid', 'complete needs assignment_id or interviewer_id', { path: '/assignment_id' })
+      this.check(p, 'complete', iv)
+      return this.#run(() => this.engine.complete({ interviewer_id: iv }))
+    }
+    // Naming an interviewer the caller may not act for is refused before any lookup.
+    if (iv !== undefined) this.check(p, 'complete', iv)
+    const owner = await this.#assignmentFor(p, 'complete', aid)
+    if (iv !== undefined && iv !== owner) throw new GatewayError('invalid', `assignment ${JSON.stringify(aid)} does not belong to interviewer ${iv}`, { path: '/interviewer_id' })
+    return this.#run(() => this.engine.complete({ assignment_id: aid }))
   }
 
   async cancel(p: Principal, assignmentId: string): Promise<CancelResult> {
     this.check(p, 'cancel')
-    if (p.role === 'client' && this.#owners.get(assignmentId) !== p.key) {
-      throw new GatewayError('forbidden', `assignment ${assignmentId} was not created by this client`)
-    }
+    // A client may cancel what its own routes created; anything else looks like no assignment at all.
+    if (p.role === 'client' && this.#owners.get(assignmentId) !== p.key) throw unknownAssignment(assignmentId)
     return this.#run(() => this.engine.cancel(assignmentId))
   }
 
   async accept(p: Principal, assignmentId: string): Promise<{ status: 'accepted'; assignment_id: string }> {
-    this.check(p, 'accept', await this.#ownerOf(p, assignmentId))
+    await this.#assignmentFor(p, 'accept', assignmentId)
     return this.#run(() => this.engine.accept(assignmentId))
   }
 
   async reject(p: Principal, assignmentId: string): Promise<RouteResult> {
-    this.check(p, 'reject', await this.#ownerOf(p, assignmentId))
+    await this.#assignmentFor(p, 'reject', assignmentId)
     return this.#run(() => this.engine.reject(assignmentId))
   }
 
@@ -173,15 +190,16 @@ export class Service {
     return this.#run(() => this.engine.reload(p.sub))
   }
 
-  /** The interviewer an assignment belongs to; not_found when unknown. */
-  async #ownerOf(p: Principal, assignmentId: string): Promise<number> {
-    // Operators skip nothing here: the owner check is cheap and a missing assignment is an error anyway.
+  /**
+   * The interviewer an assignment belongs to, when the caller may act on it. A role that may not use
+   * the verb at all is `forbidden` whatever the id; otherwise "does not exist" and "not yours" get
+   * the same `not_found`, so the answer does not tell whether someone else's id exists.
+   */
+  async #assignmentFor(p: Principal, verb: Verb, assignmentId: string): Promise<number> {
+    const denied = mayUse(p, verb)
+    if (denied) throw GatewayError.from(denied)
     const owner = await this.#run(() => this.engine.assignmentOwner(assignmentId))
-    if (owner === null) {
-      // An interviewer must not learn whether other interviewers' assignment ids exist.
-      if (p.role === 'interviewer') throw new GatewayError('forbidden', `assignment ${assignmentId} is not one of interviewer ${interviewerOf(p) ?? '?'}'s`)
-      throw new GatewayError('not_found', `assignment ${assignmentId} not found`)
-    }
+    if (owner === null || authorize(p, verb, owner)) throw unknownAssignment(assignmentId)
     return owner
   }
 

@@ -9,17 +9,20 @@ import type { GatewayMetrics } from './metrics.ts'
 import type { PushHub } from './pushes.ts'
 import { disposeBidders, makeBidder, settleBid } from './remote-bid.ts'
 import type { Service } from './service.ts'
+import type { Sessions } from './session.ts'
 
 export class Dispatcher {
   readonly #svc: Service
   readonly #hub: PushHub
+  readonly #sessions: Sessions
   readonly #writer: Writer
   readonly #metrics: GatewayMetrics
   readonly #log: Logger
 
-  constructor(svc: Service, hub: PushHub, writer: Writer, metrics: GatewayMetrics, log: Logger) {
+  constructor(svc: Service, hub: PushHub, sessions: Sessions, writer: Writer, metrics: GatewayMetrics, log: Logger) {
     this.#svc = svc
     this.#hub = hub
+    this.#sessions = sessions
     this.#writer = writer
     this.#metrics = metrics
     this.#log = log
@@ -56,8 +59,10 @@ export class Dispatcher {
       case 'cancel':
         return svc.cancel(p, msg.assignment_id)
       case 'complete': {
-        if (msg.assignment_id !== undefined) return svc.complete(p, { assignment_id: msg.assignment_id })
-        const interviewer = msg.interviewer_id ?? interviewerOf(p)
+        // Both ids go to the Service, which owns the rule; with neither, an interviewer means its own.
+        const { assignment_id, interviewer_id } = msg
+        if (assignment_id !== undefined) return svc.complete(p, interviewer_id === undefined ? { assignment_id } : { assignment_id, interviewer_id })
+        const interviewer = interviewer_id ?? interviewerOf(p)
         if (interviewer === null) throw new GatewayError('invalid', 'complete needs assignment_id or interviewer_id', { path: '/assignment_id' })
         return svc.complete(p, { interviewer_id: interviewer })
       }
@@ -84,6 +89,8 @@ export class Dispatcher {
         return settleBid(conn, svc.engine, msg.bid_id, msg.score)
       case 'ping':
         return { pong: true, at: new Date().toISOString() }
+      case 'auth':
+        return this.#sessions.refresh(conn, msg.token)
     }
   }
 
