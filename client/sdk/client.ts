@@ -1,17 +1,38 @@
 // The typed client: promise request/reply over one WebSocket with correlation ids, both encodings,
-// reconnect with jittered backoff, resubscription, and safe route retries by request_id.
+// reconnect with jittered backoff, resubscription, safe route retries by request_id, and token
+// renewal (an `auth` message before exp; a fresh token from the provider on every reconnect).
 import { EventEmitter } from 'node:events'
 import { randomUUID } from 'node:crypto'
 import WebSocket from 'ws'
 import { decodeFrame, encodeFrame, type Encoding } from '../codec.ts'
 import { RouterError } from '../errors.ts'
 import { CLOSE_CODE, mayReconnect } from '../protocol.ts'
-import type { AssignmentEvent, BidAck, ClientMessage, DecisionEvent, ErrorCode, InterviewerState, RouteRequest, RouteResult, ServerPush, ServerReply, StateSnapshot, Stream } from '../protocol.ts'
+import type {
+  AssignmentEvent,
+  AuthAck,
+  BidAck,
+  ClientMessage,
+  DecisionEvent,
+  ErrorCode,
+  InterviewerState,
+  RouteRequest,
+  RouteResult,
+  ServerPush,
+  ServerReply,
+  StateSnapshot,
+  Stream,
+} from '../protocol.ts'
 import type { Availability } from '../../actors/model/types.ts'
 import { Backoff, type ReconnectOptions } from './backoff.ts'
+import { renewDelayMs, tokenExpiry, Tokens, type TokenSource } from './token.ts'
 
 export interface ConnectOptions {
-  token?: string
+  /**
+   * A JWT, or a provider of fresh ones. With a provider the client renews its token on the live
+   * connection (an `auth` message) before the current one's exp, and asks for a new token before
+   * every reconnect, including after the server closed with CLOSE_CODE.token_expired.
+   */
+  token?: TokenSource
   encoding?: Encoding
   /** true (default) for default backoff, false to fail on the first disconnect. */
   reconnect?: boolean | ReconnectOptions
@@ -41,6 +62,7 @@ const CLOSE_TO_CODE: Record<number, ErrorCode> = {
   [CLOSE_CODE.forbidden]: 'forbidden',
   [CLOSE_CODE.protocol_error]: 'invalid',
   [CLOSE_CODE.rate_limited]: 'rate_limited',
+  [CLOSE_CODE.token_expired]: 'unauthorized',
 }
 
 export interface RouterClientEvents {
@@ -57,7 +79,7 @@ export interface RouterClientEvents {
 
 export class RouterClient extends EventEmitter<RouterClientEvents> {
   readonly #url: string
-  readonly #token: string
+  readonly #tokens: Tokens
   readonly #encoding: Encoding
   readonly #timeoutMs: number
   readonly #routeRetries: number
@@ -66,6 +88,8 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
   /** Replayed after each reconnect: subscriptions and availability (with remote bidding). */
   readonly #sticky = new Map<string, Outgoing>()
   #ws: WebSocket | null = null
+  /** Renews the token before its exp (only with a token provider). */
+  #renewal: ReturnType<typeof setTimeout> | null = null
   #seq = 0
   #closed = false
   #open = false
@@ -73,7 +97,7 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
   private constructor(url: string, opts: ConnectOptions) {
     super()
     this.#url = url
-    this.#token = opts.token ?? ''
+    this.#tokens = new Tokens(opts.token)
     this.#encoding = opts.encoding ?? 'json'
     this.#timeoutMs = opts.timeoutMs ?? 10_000
     this.#routeRetries = opts.routeRetries ?? 5
@@ -92,8 +116,23 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
   }
 
   #dial(first: boolean): Promise<void> {
+    return this.#tokens.get().then(
+      (token) => this.#openSocket(token, first),
+      (err: unknown) => {
+        const e = new RouterError('unauthorized', `token provider failed: ${(err as Error)?.message ?? String(err)}`, { cause: err })
+        if (first) {
+          this.#closed = true
+          throw e
+        }
+        // A provider that fails on a reconnect is tried again on the next attempt, after backoff.
+        this.#lost(CLOSE_CODE.going_away, e.message)
+      },
+    )
+  }
+
+  #openSocket(token: string, first: boolean): Promise<void> {
     return new Promise((resolve, reject) => {
-      const headers = this.#token ? { authorization: `Bearer ${this.#token}` } : undefined
+      const headers = token ? { authorization: `Bearer ${token}` } : undefined
       const ws = new WebSocket(this.#url, { headers, maxPayload: 64 * 1024 * 1024 })
       ws.binaryType = 'nodebuffer'
       this.#ws = ws
@@ -117,6 +156,7 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
         this.#backoff?.reset()
         if (!first) for (const msg of this.#sticky.values()) this.#request(msg, false).catch((err: RouterError) => this.#error(err))
         for (const [id, p] of this.#pending) if (!p.sent) this.#write(id, p)
+        this.#scheduleRenewal(token)
         this.emit('open')
         resolve()
       })
@@ -127,6 +167,7 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
       ws.on('close', (code, reason) => {
         if (this.#ws !== ws) return
         this.#open = false
+        this.#cancelRenewal()
         const refused = refusal as RouterError | null
         if (first && !settled) {
           settled = true
@@ -290,9 +331,44 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
     return this.request({ type: 'ping' })
   }
 
+  /**
+   * Replaces the connection's token (same subject and role) before it expires; with a fixed token
+   * the new one is also used for later reconnects. A provider's tokens are renewed automatically.
+   */
+  async auth(token: string): Promise<AuthAck> {
+    const ack = await this.#request<AuthAck>({ type: 'auth', token }, false)
+    this.#tokens.renewed(token)
+    this.#scheduleRenewal(token)
+    return ack
+  }
+
+  #scheduleRenewal(token: string): void {
+    this.#cancelRenewal()
+    const exp = tokenExpiry(token)
+    if (!this.#tokens.renewable || exp === null || this.#closed) return
+    this.#renewal = setTimeout(
+      () => {
+        this.#renewal = null
+        this.#tokens
+          .get()
+          .then((next) => (this.#open && !this.#closed ? this.auth(next) : null))
+          // A failed renewal is reported; the server then closes at exp and the reconnect asks the provider again.
+          .catch((err: unknown) => this.#error(err instanceof RouterError ? err : new RouterError('unauthorized', `token renewal failed: ${String(err)}`, { cause: err })))
+      },
+      renewDelayMs(exp, Date.now()),
+    )
+    this.#renewal.unref?.()
+  }
+
+  #cancelRenewal(): void {
+    if (this.#renewal) clearTimeout(this.#renewal)
+    this.#renewal = null
+  }
+
   /** Closes for good: pending requests reject with `unavailable`. */
   close(): void {
     this.#closed = true
+    this.#cancelRenewal()
     const ws = this.#ws
     for (const [id, p] of this.#pending) this.#settle(id, p, new RouterError('unavailable', 'client closed'))
     if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000, 'client closed')
