@@ -155,6 +155,28 @@ export async function get<T = Frame>(url: string, token?: string): Promise<{ sta
   return { status: r.status, body: (r.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as T }
 }
 
+/** The HTTP status a WebSocket upgrade gets: 101 when it opens, else the refusal's status (and body). */
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Frame | null }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(url, { headers })
+    ws.on('unexpected-response', (_req, res) => {
+      let text = ''
+      res.on('data', (c: Buffer) => {
+        text += c.toString()
+      })
+      res.on('end', () => {
+        resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as Frame) : null })
+        ws.terminate()
+      })
+    })
+    ws.on('open', () => {
+      resolve({ status: 101, body: null })
+      ws.close()
+    })
+    ws.on('error', () => {})
+  })
+}
+
 /** A bare WebSocket that collects every frame, for tests that speak the protocol by hand. */
 export class RawWs {
   readonly frames: Frame[] = []
