@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { InterviewerState, RouteResult, StateSnapshot } from '../../client/protocol.ts'
 import { BUDGET_MAX } from '../../client/schemas.ts'
-import { RawWs, get, post, startServer, type Frame, type ServerHandle } from './server.ts'
+import { RawWs, get, post, startServer, type ServerHandle } from './server.ts'
 
 const ROUTE = { topics: ['FinTech'], language: 'English', budget: 100, sensitivity: false, sla_min: 30 }
 const LIMIT = 64 * 1024
