@@ -127,12 +127,13 @@ export function bearer(header: string): string {
  * silently winning: a header client plus a query operator must not act as the operator.
  */
 export function credentials(authorization: string, queryTokens: string[]): string {
-  const tokens = new Set<string>()
-  const header = bearer(authorization)
-  if (header) tokens.add(header)
-  for (const t of queryTokens) if (t) tokens.add(t)
-  if (tokens.size > 1) throw new AuthError('the request carries two different tokens (Authorization header and ?token=); send one')
-  return tokens.values().next().value ?? ''
+  let token = authorization ? bearer(authorization) : ''
+  for (const t of queryTokens) {
+    if (!t || t === token) continue
+    if (token) throw new AuthError('the request carries two different tokens (Authorization header and ?token=); send one')
+    token = t
+  }
+  return token
 }
 
 /** Turns the token a request carries into a principal: JWT when a secret is set, else open local mode. */
