@@ -152,14 +152,16 @@ export class Writer {
     const dirty = this.#dirty
     if (dirty.length === 0) return
     this.#dirty = []
-    // One clock read per flush: no push or reply leaves for a session past its token's exp, even
-    // when the event loop ran late and the session's expiry timer has not fired yet.
-    const now = Date.now()
+    // At most one clock read per flush (none in open mode, where nothing expires): no push or reply
+    // leaves for a session past its token's exp, even when the event loop ran late and the
+    // session's expiry timer has not fired yet.
+    let now = 0
     for (const conn of dirty) {
       // A flush runs as a microtask: a throw here would reach no caller, and would strand the
       // connections after this one. It costs this connection its queued frames, nothing more.
       try {
-        if (conn.principal.exp * 1000 <= now) this.expire(conn)
+        const exp = conn.principal.exp
+        if (exp !== Infinity && exp * 1000 <= (now ||= Date.now())) this.expire(conn)
         else this.#write(conn)
       } catch {
         conn.outbox = null

@@ -31,7 +31,8 @@ export class Sessions {
 
   /** Closes the session when its token has expired; true when it did (a frame then goes unanswered). */
   expireIfDue(conn: Conn): boolean {
-    if (conn.principal.exp * 1000 > Date.now()) return false
+    const exp = conn.principal.exp
+    if (exp === Infinity || exp * 1000 > Date.now()) return false
     this.#writer.expire(conn)
     return true
   }
