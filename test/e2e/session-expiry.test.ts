@@ -10,8 +10,8 @@ import { RawWs, get, startServer, type Frame, type ServerHandle } from './server
 
 const SECRET = 'e2e-session-0123456789abcdef'
 const ROUTE = { topics: ['FinTech'], language: 'English', budget: 100, sensitivity: false, sla_min: 30 }
-/** Short-lived tokens: exp is in whole seconds, so a 3 s token lives 2–3 s. */
-const SHORT_S = 3
+/** Short-lived tokens: exp is in whole seconds, so a 6 s token lives 5–6 s: long enough for a loaded machine to set a session up before it expires. */
+const SHORT_S = 6
 
 let srv: ServerHandle
 let operator: string
