@@ -10,8 +10,16 @@ import { RawWs, get, startServer, type Frame, type ServerHandle } from './server
 
 const SECRET = 'e2e-session-0123456789abcdef'
 const ROUTE = { topics: ['FinTech'], language: 'English', budget: 100, sensitivity: false, sla_min: 30 }
-/** Short-lived tokens: exp is in whole seconds, so a 6 s token lives 5–6 s: long enough for a loaded machine to set a session up before it expires. */
+/** Short-lived tokens: exp is in whole seconds, so a 6 s token lives 5–6 s. */
 const SHORT_S = 6
+
+/**
+ * Sessions are set up on a long token and shortened with `auth` only once set up, so however
+ * slow the machine, the session cannot expire before the behaviour under test is observed.
+ */
+async function shorten(ws: RawWs, sub: string, role: 'operator' | 'interviewer'): Promise<void> {
+  expect(await ws.call({ id: 'short', type: 'auth', token: await signToken(SECRET, { sub, role, ttlS: SHORT_S }) })).toMatchObject({ ok: true })
+}
 
 let srv: ServerHandle
 let operator: string
@@ -46,10 +54,11 @@ async function routeUntilClosed(ws: RawWs, extra: Frame = {}): Promise<number> {
 
 describe('a session closes at its token exp', () => {
   it('an operator subscribed to decisions stops receiving them: the socket closes with token_expired', async () => {
-    const ws = await RawWs.open(srv.wsUrl, await signToken(SECRET, { sub: 'short', role: 'operator', ttlS: SHORT_S }))
+    const ws = await RawWs.open(srv.wsUrl, await signToken(SECRET, { sub: 'short', role: 'operator', ttlS: 3600 }))
     expect(await ws.call({ id: 's', type: 'subscribe', stream: 'decisions' })).toMatchObject({ ok: true })
     await route()
     await ws.next((f) => f.type === 'event')
+    await shorten(ws, 'short', 'operator')
     // Before the fix the session stayed open and kept receiving decision events after exp.
     expect(await routeUntilClosed(ws)).toBe(CLOSE_CODE.token_expired)
     const seen = ws.frames.length
@@ -58,12 +67,24 @@ describe('a session closes at its token exp', () => {
   })
 
   it('an interviewer bidding remotely stops receiving bid_request at exp, and routing goes on with local scores', async () => {
-    const s = (await get<StateSnapshot>(`${srv.url}/v1/state`, operator)).body.interviewers.find((x) => x.availability === 'online')!
-    const ws = await RawWs.open(srv.wsUrl, await signToken(SECRET, { sub: String(s.interviewer_id), role: 'interviewer', ttlS: SHORT_S }))
+    // Bids are asked only of a host's top candidates, so pick the interviewer with the fewest rivals
+    // for its own language, one topic and its cost as the budget: it is always among them.
+    const all = (await get<StateSnapshot>(`${srv.url}/v1/state`, operator)).body.interviewers.filter((x) => x.availability === 'online')
+    const rivals = (x: (typeof all)[number]) => all.filter((y) => y.languages.includes(x.languages[0]) && y.specializations.includes(x.specializations[0]) && y.cost <= x.cost).length
+    const s = all.reduce((best, x) => (rivals(x) < rivals(best) ? x : best))
+    expect(rivals(s)).toBeLessThanOrEqual(4)
+    const ws = await RawWs.open(srv.wsUrl, await signToken(SECRET, { sub: String(s.interviewer_id), role: 'interviewer', ttlS: 3600 }))
     expect(await ws.call({ id: 'av', type: 'availability', interviewer_id: s.interviewer_id, availability: 'online', remote_bidding: true })).toMatchObject({ ok: true })
-    const mine = { topics: s.specializations, language: s.languages[0], budget: s.cost, sla_min: 10_000 }
-    await route(mine)
+    const mine = { topics: [s.specializations[0]], language: s.languages[0], budget: s.cost, sla_min: 10_000 }
+    // The bidder's announcement reaches the shard hosts over the bus, after the availability reply:
+    // route until the first bid_request shows it has arrived.
+    for (let i = 0; i < 50 && !ws.frames.some((f) => f.type === 'bid_request'); i++) {
+      const r = await route(mine)
+      if (r.ok && r.result.assignment_id) await driver.call({ id: `c${++n}`, type: 'cancel', assignment_id: r.result.assignment_id })
+      await sleep(100)
+    }
     await ws.next((f) => f.type === 'bid_request')
+    await shorten(ws, String(s.interviewer_id), 'interviewer')
     expect(await routeUntilClosed(ws, mine)).toBe(CLOSE_CODE.token_expired)
     const r = await route(mine)
     expect(r.ok).toBe(true)
