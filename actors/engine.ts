@@ -1,6 +1,6 @@
 // The routing engine as the gateway sees it: one object per process wrapping the router actor,
 // the local shard host and the bus. HTTP and WebSocket handlers call only this.
-import type { Availability, Weights } from './model/types.ts'
+import type { Availability, Weights } from '../client/model.ts'
 import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../client/protocol.ts'
 
 /** Typed failure of an engine call; `code` is a protocol ErrorCode. */

@@ -1,5 +1,6 @@
 // What the actors need from storage, as narrow ports: the Store implements them, tests fake them.
-import type { Assignment, AssignmentState, Availability, Interviewer, InterviewerStats, User, Weights } from './model/types.ts'
+import type { AssignmentState, Availability, Interviewer, Weights } from '../client/model.ts'
+import type { Assignment, InterviewerStats, User } from './model/types.ts'
 import type { DecisionEvent, RouteRequest, RouteResult } from '../client/protocol.ts'
 
 /** A routing decision as stored: the operator event plus the request and the reply sent. */

@@ -1,7 +1,7 @@
 // The wire protocol, defined once: route requests and outcomes, WebSocket messages, error and close
 // codes, and operator event payloads. No runtime dependencies, so server, actors, SDK, load scripts
 // and k6 scripts all import it. Validators are compiled from schemas in client/schemas.ts.
-import type { Availability, AssignmentState, Bid, Factors, Interviewer, Weights } from '../actors/model/types.ts'
+import type { Availability, AssignmentState, Bid, Factors, Interviewer, Weights } from './model.ts'
 
 export type { Availability, AssignmentState, Bid, Factors, Weights }
 

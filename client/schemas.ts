@@ -3,7 +3,7 @@
 // compile-time checks at the bottom keep each schema equal to its hand-written type.
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
-import { AVAILABILITY } from '../actors/model/types.ts'
+import { AVAILABILITY } from './model.ts'
 import { STREAMS } from './protocol.ts'
 import type { ClientMessage, ClientMessageType, CompleteRequest, ErrorBody, RouteRequest, WeightsPatch } from './protocol.ts'
 

@@ -2,7 +2,8 @@
 // committer and the bus, behind the RoutingEngine interface the gateway calls.
 import type { Config } from '../../server/config.ts'
 import type { Logger } from '../../server/log.ts'
-import type { Availability, User, Weights } from '../model/types.ts'
+import type { Availability, Weights } from '../../client/model.ts'
+import type { User } from '../model/types.ts'
 import type { AssignmentLog, Directory, WeightsStore } from '../ports.ts'
 import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'

@@ -3,7 +3,8 @@
 import type { Bus, BusSubscription } from '../bus/types.ts'
 import { LocalBus } from '../bus/local.ts'
 import type { AssignmentEvent, DecisionEvent, HeartbeatEvent } from '../../client/protocol.ts'
-import type { Assignment, AssignmentState } from '../model/types.ts'
+import type { AssignmentState } from '../../client/model.ts'
+import type { Assignment } from '../model/types.ts'
 import type { Subjects } from '../shard/messages.ts'
 import { isoNow } from '../runtime/clock.ts'
 

@@ -2,7 +2,8 @@
 // mailbox; a commit reserves the slot synchronously, then persists through the group committer and
 // answers only once durable (a failed batch releases the slot: no state change survives it).
 import type { Logger } from '../../server/log.ts'
-import type { Assignment, AssignmentState, Availability } from '../model/types.ts'
+import type { AssignmentState, Availability } from '../../client/model.ts'
+import type { Assignment } from '../model/types.ts'
 import type { DecisionRecord } from '../ports.ts'
 import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
 import { Actor } from '../runtime/actor.ts'

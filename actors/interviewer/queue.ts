@@ -3,7 +3,8 @@
 // writer. An entry is `pending` until its insert is durable and `busy` while a transition of it is
 // being persisted; neither may be completed or cancelled meanwhile, so what clients are told
 // always matches what is committed.
-import type { Assignment, AssignmentState, Availability, Interviewer, InterviewerStats } from '../model/types.ts'
+import type { AssignmentState, Availability, Interviewer } from '../../client/model.ts'
+import type { Assignment, InterviewerStats } from '../model/types.ts'
 import { maskOf, qualityOf, seniorityIndex, type Candidate } from '../scoring/scoring.ts'
 
 /** Why a hard filter or a state check says no; stable codes. */

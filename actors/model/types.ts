@@ -1,25 +1,14 @@
 // Domain model shared by every part: users, interviewers, history, assignments, decisions, weights.
 // Field names are snake_case so rows, wire messages and NATS payloads carry the same names.
-
-export const INTERVIEWER_TYPES = ['human', 'ai'] as const
-export type InterviewerType = (typeof INTERVIEWER_TYPES)[number]
-
-export const AVAILABILITY = ['online', 'paused', 'offline'] as const
-export type Availability = (typeof AVAILABILITY)[number]
+import type { AssignmentState, Factors, InterviewerType, Weights } from '../../client/model.ts'
 
 export const INTERVIEW_OUTCOMES = ['completed', 'no_show', 'abandoned'] as const
 export type InterviewOutcome = (typeof INTERVIEW_OUTCOMES)[number]
-
-export const SENIORITY = ['junior', 'mid', 'senior', 'principal'] as const
-export type Seniority = (typeof SENIORITY)[number]
 
 /** Career level of a user; experience fit compares it with the interviewer's seniority. */
 export const USER_LEVELS = ['entry', 'mid', 'senior', 'executive'] as const
 export type UserLevel = (typeof USER_LEVELS)[number]
 
-/** offered → accepted → active → completed; cancelled / expired end it early. */
-export const ASSIGNMENT_STATES = ['offered', 'accepted', 'active', 'completed', 'cancelled', 'expired'] as const
-export type AssignmentState = (typeof ASSIGNMENT_STATES)[number]
 /** States that occupy a slot of the interviewer's capacity. */
 export const OPEN_ASSIGNMENT_STATES = ['offered', 'accepted', 'active'] as const satisfies readonly AssignmentState[]
 
@@ -38,29 +27,6 @@ export interface User {
   preferred_type: InterviewerType | null
   topics: string[]
   created_at: string
-}
-
-export interface Interviewer {
-  id: number
-  name: string
-  type: InterviewerType
-  languages: string[]
-  specializations: string[]
-  seniority: Seniority
-  years_experience: number
-  /** Cost per interview, in the same unit as a route request's budget. */
-  cost: number
-  /** Interviews held at once (active). */
-  concurrency: number
-  /** Most assignments held at once: active + waiting. */
-  capacity: number
-  /** Cleared for sensitive interviews. */
-  clearance: boolean
-  availability: Availability
-  rating: number
-  timezone: string
-  /** Typical interview length in minutes; drives the estimated start of queued work. */
-  avg_duration_min: number
 }
 
 /** Aggregates of an interviewer's interview history, read at load; feeds the quality factor. */
@@ -96,21 +62,7 @@ export interface Assignment {
   updated_at: string
 }
 
-/** Scoring factors, each in [0, 1] before weighting. */
-export interface Factors {
-  topic: number
-  experience: number
-  cost: number
-  load: number
-  fairness: number
-  quality: number
-}
 export const FACTOR_NAMES = ['topic', 'experience', 'cost', 'load', 'fairness', 'quality'] as const satisfies readonly (keyof Factors)[]
-
-export interface Weights extends Factors {
-  /** Monotonic version; every decision records the version it was scored with. */
-  version: number
-}
 
 export const DEFAULT_WEIGHTS: Weights = {
   version: 1,
@@ -120,14 +72,4 @@ export const DEFAULT_WEIGHTS: Weights = {
   load: 0.6,
   fairness: 0.2,
   quality: 0.5,
-}
-
-export interface Bid {
-  interviewer_id: number
-  score: number
-  factors: Factors
-  queue_depth: number
-  estimated_start_min: number
-  /** 'remote' when an interviewer client supplied the bid over its WebSocket. */
-  source: 'local' | 'remote'
 }

@@ -2,7 +2,7 @@
 // hosts as ONE score message per host (one gather, one deadline for all of them), and their
 // commits as one message per host; hosts answer commit items as their actors decide, gathered per
 // turn. Each route keeps its own bids, skipped hosts and outcome; only the messages are shared.
-import type { Bid } from '../model/types.ts'
+import type { Bid } from '../../client/model.ts'
 import type { RouteRequest } from '../../client/protocol.ts'
 import type { GatherEnd, Requester } from '../runtime/requester.ts'
 import {

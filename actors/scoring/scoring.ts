@@ -1,6 +1,7 @@
 // Scoring, pure: six factors in [0, 1] and their weighted sum. The inner loop works on a reused
 // Float64Array and precomputed candidate fields, so scoring a candidate allocates nothing.
-import { FACTOR_NAMES, SENIORITY, USER_LEVELS, type Factors, type InterviewerStats, type Seniority, type UserLevel, type Weights } from '../model/types.ts'
+import { SENIORITY, type Factors, type Seniority, type Weights } from '../../client/model.ts'
+import { FACTOR_NAMES, USER_LEVELS, type InterviewerStats, type UserLevel } from '../model/types.ts'
 
 export const FACTOR_COUNT = FACTOR_NAMES.length
 export const F_TOPIC = 0

@@ -1,6 +1,7 @@
 // Scoring weights, versioned and changeable at run time: every change bumps the version, and a
 // weights set arriving from another node replaces ours only when it is newer.
-import { DEFAULT_WEIGHTS, FACTOR_NAMES, type Weights } from '../model/types.ts'
+import type { Weights } from '../../client/model.ts'
+import { DEFAULT_WEIGHTS, FACTOR_NAMES } from '../model/types.ts'
 import { weightVector } from './scoring.ts'
 
 export class WeightsError extends Error {

@@ -5,7 +5,7 @@
 // number of interviewers; below the limit the scan is exhaustive (and before answering "nobody"
 // it always is). Hot fields live in typed arrays indexed by a dense slot, so the scan touches
 // contiguous memory instead of chasing a pointer per field per candidate.
-import type { Bid } from '../model/types.ts'
+import type { Bid } from '../../client/model.ts'
 import type { InterviewerActor } from '../interviewer/actor.ts'
 import { FACTOR_COUNT, factorsOf, round4, scoreRaw, type ScoringContext } from '../scoring/scoring.ts'
 import type { ScoreReq } from './messages.ts'

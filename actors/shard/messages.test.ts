@@ -1,7 +1,7 @@
 // The batched router <-> host messages on the wire (MessagePack positional arrays), and the single
 // (unbatched) forms hosts still accept.
 import { describe, expect, it } from 'vitest'
-import type { Bid } from '../model/types.ts'
+import type { Bid } from '../../client/model.ts'
 import type { RouteRequest } from '../../client/protocol.ts'
 import {
   decodeCommitBatchReply,

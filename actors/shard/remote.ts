@@ -2,7 +2,7 @@
 // within a clamp around the local score. It can never bypass capacity or eligibility (only bids
 // that passed the hard filters are offered to it) and a silent bidder costs at most its deadline.
 import { randomUUID } from 'node:crypto'
-import type { Bid } from '../model/types.ts'
+import type { Bid } from '../../client/model.ts'
 import type { Requester } from '../runtime/requester.ts'
 import { round4 } from '../scoring/scoring.ts'
 import { pack, unpack, type RemoteBidReq, type ScoreReq, type Subjects } from './messages.ts'

@@ -1,7 +1,8 @@
 // Pure snapshot logic: capturing an interviewer queue and rebuilding every queue of a shard from the
 // latest snapshots plus the rows changed after their watermarks. The committed rows stay the source
 // of truth; a snapshot only saves reading (and re-deriving) what did not change since it was taken.
-import type { Assignment, Availability } from '../model/types.ts'
+import type { Availability } from '../../client/model.ts'
+import type { Assignment } from '../model/types.ts'
 import { OPEN_ASSIGNMENT_STATES } from '../model/types.ts'
 import type { InterviewerSnapshot } from '../ports.ts'
 import type { InterviewerQueue } from '../interviewer/queue.ts'

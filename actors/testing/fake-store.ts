@@ -1,7 +1,8 @@
 // An in-memory store implementing the actors' ports, for tests and benchmarks: it records every
 // commit (so tests can compare queues with committed rows), detects request_id conflicts like the
 // real store, and can be told to fail.
-import type { Assignment, Interviewer, InterviewerStats, User, Weights } from '../model/types.ts'
+import type { Interviewer, Weights } from '../../client/model.ts'
+import type { Assignment, InterviewerStats, User } from '../model/types.ts'
 import { OPEN_ASSIGNMENT_STATES } from '../model/types.ts'
 import type { AssignmentLog, CommitBatch, CommitResult, DecisionRecord, Directory, WeightsStore } from '../ports.ts'
 

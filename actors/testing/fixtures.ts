@@ -1,6 +1,8 @@
 // Small deterministic users and interviewers for actor tests and benchmarks (not the seed generator).
-import type { Interviewer, User } from '../model/types.ts'
-import { SENIORITY, USER_LEVELS } from '../model/types.ts'
+import type { Interviewer } from '../../client/model.ts'
+import type { User } from '../model/types.ts'
+import { SENIORITY } from '../../client/model.ts'
+import { USER_LEVELS } from '../model/types.ts'
 import { loadConfig, type Config } from '../../server/config.ts'
 
 export const LANGS = ['English', 'English', 'English', 'Spanish', 'French', 'German']

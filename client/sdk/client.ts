@@ -22,7 +22,7 @@ import type {
   StateSnapshot,
   Stream,
 } from '../protocol.ts'
-import type { Availability } from '../../actors/model/types.ts'
+import type { Availability } from '../model.ts'
 import { Backoff, type ReconnectOptions } from './backoff.ts'
 import { renewDelayMs, tokenExpiry, Tokens, type TokenSource } from './token.ts'
 

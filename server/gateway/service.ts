@@ -2,7 +2,7 @@
 // HTTP and WebSocket handlers both call this, so the role rules and limits are enforced once.
 import type { RoutingEngine, CancelResult, CompleteResult } from '../../actors/engine.ts'
 import type { Availability, InterviewerState, RouteRequest, RouteResult, StateSnapshot, WeightsPatch, CompleteRequest } from '../../client/protocol.ts'
-import type { Weights } from '../../actors/model/types.ts'
+import type { Weights } from '../../client/model.ts'
 import type { Store } from '../store/types.ts'
 import type { Logger } from '../log.ts'
 import { authorize, mayUse, type Principal, type Verb } from '../auth/index.ts'

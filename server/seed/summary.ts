@@ -1,5 +1,6 @@
 // Tallies what a seeding run generated (counts and the main distributions) as the rows stream past.
-import type { Interviewer, InterviewRecord, User } from '../../actors/model/types.ts'
+import type { Interviewer } from '../../client/model.ts'
+import type { InterviewRecord, User } from '../../actors/model/types.ts'
 import type { Sizes } from './generate/sizes.ts'
 
 export interface SeedSummary {

@@ -1,5 +1,6 @@
 // Database rows → domain objects, identical for both drivers (timestamps become ISO strings).
-import { FACTOR_NAMES, type Assignment, type AssignmentState, type Bid, type Factors, type Interviewer, type InterviewRecord, type User } from '../../actors/model/types.ts'
+import type { AssignmentState, Bid, Factors, Interviewer } from '../../client/model.ts'
+import { FACTOR_NAMES, type Assignment, type InterviewRecord, type User } from '../../actors/model/types.ts'
 import type { DecisionRecord } from '../../actors/ports.ts'
 import type { RouteRequest, RouteResult, RouteStatus } from '../../client/protocol.ts'
 import type { Row } from './db.ts'

@@ -1,6 +1,7 @@
 // The snapshot queries behind SnapshotLog, over the Db seam (both backends): few big statements, so
 // writing or reading 100,000 interviewers is a handful of round trips, never one per interviewer.
-import type { Assignment, Availability } from '../../actors/model/types.ts'
+import type { Availability } from '../../client/model.ts'
+import type { Assignment } from '../../actors/model/types.ts'
 import type { InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
 import type { Db, Row } from './db.ts'
 import { toAssignment } from './rows.ts'

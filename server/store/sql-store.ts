@@ -1,6 +1,7 @@
 // Every query of the Store, written once over the Db seam; the Postgres and PGlite backends differ
 // only in their driver and in how bulkLoad streams rows (COPY from stdin vs COPY from a blob).
-import type { Assignment, Interviewer, InterviewerStats, InterviewRecord, User, Weights } from '../../actors/model/types.ts'
+import type { Interviewer, Weights } from '../../client/model.ts'
+import type { Assignment, InterviewerStats, InterviewRecord, User } from '../../actors/model/types.ts'
 import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
 import type { Db, Row } from './db.ts'
 import { migrate } from './migrate.ts'

@@ -1,6 +1,7 @@
 // The one data-access interface used by everything: implemented on real Postgres (postgres.js) and
 // on embedded PGlite; one contract test suite runs over both.
-import type { Interviewer, InterviewRecord, User } from '../../actors/model/types.ts'
+import type { Interviewer } from '../../client/model.ts'
+import type { InterviewRecord, User } from '../../actors/model/types.ts'
 import type { AssignmentLog, DecisionRecord, Directory, WeightsStore } from '../../actors/ports.ts'
 import type { RouteStatus } from '../../client/protocol.ts'
 

@@ -1,7 +1,8 @@
 // Interview history: who each user met, and how it went, sampled from the hidden ground truth.
 // Pairs lean toward plausible matches (shared language, some topic overlap), as real routing would,
 // with enough spread that the ground truth's deciles differ.
-import type { Interviewer, InterviewOutcome, InterviewRecord } from '../../../actors/model/types.ts'
+import type { Interviewer } from '../../../client/model.ts'
+import type { InterviewOutcome, InterviewRecord } from '../../../actors/model/types.ts'
 import { Rng, STREAM } from './rng.ts'
 import { poolsFor, type Pools } from './pools.ts'
 import { clamp, type UserCore } from './people.ts'

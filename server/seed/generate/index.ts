@@ -1,6 +1,7 @@
 // The synthetic data generator (pure, no I/O): users, interviewers and interview history as batches,
 // deterministic for (seed, sizes) and independent of batch size, in constant memory per batch.
-import type { Interviewer, InterviewRecord, User } from '../../../actors/model/types.ts'
+import type { Interviewer } from '../../../client/model.ts'
+import type { InterviewRecord, User } from '../../../actors/model/types.ts'
 import { InterviewerIndex, makeHistory } from './history.ts'
 import { DEFAULT_BATCH, historyCount, type Sizes } from './sizes.ts'
 import { makeInterviewer, makeUser, makeUserCore } from './people.ts'

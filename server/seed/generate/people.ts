@@ -1,5 +1,6 @@
 // Users and interviewers, each generated from its own (seed, table, id) stream.
-import type { Interviewer, InterviewerType, Seniority, User, UserLevel } from '../../../actors/model/types.ts'
+import type { Interviewer, InterviewerType, Seniority } from '../../../client/model.ts'
+import type { User, UserLevel } from '../../../actors/model/types.ts'
 import { Rng, STREAM, weighted, type Weighted } from './rng.ts'
 import { poolsFor, type NamePool } from './pools.ts'
 import { isoTime } from './time.ts'

@@ -1,7 +1,8 @@
 // The hidden ground truth: each user–interviewer pair's true probability that an interview succeeds.
 // For the generator (history outcomes are sampled from it) and for evaluation code only: routing and
 // the model never import this module; they must learn the signal from the history.
-import type { Interviewer, Seniority, User, UserLevel } from '../../../actors/model/types.ts'
+import type { Interviewer, Seniority } from '../../../client/model.ts'
+import type { User, UserLevel } from '../../../actors/model/types.ts'
 import { STREAM, hash32, unit } from './rng.ts'
 
 /** The user fields the truth reads: a full User or the generator's UserCore. */

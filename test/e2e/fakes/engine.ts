@@ -1,7 +1,8 @@
 // A small in-memory RoutingEngine for gateway tests: the demo's semantics (filters, capacity,
 // idempotent request_id, remote bids with a deadline) without actors, bus or database.
 import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../../../actors/engine.ts'
-import { DEFAULT_WEIGHTS, type Availability, type Weights } from '../../../actors/model/types.ts'
+import type { Availability, Weights } from '../../../client/model.ts'
+import { DEFAULT_WEIGHTS } from '../../../actors/model/types.ts'
 import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../../../client/protocol.ts'
 
 interface Open {
