@@ -1,15 +1,14 @@
 // The actors package, public surface: bus factory, engine factory, and the pure modules (scoring,
 // interviewer queue state machine) for tests and benchmarks.
-import type { Config } from '../server/config.ts'
-import type { Logger } from '../server/log.ts'
+import type { EngineConfig, Logger, AssignmentLog, Directory, WeightsStore } from './ports.ts'
 import type { Bus } from './bus/types.ts'
 import type { RoutingEngine } from './engine.ts'
-import type { AssignmentLog, Directory, WeightsStore } from './ports.ts'
 import { Engine } from './engine/engine.ts'
 
 export { createBus, LocalBus, NatsBus } from './bus/index.ts'
 export type { Bus, BusHandler, BusMsg, BusSubscription } from './bus/types.ts'
 export { EngineError } from './engine.ts'
+export type { EngineConfig, Logger } from './ports.ts'
 export type { RoutingEngine, RemoteBidder, CompleteResult, CancelResult, EngineStats } from './engine.ts'
 export { Engine } from './engine/engine.ts'
 export { InterviewerQueue, type Refusal } from './interviewer/queue.ts'
@@ -18,7 +17,7 @@ export { GroupCommitter, CommitError } from './commit/committer.ts'
 export { Actor, ActorFailure } from './runtime/actor.ts'
 
 export function createEngine(opts: {
-  config: Config
+  config: EngineConfig
   bus: Bus
   store: Directory & AssignmentLog & WeightsStore
   log: Logger

@@ -90,3 +90,27 @@ export interface SnapshotLog {
 export interface AuditLog {
   appendAudit(entry: { actor: string; action: string; details: Record<string, unknown> }): Promise<void>
 }
+
+/** What the actors log through: the methods they call. server/ passes a pino logger in. */
+export interface Logger {
+  info(obj: object, msg: string): void
+  warn(obj: object, msg: string): void
+  error(obj: object, msg: string): void
+}
+
+/** The configuration the engine reads; server/config.ts validates it and passes the whole Config in. */
+export interface EngineConfig {
+  /** This node's name in events, NATS connection names and snapshot runs. */
+  NODE_ID: string
+  SUBJECT_PREFIX: string
+  /** This node hosts interviewers whose id % SHARD_COUNT === SHARD_INDEX. */
+  SHARD_INDEX: number
+  SHARD_COUNT: number
+  GATHER_DEADLINE_MS: number
+  COMMIT_MAX_BATCH: number
+  COMMIT_MAX_DELAY_MS: number
+  MAILBOX_LIMIT: number
+  MAX_INFLIGHT: number
+  OFFER_TIMEOUT_S: number
+  SNAPSHOT_INTERVAL_S: number
+}

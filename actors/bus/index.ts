@@ -1,5 +1,5 @@
 // Bus factory: NATS when a URL is given, else the in-process bus.
-import type { Logger } from '../../server/log.ts'
+import type { Logger } from '../ports.ts'
 import type { Bus } from './types.ts'
 import { LocalBus } from './local.ts'
 import { NatsBus } from './nats.ts'

@@ -1,8 +1,7 @@
 // The engine's durability chores kept out of engine.ts: expiring a held request, routing the user of
 // a lapsed offer again, and recording an operator action (audit row, then a snapshot of the new state).
-import type { Logger } from '../../server/log.ts'
+import type { Logger, AssignmentLog, AuditLog } from '../ports.ts'
 import type { Assignment } from '../model/types.ts'
-import type { AssignmentLog, AuditLog } from '../ports.ts'
 import type { DecisionEvent, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import { EngineError } from '../engine.ts'
 import type { Router } from '../router/router.ts'

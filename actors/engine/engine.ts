@@ -1,10 +1,8 @@
 // The routing engine of one process: the router actor, this node's shard host, the group
 // committer and the bus, behind the RoutingEngine interface the gateway calls.
-import type { Config } from '../../server/config.ts'
-import type { Logger } from '../../server/log.ts'
+import type { EngineConfig, Logger, AssignmentLog, Directory, WeightsStore } from '../ports.ts'
 import type { Availability, Weights } from '../../client/model.ts'
 import type { User } from '../model/types.ts'
-import type { AssignmentLog, Directory, WeightsStore } from '../ports.ts'
 import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'
 import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../engine.ts'
@@ -24,7 +22,7 @@ import { auditAndSnapshot, expireHeld, reofferExpired } from './durable-ops.ts'
 import { Control, subscribeBidder } from './control.ts'
 
 export interface EngineOptions {
-  config: Config
+  config: EngineConfig
   bus: Bus
   store: Directory & AssignmentLog & WeightsStore
   log: Logger
@@ -39,7 +37,7 @@ const RECENT_MAX = 100_000
 
 export class Engine implements RoutingEngine {
   #o: EngineOptions
-  #c: Config
+  #c: EngineConfig
   #s: Subjects
   #weights = new WeightsBook()
   #requester: Requester

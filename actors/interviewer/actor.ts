@@ -1,10 +1,9 @@
 // The interviewer actor: the single writer of one InterviewerQueue. Every change goes through its
 // mailbox; a commit reserves the slot synchronously, then persists through the group committer and
 // answers only once durable (a failed batch releases the slot: no state change survives it).
-import type { Logger } from '../../server/log.ts'
+import type { Logger, DecisionRecord } from '../ports.ts'
 import type { AssignmentState, Availability } from '../../client/model.ts'
 import type { Assignment } from '../model/types.ts'
-import type { DecisionRecord } from '../ports.ts'
 import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
 import { Actor } from '../runtime/actor.ts'
 import type { CommitOutcome, GroupCommitter } from '../commit/committer.ts'

@@ -2,9 +2,8 @@
 // per shard host over the bus, gathers bids until every host answered or the deadline passed,
 // asks the best bidder's host to commit and, on refusal, tries the next bid. Every decision keeps
 // all bids with their factor breakdown and names the hosts that were skipped.
-import type { Logger } from '../../server/log.ts'
+import type { Logger, AssignmentLog, DecisionRecord } from '../ports.ts'
 import type { User } from '../model/types.ts'
-import type { AssignmentLog, DecisionRecord } from '../ports.ts'
 import type { DecisionEvent, RouteRequest, RouteResult, RouteStatus } from '../../client/protocol.ts'
 import type { Bus } from '../bus/types.ts'
 import { EngineError } from '../engine.ts'

@@ -1,7 +1,7 @@
 // Actor runtime: a bounded mailbox processed one message at a time, with supervision wrapped in
 // once at registration, so a throwing handler becomes a typed, logged failure and the actor
 // restarts from its persisted state without losing the messages still in its mailbox.
-import type { Logger } from '../../server/log.ts'
+import type { Logger } from '../ports.ts'
 
 export interface ActorMessage {
   type: string

@@ -1,10 +1,9 @@
 // The shard host: one per process, hosting the interviewer actors of its shard (id % SHARD_COUNT
 // === SHARD_INDEX). It answers scoring requests from its candidate index with top-k bids, hands
 // commits and control messages to the owning actor's mailbox, and keeps the index current.
-import type { Logger } from '../../server/log.ts'
+import type { Logger, AssignmentLog, Directory } from '../ports.ts'
 import type { AssignmentState, Bid, Interviewer } from '../../client/model.ts'
 import type { Assignment, InterviewerStats } from '../model/types.ts'
-import type { AssignmentLog, Directory } from '../ports.ts'
 import type { InterviewerState, RouteRequest } from '../../client/protocol.ts'
 import type { Bus, BusMsg, BusSubscription } from '../bus/types.ts'
 import type { GroupCommitter } from '../commit/committer.ts'

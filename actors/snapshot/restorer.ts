@@ -1,10 +1,9 @@
 // Start-up restore for one shard: reads the latest snapshots, the rows changed after their earliest
 // watermark and the open rows of interviewers without a snapshot (three queries, whatever the
 // size), and hands the shard host the merged open assignments plus each snapshot's live state.
-import type { Logger } from '../../server/log.ts'
+import type { Logger, AssignmentLog, Directory, InterviewerSnapshot, SnapshotLog } from '../ports.ts'
 import type { Interviewer } from '../../client/model.ts'
 import type { Assignment, InterviewerStats, User } from '../model/types.ts'
-import type { AssignmentLog, Directory, InterviewerSnapshot, SnapshotLog } from '../ports.ts'
 import type { InterviewerQueue } from '../interviewer/queue.ts'
 import { adoptSnapshot, mergeOpen, replayFrom } from './snapshot.ts'
 

@@ -2,8 +2,7 @@
 // capture walks the queues in slices (yielding to the event loop between them, so routing never
 // waits behind 100,000 interviewers), then one batched write of the interviewers whose state changed
 // since the last run; the run's watermark vouches for the rest. A failed run is retried next tick.
-import type { Logger } from '../../server/log.ts'
-import type { InterviewerSnapshot, SnapshotLog } from '../ports.ts'
+import type { Logger, InterviewerSnapshot, SnapshotLog } from '../ports.ts'
 import type { InterviewerQueue } from '../interviewer/queue.ts'
 import { captureQueue, signatureOf, WATERMARK_GRACE_MS } from './snapshot.ts'
 
