@@ -20,7 +20,7 @@ import {
   type ScoreReq,
   type Subjects,
 } from '../shard/messages.ts'
-import type { Decided } from './router.ts'
+import type { Decided } from './decided.ts'
 import { EngineError } from '../engine.ts'
 
 /** One route in flight through the router; it is its own scoring request (see ScoreReq). */

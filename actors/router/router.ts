@@ -14,6 +14,7 @@ import type { WeightsBook } from '../scoring/weights.ts'
 import { recordOf, type CommitReply, type DecisionDraft, type Subjects } from '../shard/messages.ts'
 import { Batches, MALFORMED, NO_BIDS, TIMED_OUT, type Job } from './batches.ts'
 import type { UserCache } from './users.ts'
+import type { Decided } from './decided.ts'
 import { isoNow } from '../runtime/clock.ts'
 import { nextId } from '../runtime/ids.ts'
 
@@ -40,13 +41,7 @@ export interface RouterOptions {
   wantsDecision?: () => boolean
 }
 
-/** A decision reached without holding: the result plus what to record. */
-export interface Decided {
-  result: RouteResult
-  record: DecisionRecord
-  /** True when the host already persisted the record (assigned). */
-  persisted: boolean
-}
+export type { Decided }
 
 /** How many times a route whose every bid was refused is scored again before it is at_capacity. */
 const RESCORE_ROUNDS = 2
