@@ -46,7 +46,7 @@ export class PresenceTracker {
   /** A session closed. When it was the interviewer's last one, the grace period starts now. */
   disconnected(interviewerId: number, session: string): void {
     const e = this.#entries.get(interviewerId)
-    if (!e || !e.sessions.delete(session) || e.sessions.size > 0) return
+    if (!e?.sessions.delete(session) || e.sessions.size > 0) return
     e.goneAt = this.#now()
     // Re-insert so #gone stays ordered by goneAt.
     this.#gone.delete(interviewerId)
