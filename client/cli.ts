@@ -106,8 +106,11 @@ async function main(): Promise<number> {
     client.on('event', (s, e) => {
       if (s !== stream) return
       if (interviewer !== undefined && e.interviewer_id !== interviewer) return
-      if (values.status && (e.type === 'decision' ? e.status : e.state) !== values.status) return
-      console.log(values.json ? JSON.stringify(e) : e.type === 'decision' ? formatDecision(e) : formatAssignment(e))
+      if (values.status && (e.type === 'decision' ? e.status : e.type === 'assignment' ? e.state : e.availability) !== values.status) return
+      if (values.json) console.log(JSON.stringify(e))
+      else if (e.type === 'decision') console.log(formatDecision(e))
+      else if (e.type === 'assignment') console.log(formatAssignment(e))
+      else console.log(`${e.at}  interviewer ${e.interviewer_id} ${e.previous} → ${e.availability} (${e.reason}; ${e.reoffered} offers re-offered)`)
     })
     client.on('dropped', (n) => console.error(`… ${n} events dropped (this terminal is reading too slowly)`))
     client.on('reconnecting', (n, ms) => console.error(`… disconnected; reconnecting (attempt ${n}) in ${ms} ms`))

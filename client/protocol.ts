@@ -143,6 +143,22 @@ export interface AssignmentEvent {
   score?: number
 }
 
+/**
+ * An interviewer's availability changed by the server itself, with the reason: `presence_lost` when
+ * every console session has been gone longer than PRESENCE_GRACE_S. Pushed on the assignments stream
+ * to subscribers of that interviewer; `reoffered` counts its pending offers routed to others.
+ */
+export interface AvailabilityEvent {
+  type: 'availability'
+  interviewer_id: number
+  availability: Availability
+  previous: Availability
+  reason: 'presence_lost'
+  reoffered: number
+  node_id: string
+  at: string
+}
+
 /** A routing decision: published on `<prefix>.decisions` and stored for audit. */
 export interface DecisionEvent {
   type: 'decision'
@@ -195,7 +211,7 @@ export type ClientMessageType = ClientMessage['type']
 export type ServerPush =
   | { type: 'offer'; assignment_id: string; user_id: number; interviewer_id: number; score: number; expires_at: string | null }
   | { type: 'bid_request'; bid_id: string; interviewer_id: number; request: RouteRequest; local_score: number | null; deadline_ms: number }
-  | { type: 'event'; stream: Stream; event: DecisionEvent | AssignmentEvent }
+  | { type: 'event'; stream: Stream; event: DecisionEvent | AssignmentEvent | AvailabilityEvent }
   | { type: 'dropped'; count: number }
 
 export type ServerReply = { re: string | number; ok: true; result: unknown } | { re: string | number | null; ok: false; error: ErrorBody }

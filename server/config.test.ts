@@ -44,6 +44,13 @@ describe('loadConfig', () => {
     expect(problems({ PORT: '1.5' })).toHaveLength(1)
   })
 
+  it('reads PRESENCE_GRACE_S (default 30 s) and refuses a negative or fractional one', () => {
+    expect(loadConfig({}).PRESENCE_GRACE_S).toBe(30)
+    expect(loadConfig({ PRESENCE_GRACE_S: '2' }).PRESENCE_GRACE_S).toBe(2)
+    expect(problems({ PRESENCE_GRACE_S: '-1' })).toHaveLength(1)
+    expect(problems({ PRESENCE_GRACE_S: '0.5' })).toHaveLength(1)
+  })
+
   it('refuses a non-loopback HOST without JWT_SECRET (open local mode is loopback-only)', () => {
     expect(problems({ HOST: '0.0.0.0' })).toHaveLength(1)
     expect(problems({ HOST: '0.0.0.0', JWT_SECRET: 'a-long-enough-secret' })).toHaveLength(0)

@@ -28,6 +28,8 @@ export const DEFAULTS = {
   MAX_PAYLOAD_BYTES: 64 * 1024,
   MAX_BACKPRESSURE_BYTES: 1024 * 1024,
   OFFER_TIMEOUT_S: 0,
+  /** An interviewer whose console sessions are all gone longer than this goes offline. */
+  PRESENCE_GRACE_S: 30,
   SNAPSHOT_INTERVAL_S: 30,
   SEED_ON_EMPTY: true,
 } as const
@@ -61,6 +63,7 @@ const INT_RANGES: Partial<Record<keyof Config, [number, number]>> = {
   MAX_PAYLOAD_BYTES: [256, 64 * 1024 * 1024],
   MAX_BACKPRESSURE_BYTES: [1024, 1024 * 1024 * 1024],
   OFFER_TIMEOUT_S: [0, 86_400],
+  PRESENCE_GRACE_S: [0, 86_400],
   SNAPSHOT_INTERVAL_S: [0, 86_400],
 }
 

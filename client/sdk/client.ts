@@ -9,6 +9,7 @@ import { RouterError } from '../errors.ts'
 import { CLOSE_CODE, mayReconnect } from '../protocol.ts'
 import type {
   AssignmentEvent,
+  AvailabilityEvent,
   AuthAck,
   BidAck,
   ClientMessage,
@@ -70,7 +71,7 @@ export interface RouterClientEvents {
   reconnecting: [attempt: number, delayMs: number]
   close: [code: number, reason: string]
   push: [push: ServerPush]
-  event: [stream: Stream, event: DecisionEvent | AssignmentEvent]
+  event: [stream: Stream, event: DecisionEvent | AssignmentEvent | AvailabilityEvent]
   offer: [offer: Extract<ServerPush, { type: 'offer' }>]
   bid_request: [req: Extract<ServerPush, { type: 'bid_request' }>]
   dropped: [count: number]

@@ -5,6 +5,7 @@ import { CLOSE_CODE, type HealthReport } from '../../client/protocol.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../log.ts'
 import { Authenticator } from '../auth/index.ts'
+import { PresenceMonitor } from '../presence/monitor.ts'
 import { AuthGate } from './auth-gate.ts'
 import { Writer, type Conn } from './conn.ts'
 import { mountHttp } from './http.ts'
@@ -52,7 +53,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const writer = new Writer(metrics, config.MAX_BACKPRESSURE_BYTES)
   const hub = new PushHub(engine, svc, writer, config.OFFER_TIMEOUT_S)
   const sessions = new Sessions(gate, writer)
-  const dispatcher = new Dispatcher(svc, hub, sessions, writer, metrics, log)
+  const presence = new PresenceMonitor({ engine, graceMs: config.PRESENCE_GRACE_S * 1000, nodeId: config.NODE_ID, log: log.child({ mod: 'presence' }), announce: (e) => hub.availability(e) })
+  const dispatcher = new Dispatcher(svc, hub, sessions, writer, metrics, log, presence)
   const conns = new Set<Conn>()
   const app = uWS.App()
 
@@ -100,6 +102,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       await svc.drain(timeoutMs)
       for (const conn of conns) writer.close(conn, CLOSE_CODE.server_shutdown, 'server shutting down')
       clearInterval(sweeper)
+      presence.stop()
       hub.dispose()
       svc.dispose()
     },

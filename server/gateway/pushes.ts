@@ -1,6 +1,6 @@
 // Fan-out of engine events to WebSocket subscribers: decision and assignment streams, and offers to
 // the connections that speak for an interviewer. Each event is encoded once per encoding.
-import type { AssignmentEvent, DecisionEvent, Stream } from '../../client/protocol.ts'
+import type { AssignmentEvent, AvailabilityEvent, DecisionEvent, Stream } from '../../client/protocol.ts'
 import type { RoutingEngine } from '../../actors/engine.ts'
 import { Frames, type Conn, type Writer } from './conn.ts'
 import type { Service } from './service.ts'
@@ -103,6 +103,16 @@ export class PushHub {
         }
         if (owner !== conn.principal.key) continue
       } else if (conn.assignmentFilter && !conn.assignmentFilter.has(e.interviewer_id)) continue
+      this.#writer.push(conn, (frames ??= new Frames({ type: 'event', stream: 'assignments', event: e })))
+    }
+  }
+
+  /** A server-made availability change: to the interviewer's own and operators' assignment streams (never clients'). */
+  availability(e: AvailabilityEvent): void {
+    let frames: Frames | null = null
+    for (const conn of this.#assignments) {
+      if (conn.principal.role === 'client') continue
+      if (conn.assignmentFilter && !conn.assignmentFilter.has(e.interviewer_id)) continue
       this.#writer.push(conn, (frames ??= new Frames({ type: 'event', stream: 'assignments', event: e })))
     }
   }

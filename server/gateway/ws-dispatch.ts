@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts'
 import type { Conn, Writer } from './conn.ts'
 import { GatewayError, toErrorBody } from './errors.ts'
 import type { GatewayMetrics } from './metrics.ts'
+import type { PresenceMonitor } from '../presence/monitor.ts'
 import type { PushHub } from './pushes.ts'
 import { disposeBidders, makeBidder, settleBid } from './remote-bid.ts'
 import type { Service } from './service.ts'
@@ -18,14 +19,19 @@ export class Dispatcher {
   readonly #writer: Writer
   readonly #metrics: GatewayMetrics
   readonly #log: Logger
+  readonly #presence: PresenceMonitor | null
+  /** A presence session id per connection that spoke for an interviewer. */
+  readonly #sessionIds = new WeakMap<Conn, string>()
+  #nextSession = 0
 
-  constructor(svc: Service, hub: PushHub, sessions: Sessions, writer: Writer, metrics: GatewayMetrics, log: Logger) {
+  constructor(svc: Service, hub: PushHub, sessions: Sessions, writer: Writer, metrics: GatewayMetrics, log: Logger, presence: PresenceMonitor | null = null) {
     this.#svc = svc
     this.#hub = hub
     this.#sessions = sessions
     this.#writer = writer
     this.#metrics = metrics
     this.#log = log
+    this.#presence = presence
   }
 
   dispatch(conn: Conn, msg: ClientMessage, encoding: Encoding): void {
@@ -99,6 +105,11 @@ export class Dispatcher {
     const state = await this.#svc.availability(conn.principal, id, msg.availability)
     if (conn.closed) return state
     this.#hub.claim(conn, id)
+    if (this.#presence) {
+      let sid = this.#sessionIds.get(conn)
+      if (sid === undefined) this.#sessionIds.set(conn, (sid = String(++this.#nextSession)))
+      this.#presence.connected(id, sid)
+    }
     const existing = conn.bidders.get(id)
     const wants = msg.remote_bidding === true && msg.availability === 'online'
     if (wants && !existing) {
@@ -114,5 +125,7 @@ export class Dispatcher {
   closed(conn: Conn): void {
     this.#hub.drop(conn)
     disposeBidders(conn)
+    const sid = this.#sessionIds.get(conn)
+    if (sid !== undefined && this.#presence) for (const id of conn.claims) this.#presence.disconnected(id, sid)
   }
 }
