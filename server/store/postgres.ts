@@ -98,6 +98,7 @@ export async function createPostgresStore(opts: PostgresOptions): Promise<SqlSto
     const e = toStoreError(err, where)
     throw e.code === 'unavailable' ? e : new StoreError('unavailable', `cannot use database at ${where}: ${e.message}`, { cause: err })
   }
+  await warnIfAutovacuumOff(db, opts.log)
   const bulk = async (table: SeedTable, parts: readonly CopySource[]): Promise<number> => {
     try {
       if (parts.length === 1) return await loadFrozen(sql, table, parts[0])
@@ -108,6 +109,16 @@ export async function createPostgresStore(opts: PostgresOptions): Promise<SqlSto
     }
   }
   return new SqlStore('postgres', redactUrl(opts.url), db, bulk)
+}
+
+/**
+ * With autovacuum off nothing refreshes the planner's statistics as the live tables grow, so the
+ * store analyzes stale tables itself after migrating (SqlStore.migrate); say so once at start-up.
+ */
+async function warnIfAutovacuumOff(db: Db, log: Logger | undefined): Promise<void> {
+  const [r] = await db.query<{ autovacuum: string }>('show autovacuum')
+  if (r?.autovacuum !== 'on')
+    log?.warn('Postgres autovacuum is OFF: table statistics are only refreshed when this server analyzes the tables it writes (at start-up and after bulk loads); turn autovacuum on')
 }
 
 type CopySource = AsyncIterable<CopyChunk> | Iterable<CopyChunk>

@@ -63,7 +63,9 @@ export function snapshotQueries(db: Db): SnapshotLog {
     },
 
     async assignmentsChangedSince(at) {
-      const rows = await db.query<Row>('select * from assignments where updated_at >= $1::timestamptz order by created_at, id', [at])
+      // A closed range: without statistics (or in a generic plan) `>= $1` alone is estimated at a third
+      // of the table and read by a sequential scan, a closed range at 0.5 %, which the index serves.
+      const rows = await db.query<Row>(`select * from assignments where updated_at >= $1::timestamptz and updated_at <= 'infinity'::timestamptz order by created_at, id`, [at])
       return rows.map(toAssignment)
     },
 

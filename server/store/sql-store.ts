@@ -91,8 +91,25 @@ export class SqlStore implements Store, SnapshotLog {
     this.#bulk = bulk
   }
 
-  migrate(): Promise<{ applied: string[] }> {
-    return migrate(this.#db)
+  /** Applies pending migrations, then (on Postgres) refreshes the statistics of stale tables. */
+  async migrate(): Promise<{ applied: string[] }> {
+    const out = await migrate(this.#db)
+    if (this.kind === 'postgres') await this.analyzeStale()
+    return out
+  }
+
+  /**
+   * ANALYZE of every table changed by more than autovacuum's own threshold (50 rows + 10 %) since
+   * its last analyze: where autovacuum is off nothing else does it, and a fresh ANALYZE also makes
+   * Postgres replan the prepared statements of every connection. Returns the tables analyzed.
+   */
+  async analyzeStale(): Promise<string[]> {
+    const stale = await this.#db.query<{ name: string }>(
+      `select s.relname as name from pg_stat_user_tables s join pg_class c on c.oid = s.relid
+        where s.schemaname = current_schema() and s.n_mod_since_analyze > 50 + 0.1 * greatest(c.reltuples, 0)`,
+    )
+    for (const t of stale) await this.#db.exec(`analyze "${t.name}"`)
+    return stale.map((t) => t.name)
   }
   /** Seconds the embedded database thread has been busy (PGlite); null for a server database. */
   threadBusySeconds(): number | null {

@@ -66,7 +66,7 @@ for (const backend of backends) {
     let dispose: () => Promise<void>
     beforeAll(async () => {
       ;({ store, dispose } = await backend.open())
-      expect((await store.migrate()).applied).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions'])
+      expect((await store.migrate()).applied).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes'])
     })
     afterAll(async () => dispose?.())
     beforeEach(async () => {
@@ -341,7 +341,7 @@ describe.runIf(await hasPostgres())('migrations on real Postgres', () => {
     const stores = await Promise.all([1, 2, 3, 4].map(() => createStore({ databaseUrl: db.url, dataDir: 'unused' })))
     try {
       const results = await Promise.all(stores.map((s) => s.migrate()))
-      expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions'])
+      expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes'])
       expect(await stores[0].isEmpty()).toBe(true)
     } finally {
       await Promise.all(stores.map((s) => s.close()))
