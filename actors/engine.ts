@@ -1,7 +1,7 @@
 // The routing engine as the gateway sees it: one object per process wrapping the router actor,
 // the local shard host and the bus. HTTP and WebSocket handlers call only this.
 import type { Availability, Weights } from '../client/model.ts'
-import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../client/protocol.ts'
+import type { AssignmentEvent, CompleteOutcome, DecisionEvent, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../client/protocol.ts'
 
 /** Typed failure of an engine call; `code` is a protocol ErrorCode. */
 export class EngineError extends Error {
@@ -15,6 +15,7 @@ export class EngineError extends Error {
 
 export interface CompleteResult {
   status: 'completed'
+  outcome: CompleteOutcome
   assignment_id: string
   interviewer_id: number
   current_queue: number
@@ -45,7 +46,8 @@ export interface RoutingEngine {
   stop(): Promise<void>
 
   route(req: RouteRequest): Promise<RouteResult>
-  complete(by: { interviewer_id: number } | { assignment_id: string }): Promise<CompleteResult>
+  /** Ends an active assignment; `end` (outcome, rating, duration) becomes its interview-history row. */
+  complete(by: { interviewer_id: number } | { assignment_id: string }, end?: InterviewEnd): Promise<CompleteResult>
   cancel(assignmentId: string): Promise<CancelResult>
   accept(assignmentId: string): Promise<{ status: 'accepted'; assignment_id: string }>
   reject(assignmentId: string): Promise<RouteResult>

@@ -1,6 +1,6 @@
 // What the actors need from storage, as narrow ports: the Store implements them, tests fake them.
 import type { AssignmentState, Availability, Interviewer, Weights } from '../client/model.ts'
-import type { Assignment, InterviewerStats, User } from './model/types.ts'
+import type { Assignment, InterviewerStats, InterviewOutcome, User } from './model/types.ts'
 import type { DecisionEvent, RouteRequest, RouteResult } from '../client/protocol.ts'
 
 /** A routing decision as stored: the operator event plus the request and the reply sent. */
@@ -16,11 +16,24 @@ export interface AssignmentTransition {
   at: string
 }
 
+/** An ended interview's history row, written with the transition that ends its assignment. */
+export interface InterviewEndRow {
+  assignment_id: string
+  user_id: number
+  interviewer_id: number
+  outcome: InterviewOutcome
+  duration_min: number
+  rating: number | null
+  started_at: string
+}
+
 /** One group commit: everything in it lands in one transaction or not at all. */
 export interface CommitBatch {
   assignments: Assignment[]
   transitions: AssignmentTransition[]
   decisions: DecisionRecord[]
+  /** History rows of ended interviews (optional: most batches have none). */
+  interviews?: InterviewEndRow[]
 }
 
 /**

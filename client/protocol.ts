@@ -193,7 +193,7 @@ export type Stream = (typeof STREAMS)[number]
 export type ClientMessage =
   | ({ id: string | number; type: 'route' } & RouteRequest)
   | { id: string | number; type: 'cancel'; assignment_id: string }
-  | { id: string | number; type: 'complete'; assignment_id?: string; interviewer_id?: number }
+  | ({ id: string | number; type: 'complete'; assignment_id?: string; interviewer_id?: number } & InterviewEnd)
   | { id: string | number; type: 'state'; interviewer_id?: number }
   | { id: string | number; type: 'subscribe'; stream: Stream; interviewer_id?: number }
   | { id: string | number; type: 'unsubscribe'; stream: Stream; interviewer_id?: number }
@@ -236,7 +236,22 @@ export interface RouteBatchResult {
  * Body of `POST /v1/complete` (and the `complete` message): the interviewer's oldest open assignment,
  * or one by id. With both, assignment_id wins and must belong to interviewer_id (else `invalid`).
  */
-export type CompleteRequest = { interviewer_id: number; assignment_id?: string } | { assignment_id: string; interviewer_id?: number }
+export type CompleteRequest = ({ interviewer_id: number; assignment_id?: string } | { assignment_id: string; interviewer_id?: number }) & InterviewEnd
+
+/** How an interview ended; `completed` (the default) is a success, the others are not. */
+export const COMPLETE_OUTCOMES = ['completed', 'no_show', 'abandoned'] as const
+export type CompleteOutcome = (typeof COMPLETE_OUTCOMES)[number]
+
+/**
+ * What a completion tells about the interview: it becomes an interview-history row committed with
+ * the transition. `rating` (1–5) only with outcome `completed`; `duration_min` defaults to the time
+ * the assignment was active (0 for a no-show).
+ */
+export interface InterviewEnd {
+  outcome?: CompleteOutcome
+  rating?: number
+  duration_min?: number
+}
 
 /** Body of `PUT /v1/admin/weights`: any subset of the factor weights. */
 export type WeightsPatch = Partial<Omit<Weights, 'version'>>

@@ -4,7 +4,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { AVAILABILITY } from './model.ts'
-import { STREAMS } from './protocol.ts'
+import { COMPLETE_OUTCOMES, STREAMS } from './protocol.ts'
 import type { ClientMessage, ClientMessageType, CompleteRequest, ErrorBody, RouteRequest, WeightsPatch } from './protocol.ts'
 
 const Id = Type.Union([Type.String({ maxLength: 128 }), Type.Integer()])
@@ -36,9 +36,14 @@ export const RouteBatchSchema = Type.Union([
   Type.Array(RouteRequestSchema, { minItems: 1, maxItems: 1000 }),
 ])
 // Both ids may come together (assignment_id wins; the Service checks it belongs to interviewer_id).
+const interviewEnd = {
+  outcome: Type.Optional(Type.Union(COMPLETE_OUTCOMES.map((o) => Type.Literal(o)))),
+  rating: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
+  duration_min: Type.Optional(Type.Integer({ minimum: 0, maximum: 1440 })),
+}
 export const CompleteRequestSchema = Type.Union([
-  Type.Object({ interviewer_id: Int(), assignment_id: Type.Optional(AssignmentId) }),
-  Type.Object({ assignment_id: AssignmentId, interviewer_id: Type.Optional(Int()) }),
+  Type.Object({ interviewer_id: Int(), assignment_id: Type.Optional(AssignmentId), ...interviewEnd }),
+  Type.Object({ assignment_id: AssignmentId, interviewer_id: Type.Optional(Int()), ...interviewEnd }),
 ])
 const Weight = Type.Number({ minimum: 0, maximum: 100 })
 export const WeightsPatchSchema = Type.Object(
@@ -59,7 +64,7 @@ const msg = <T extends string, P extends Record<string, TSchema>>(type: T, props
 export const MessageSchemas = {
   route: msg('route', routeFields),
   cancel: msg('cancel', { assignment_id: AssignmentId }),
-  complete: msg('complete', { assignment_id: Type.Optional(AssignmentId), interviewer_id: Type.Optional(Int()) }),
+  complete: msg('complete', { assignment_id: Type.Optional(AssignmentId), interviewer_id: Type.Optional(Int()), ...interviewEnd }),
   state: msg('state', { interviewer_id: Type.Optional(Int()) }),
   subscribe: msg('subscribe', { stream: Stream, interviewer_id: Type.Optional(Int()) }),
   unsubscribe: msg('unsubscribe', { stream: Stream, interviewer_id: Type.Optional(Int()) }),

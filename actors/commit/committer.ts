@@ -5,13 +5,15 @@
 // more form the next batches, committed in order, so a burst becomes a stream of bounded batches
 // rather than one huge one that keeps everyone waiting. Each caller's promise settles only after
 // its batch is committed (or failed), so an acknowledgement always means durable.
-import type { AssignmentLog, AssignmentTransition, CommitBatch, DecisionRecord } from '../ports.ts'
+import type { AssignmentLog, AssignmentTransition, CommitBatch, DecisionRecord, InterviewEndRow } from '../ports.ts'
 import type { Assignment } from '../model/types.ts'
 
 export interface CommitItem {
   assignments?: Assignment[]
   transitions?: AssignmentTransition[]
   decisions?: DecisionRecord[]
+  /** History rows of interviews ended by this item's transitions (same transaction). */
+  interviews?: InterviewEndRow[]
 }
 
 /** `conflict`: the item's request_id was already committed; nothing of it was written. */
@@ -92,6 +94,7 @@ export class GroupCommitter {
           f.ids.add(t.id)
         }
       }
+      if (item.interviews) for (const r of item.interviews) (b.interviews ??= []).push(r)
       if (item.decisions) {
         for (const d of item.decisions) {
           b.decisions.push(d)

@@ -3,7 +3,7 @@
 import type { EngineConfig, Logger, AssignmentLog, Directory, WeightsStore } from '../ports.ts'
 import type { Availability, Weights } from '../../client/model.ts'
 import type { User } from '../model/types.ts'
-import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
+import type { AssignmentEvent, DecisionEvent, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'
 import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../engine.ts'
 import { GroupCommitter } from '../commit/committer.ts'
@@ -312,12 +312,15 @@ export class Engine implements RoutingEngine {
 
   // ---- control: complete / cancel / offers / availability / state, addressed over the bus ----
 
-  async complete(by: { interviewer_id: number } | { assignment_id: string }): Promise<CompleteResult> {
+  async complete(by: { interviewer_id: number } | { assignment_id: string }, end: InterviewEnd = {}): Promise<CompleteResult> {
+    const outcome = end.outcome ?? 'completed'
+    // A rating rates an interview that took place: a no-show or an abandoned one has none.
+    if (end.rating !== undefined && outcome !== 'completed') throw new EngineError('invalid', `rating is only given with outcome "completed", not "${outcome}"`)
     const r =
       'interviewer_id' in by
-        ? await this.#ctl.one<TransitionResult>({ op: 'complete', iv: by.interviewer_id }, this.#ctl.shardOf(by.interviewer_id))
-        : await this.#ctl.one<TransitionResult>({ op: 'complete', aid: by.assignment_id }, 'all')
-    return { status: 'completed', assignment_id: r.assignment.id, interviewer_id: r.interviewer_id, current_queue: r.current_queue }
+        ? await this.#ctl.one<TransitionResult>({ op: 'complete', iv: by.interviewer_id, end }, this.#ctl.shardOf(by.interviewer_id))
+        : await this.#ctl.one<TransitionResult>({ op: 'complete', aid: by.assignment_id, end }, 'all')
+    return { status: 'completed', outcome, assignment_id: r.assignment.id, interviewer_id: r.interviewer_id, current_queue: r.current_queue }
   }
 
   async cancel(assignmentId: string): Promise<CancelResult> {

@@ -1,10 +1,10 @@
 // The interviewer actor: the single writer of one InterviewerQueue. Every change goes through its
 // mailbox; a commit reserves the slot synchronously, then persists through the group committer and
 // answers only once durable (a failed batch releases the slot: no state change survives it).
-import type { Logger, DecisionRecord } from '../ports.ts'
+import type { Logger, DecisionRecord, InterviewEndRow } from '../ports.ts'
 import type { AssignmentState, Availability } from '../../client/model.ts'
 import type { Assignment } from '../model/types.ts'
-import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
+import type { InterviewEnd, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import { Actor } from '../runtime/actor.ts'
 import type { CommitOutcome, GroupCommitter } from '../commit/committer.ts'
 import { recordOf, type CommitReply, type DecisionDraft, type TransitionResult } from '../shard/messages.ts'
@@ -17,7 +17,8 @@ export type IvMsg =
   | { type: 'commit'; a: Assignment; sla: number; draft: DecisionDraft; reply: (r: CommitReply) => void }
   | { type: 'persisted'; a: Assignment; outcome: CommitOutcome; result: RouteResult; reply: (r: CommitReply) => void }
   | { type: 'persist_failed'; a: Assignment; reply: (r: CommitReply) => void }
-  | { type: 'transition'; id: string | null; to: AssignmentState; reply: (r: TransitionReply) => void }
+  /** `end` on a completion: how the interview ended (its history row is committed with the transition). */
+  | { type: 'transition'; id: string | null; to: AssignmentState; end?: InterviewEnd; reply: (r: TransitionReply) => void }
   | { type: 'transitioned'; id: string; to: AssignmentState; from: AssignmentState; at: string; reply: (r: TransitionReply) => void }
   | { type: 'transition_failed'; id: string; reply: (r: TransitionReply) => void }
   | { type: 'availability'; av: Availability; reply: () => void }
@@ -210,7 +211,8 @@ export class InterviewerActor {
     const from = e.a.state
     const at = isoNow()
     const aid = id
-    this.#env.committer.add({ transitions: [{ id: aid, state: m.to, at }] }).then(
+    const interviews = m.to === 'completed' && m.end ? [historyRow(e.a, m.end, at)] : undefined
+    this.#env.committer.add({ transitions: [{ id: aid, state: m.to, at }], interviews }).then(
       () => this.#force({ type: 'transitioned', id: aid, to: m.to, from, at, reply: m.reply }),
       () => this.#force({ type: 'transition_failed', id: aid, reply: m.reply }),
     )
@@ -244,7 +246,11 @@ export class InterviewerActor {
   #persistPromotions(promoted: Assignment[]): void {
     if (promoted.length === 0) return
     const at = isoNow()
-    for (const a of promoted) this.#env.assignmentEvent(a, 'accepted', this.queue.occupancy)
+    for (const a of promoted) {
+      // updated_at of an active assignment is when it started: a completion's duration counts from it.
+      a.updated_at = at
+      this.#env.assignmentEvent(a, 'accepted', this.queue.occupancy)
+    }
     this.#env.committer
       .add({ transitions: promoted.map((a) => ({ id: a.id, state: 'active' as const, at })) })
       .catch((err: unknown) => this.#env.log.warn({ err, interviewer_id: this.id }, 'promotion not persisted'))
@@ -261,5 +267,24 @@ export class InterviewerActor {
     this.queue.restore(open)
     for (const e of this.queue.entries) this.#env.track(e.a.id, this)
     this.#env.changed(this)
+  }
+}
+
+/**
+ * The history row of an active assignment ending now. It became active at its last update (made
+ * active at once, or promoted); a duration not reported is the time since, and 0 for a no-show.
+ */
+export function historyRow(a: Assignment, end: InterviewEnd, at: string): InterviewEndRow {
+  const outcome = end.outcome ?? 'completed'
+  const started = Date.parse(a.updated_at)
+  const elapsed = Number.isFinite(started) ? Math.max(0, Math.round((Date.parse(at) - started) / 60_000)) : 0
+  return {
+    assignment_id: a.id,
+    user_id: a.user_id,
+    interviewer_id: a.interviewer_id,
+    outcome,
+    duration_min: end.duration_min ?? (outcome === 'no_show' ? 0 : elapsed),
+    rating: end.rating ?? null,
+    started_at: Number.isFinite(started) ? a.updated_at : at,
   }
 }

@@ -4,7 +4,7 @@
 import type { Logger, AssignmentLog, Directory } from '../ports.ts'
 import type { AssignmentState, Bid, Interviewer } from '../../client/model.ts'
 import type { Assignment, InterviewerStats } from '../model/types.ts'
-import type { InterviewerState, RouteRequest } from '../../client/protocol.ts'
+import type { InterviewEnd, InterviewerState, RouteRequest } from '../../client/protocol.ts'
 import type { Bus, BusMsg, BusSubscription } from '../bus/types.ts'
 import type { GroupCommitter } from '../commit/committer.ts'
 import { InterviewerActor, type ActorEnv, type TransitionReply } from '../interviewer/actor.ts'
@@ -324,15 +324,15 @@ export class ShardHost {
     const ok = (r: unknown): void => this.#o.bus.publish(reply, pack({ ok: true, shard, r } satisfies CtlReply))
     const fail = (code: string, msg: string): void => this.#o.bus.publish(reply, pack({ ok: false, shard, code, msg } satisfies CtlReply))
     const c = unpack<CtlReq>(m.data)
-    const viaActor = (actor: InterviewerActor | undefined, id: string | null, to: AssignmentState): void => {
+    const viaActor = (actor: InterviewerActor | undefined, id: string | null, to: AssignmentState, end?: InterviewEnd): void => {
       if (!actor) return fail('not_found', 'not hosted here')
       const done = (r: TransitionReply): void => (r.ok ? ok(r.res) : fail(r.code, r.reason))
-      if (!actor.tell({ type: 'transition', id, to, reply: done })) fail('unavailable', 'mailbox full')
+      if (!actor.tell({ type: 'transition', id, to, end, reply: done })) fail('unavailable', 'mailbox full')
     }
     switch (c.op) {
       case 'complete':
-        if (c.aid !== undefined) return viaActor(this.#byAssignment.get(c.aid), c.aid, 'completed')
-        return viaActor(c.iv === undefined ? undefined : this.#actors.get(c.iv), null, 'completed')
+        if (c.aid !== undefined) return viaActor(this.#byAssignment.get(c.aid), c.aid, 'completed', c.end ?? {})
+        return viaActor(c.iv === undefined ? undefined : this.#actors.get(c.iv), null, 'completed', c.end ?? {})
       case 'cancel':
         return viaActor(this.#byAssignment.get(c.aid), c.aid, 'cancelled')
       case 'accept':

@@ -4,7 +4,7 @@ import type { Availability, Bid, Weights } from '../../client/model.ts'
 import type { Assignment } from '../model/types.ts'
 import type { Bus } from '../bus/types.ts'
 import type { DecisionRecord } from '../ports.ts'
-import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
+import type { InterviewEnd, RouteRequest, RouteResult } from '../../client/protocol.ts'
 
 // One Packr for the process; plain maps (no records) so any msgpack reader can decode a payload.
 const packr = new Packr({ useRecords: false, moreTypes: false })
@@ -125,7 +125,7 @@ export interface CommitBatchReply {
 export type CommitReply = { ok: true; result: RouteResult } | { ok: false; code: 'refused' | 'conflict' | 'unavailable' | 'not_found'; reason?: string }
 
 export type CtlReq =
-  | { op: 'complete'; iv?: number; aid?: string }
+  | { op: 'complete'; iv?: number; aid?: string; end?: InterviewEnd }
   | { op: 'cancel'; aid: string }
   | { op: 'accept'; aid: string }
   | { op: 'reject'; aid: string }

@@ -8,6 +8,7 @@ import { decodeFrame, encodeFrame, type Encoding } from '../codec.ts'
 import { RouterError } from '../errors.ts'
 import { CLOSE_CODE, mayReconnect } from '../protocol.ts'
 import type {
+  InterviewEnd,
   AssignmentEvent,
   AvailabilityEvent,
   AuthAck,
@@ -293,8 +294,9 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
     return this.request({ type: 'cancel', assignment_id: assignmentId })
   }
 
-  complete(by: { assignment_id: string } | { interviewer_id: number }): Promise<unknown> {
-    return this.request({ type: 'complete', ...by })
+  /** Ends an interview; `end` says how (outcome `completed` by default, optional rating and duration). */
+  complete(by: { assignment_id: string } | { interviewer_id: number }, end: InterviewEnd = {}): Promise<unknown> {
+    return this.request({ type: 'complete', ...by, ...end })
   }
 
   /** Subscribes to an operator stream; renewed automatically after a reconnect. */

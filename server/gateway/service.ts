@@ -1,7 +1,7 @@
 // The gateway's verbs, independent of transport: authorize, bound in-flight work, call the engine.
 // HTTP and WebSocket handlers both call this, so the role rules and limits are enforced once.
 import type { RoutingEngine, CancelResult, CompleteResult } from '../../actors/engine.ts'
-import type { Availability, InterviewerState, RouteRequest, RouteResult, StateSnapshot, WeightsPatch, CompleteRequest } from '../../client/protocol.ts'
+import type { Availability, InterviewerState, RouteRequest, RouteResult, StateSnapshot, WeightsPatch, CompleteRequest, InterviewEnd } from '../../client/protocol.ts'
 import type { Weights } from '../../client/model.ts'
 import type { Store } from '../store/types.ts'
 import type { Logger } from '../log.ts'
@@ -117,16 +117,20 @@ export class Service {
    */
   async complete(p: Principal, by: CompleteRequest): Promise<CompleteResult> {
     const { assignment_id: aid, interviewer_id: iv } = by
+    const end: InterviewEnd = {}
+    if (by.outcome !== undefined) end.outcome = by.outcome
+    if (by.rating !== undefined) end.rating = by.rating
+    if (by.duration_min !== undefined) end.duration_min = by.duration_min
     if (aid === undefined) {
       if (iv === undefined) throw new GatewayError('invalid', 'complete needs assignment_id or interviewer_id', { path: '/assignment_id' })
       this.check(p, 'complete', iv)
-      return this.#run(() => this.engine.complete({ interviewer_id: iv }))
+      return this.#run(() => this.engine.complete({ interviewer_id: iv }, end))
     }
     // Naming an interviewer the caller may not act for is refused before any lookup.
     if (iv !== undefined) this.check(p, 'complete', iv)
     const owner = await this.#assignmentFor(p, 'complete', aid)
     if (iv !== undefined && iv !== owner) throw new GatewayError('invalid', `assignment ${JSON.stringify(aid)} does not belong to interviewer ${iv}`, { path: '/interviewer_id' })
-    return this.#run(() => this.engine.complete({ assignment_id: aid }))
+    return this.#run(() => this.engine.complete({ assignment_id: aid }, end))
   }
 
   async cancel(p: Principal, assignmentId: string): Promise<CancelResult> {

@@ -1,5 +1,5 @@
 // One validated WebSocket request → the Service (or the push hub / bidding), → one reply with `re`.
-import type { ClientMessage } from '../../client/protocol.ts'
+import type { ClientMessage, InterviewEnd } from '../../client/protocol.ts'
 import type { Encoding } from '../../client/codec.ts'
 import { interviewerOf } from '../auth/index.ts'
 import type { Logger } from '../log.ts'
@@ -66,11 +66,15 @@ export class Dispatcher {
         return svc.cancel(p, msg.assignment_id)
       case 'complete': {
         // Both ids go to the Service, which owns the rule; with neither, an interviewer means its own.
-        const { assignment_id, interviewer_id } = msg
-        if (assignment_id !== undefined) return svc.complete(p, interviewer_id === undefined ? { assignment_id } : { assignment_id, interviewer_id })
+        const { assignment_id, interviewer_id, outcome, rating, duration_min } = msg
+        const end: InterviewEnd = {}
+        if (outcome !== undefined) end.outcome = outcome
+        if (rating !== undefined) end.rating = rating
+        if (duration_min !== undefined) end.duration_min = duration_min
+        if (assignment_id !== undefined) return svc.complete(p, interviewer_id === undefined ? { assignment_id, ...end } : { assignment_id, interviewer_id, ...end })
         const interviewer = interviewer_id ?? interviewerOf(p)
         if (interviewer === null) throw new GatewayError('invalid', 'complete needs assignment_id or interviewer_id', { path: '/assignment_id' })
-        return svc.complete(p, { interviewer_id: interviewer })
+        return svc.complete(p, { interviewer_id: interviewer, ...end })
       }
       case 'state':
         return msg.interviewer_id === undefined ? svc.state(p) : svc.stateOf(p, msg.interviewer_id)

@@ -61,6 +61,13 @@ export function commitStatement(batch: CommitBatch): { text: string; params: str
       from json_to_recordset(${p(updates.map((u) => ({ i: u.id, s: u.state, t: u.at })))}) as x(i text, s text, t timestamptz)
       where t.id = x.i and t.id = any(${idArray(p(updates.map((u) => u.id)))}))`)
   }
+  if (batch.interviews?.length) {
+    // The topic is the first of the request that made the assignment (its decision, committed earlier).
+    ctes.push(`h as (insert into interviews (assignment_id, user_id, interviewer_id, outcome, duration_min, rating, topic, transcript, started_at)
+      select x.a, x.u, x.v, x.o, x.d, x.r, coalesce((select dd.request::json->'topics'->>0 from assignments aa join decisions dd on dd.id = aa.decision_id where aa.id = x.a), ''), '', x.s
+      from json_to_recordset(${p(batch.interviews.map((r) => ({ a: r.assignment_id, u: r.user_id, v: r.interviewer_id, o: r.outcome, d: r.duration_min, r: r.rating, s: r.started_at })))}) as x(a text, u int, v int, o text, d int, r smallint, s timestamptz)
+      on conflict (assignment_id) do nothing)`)
+  }
   const tail = batch.decisions.length ? 'select id from d' : 'select null::text as id where false'
   return { text: `with ${ctes.join(',\n')}\n${tail}`, params }
 }
@@ -188,6 +195,8 @@ export class SqlStore implements Store, SnapshotLog {
     } finally {
       await this.#rebuild(indexes.map((ix) => ix.def))
       if (empty) await this.#db.exec(`analyze ${table}`)
+      // Live history rows (completions) take ids after the loaded ones.
+      if (table === 'interviews') await this.#db.exec(`select setval(pg_get_serial_sequence('interviews', 'id'), coalesce((select max(id) from interviews), 0) + 1, false)`)
     }
   }
 
@@ -278,7 +287,7 @@ export class SqlStore implements Store, SnapshotLog {
    * a small batch.
    */
   async commit(batch: CommitBatch): Promise<CommitResult> {
-    if (!batch.assignments.length && !batch.transitions.length && !batch.decisions.length) return { conflicts: [] }
+    if (!batch.assignments.length && !batch.transitions.length && !batch.decisions.length && !batch.interviews?.length) return { conflicts: [] }
     const { text, params } = commitStatement(batch)
     const inserted = await this.#db.queryPrepared<{ id: string }>(text, params)
     const conflicts: string[] = []

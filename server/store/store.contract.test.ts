@@ -66,7 +66,7 @@ for (const backend of backends) {
     let dispose: () => Promise<void>
     beforeAll(async () => {
       ;({ store, dispose } = await backend.open())
-      expect((await store.migrate()).applied).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes'])
+      expect((await store.migrate()).applied).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes', '006_interview_outcomes'])
     })
     afterAll(async () => dispose?.())
     beforeEach(async () => {
@@ -167,6 +167,61 @@ for (const backend of backends) {
       await store.commit({ assignments: [], decisions: [], transitions: [{ id: a1.id, state: 'completed', at: t }] })
       expect(await store.openAssignments()).toEqual([])
       expect((await store.counts()).assignments).toBe(1)
+    })
+
+    it('a completion commits its interview-history row with the transition; history and stats see it', async () => {
+      const before = await store.counts()
+      const d1 = decision({ user_id: 7, interviewer_id: 4, request: { user_id: 7, topics: ['Chargebacks', 'pricing'], language: 'English', budget: 75, sensitivity: false, sla_min: 30 } })
+      const d2 = decision({ user_id: 7, interviewer_id: 4 })
+      const a1 = assignment(d1, { state: 'active' })
+      const a2 = assignment(d2, { state: 'active' })
+      await store.commit({ assignments: [a1, a2], decisions: [d1, d2], transitions: [] })
+      const statsOf = async () => (await store.interviewerStats()).find((s) => s.interviewer_id === 4) ?? { interviews: 0, completed: 0 }
+      const s0 = await statsOf()
+      const t = new Date(Date.parse(d2.at) + 30 * 60_000).toISOString()
+      const row = { user_id: 7, interviewer_id: 4, started_at: a1.updated_at }
+      await store.commit({
+        assignments: [],
+        decisions: [],
+        transitions: [
+          { id: a1.id, state: 'completed', at: t },
+          { id: a2.id, state: 'completed', at: t },
+        ],
+        interviews: [
+          { ...row, assignment_id: a1.id, outcome: 'completed', duration_min: 30, rating: 5 },
+          { ...row, assignment_id: a2.id, outcome: 'no_show', duration_min: 0, rating: null },
+        ],
+      })
+      expect(await store.openAssignments()).toEqual([])
+      const live = (await store.userHistory(7, 1000)).filter((h) => h.started_at === a1.updated_at && h.interviewer_id === 4)
+      expect(live.map(({ outcome, duration_min, rating, topic }) => ({ outcome, duration_min, rating, topic })).sort((x, y) => x.outcome.localeCompare(y.outcome))).toEqual([
+        { outcome: 'completed', duration_min: 30, rating: 5, topic: 'Chargebacks' },
+        { outcome: 'no_show', duration_min: 0, rating: null, topic: 'FinTech' },
+      ])
+      // Live rows take ids after the seeded ones.
+      for (const h of live) expect(h.id).toBeGreaterThan(before.interviews)
+      expect((await store.counts()).interviews).toBe(before.interviews + 2)
+      const s1 = await statsOf()
+      expect(s1.interviews).toBe(s0.interviews + 2)
+      expect(s1.completed).toBe(s0.completed + 1)
+      // An assignment ends once in history: a repeated row is not a second interview.
+      await store.commit({
+        assignments: [],
+        decisions: [],
+        transitions: [{ id: a1.id, state: 'completed', at: t }],
+        interviews: [{ ...row, assignment_id: a1.id, outcome: 'abandoned', duration_min: 3, rating: null }],
+      })
+      expect((await store.counts()).interviews).toBe(before.interviews + 2)
+    })
+
+    it('a bad history row rolls back the transition it came with', async () => {
+      const d = decision()
+      const a = assignment(d, { state: 'active' })
+      await store.commit({ assignments: [a], decisions: [d], transitions: [] })
+      const t = new Date(Date.parse(d.at) + 1000).toISOString()
+      const bad = { assignment_id: a.id, user_id: 1, interviewer_id: 3, outcome: 'bogus' as 'completed', duration_min: 1, rating: null, started_at: d.at }
+      expect(await codeOf(store.commit({ assignments: [], decisions: [], transitions: [{ id: a.id, state: 'completed', at: t }], interviews: [bad] }))).toBe('invalid')
+      expect((await store.openAssignments()).map((x) => x.id)).toEqual([a.id])
     })
 
     it('one batch mixes new rows, a transition of an earlier assignment and a lost request_id', async () => {
@@ -341,7 +396,7 @@ describe.runIf(await hasPostgres())('migrations on real Postgres', () => {
     const stores = await Promise.all([1, 2, 3, 4].map(() => createStore({ databaseUrl: db.url, dataDir: 'unused' })))
     try {
       const results = await Promise.all(stores.map((s) => s.migrate()))
-      expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes'])
+      expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes', '006_interview_outcomes'])
       expect(await stores[0].isEmpty()).toBe(true)
     } finally {
       await Promise.all(stores.map((s) => s.close()))

@@ -168,7 +168,7 @@ export class FakeEngine implements RoutingEngine {
     }
     const { s, open } = this.#take(id)
     this.#event(s, id, open.user_id, 'completed', 'active')
-    return { status: 'completed', assignment_id: id, interviewer_id: s.interviewer_id, current_queue: s.current_queue }
+    return { status: 'completed', outcome: 'completed', assignment_id: id, interviewer_id: s.interviewer_id, current_queue: s.current_queue }
   }
 
   async cancel(assignmentId: string): Promise<CancelResult> {
