@@ -50,7 +50,3 @@ export function encodeFrame(value: unknown, encoding: Encoding): string | Uint8A
 export function packMsg(value: unknown): Uint8Array {
   return packr.pack(value)
 }
-
-export function unpackMsg(bytes: Uint8Array): unknown {
-  return packr.unpack(bytes)
-}

@@ -4,10 +4,9 @@ import type { Bus } from './types.ts'
 import { LocalBus } from './local.ts'
 import { NatsBus } from './nats.ts'
 
-export type { Bus, BusHandler, BusMsg, BusSubscription } from './types.ts'
+export type { Bus } from './types.ts'
 export { LocalBus } from './local.ts'
 export { NatsBus } from './nats.ts'
-export { subjectMatches } from './subjects.ts'
 
 export async function createBus(opts: { natsUrl?: string; name?: string; log?: Logger } = {}): Promise<Bus> {
   const onError = (err: unknown, subject: string): void => {

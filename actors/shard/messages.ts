@@ -146,10 +146,6 @@ export interface TransitionResult {
   request?: RouteRequest
 }
 
-export type WeightsMsg = Weights
-export interface FreedMsg {
-  iv: number
-}
 export interface BidderMsg {
   iv: number
   on: boolean
@@ -194,27 +190,8 @@ export function encodeScoreReq(r: ScoreReq): Uint8Array {
   return pack([r.lang, r.topics, r.budget, r.sens, r.sla, r.level, r.k, r.now, r.remote_ms, r.excl ?? null, r.req])
 }
 
-export function decodeScoreReq(data: Uint8Array): ScoreReq {
-  return scoreOf(unpack<ScoreArr>(data))
-}
-
 export function encodeScoreReply(r: ScoreReply): Uint8Array {
   return pack([r.shard, r.node, r.bids, r.full])
-}
-
-export function decodeScoreReply(data: Uint8Array): ScoreReply {
-  const a = unpack<[number, string, number[], number]>(data)
-  return { shard: a[0], node: a[1], bids: a[2], full: a[3] }
-}
-
-/** A score reply, or null for anything malformed (counted as a host that did not answer). */
-export function tryDecodeScoreReply(data: Uint8Array): ScoreReply | null {
-  try {
-    const r = decodeScoreReply(data)
-    return Number.isInteger(r.shard) && Array.isArray(r.bids) && typeof r.full === 'number' ? r : null
-  } catch {
-    return null
-  }
 }
 
 type CommitArr = [number, number, number, string, string | null, number, number, number[], string[], number, string, string, RouteRequest]
@@ -247,10 +224,6 @@ function commitOf(a: CommitArr): CommitReq {
 
 export function encodeCommitReq(c: CommitReq): Uint8Array {
   return pack(commitArr(c))
-}
-
-export function decodeCommitReq(data: Uint8Array): CommitReq {
-  return commitOf(unpack<CommitArr>(data))
 }
 
 /** A commit batch on the wire: an array of single commit arrays. */
@@ -345,8 +318,4 @@ export function tryDecodeScoreBatchReply(data: Uint8Array, n: number): ScoreBatc
 
 export function encodeCommitReply(r: CommitReply): Uint8Array {
   return pack(replyArr(r))
-}
-
-export function decodeCommitReply(data: Uint8Array): CommitReply {
-  return replyOf(unpack<Parameters<typeof replyOf>[0]>(data))
 }

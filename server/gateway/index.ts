@@ -18,9 +18,7 @@ import { Sessions } from './session.ts'
 import { Dispatcher } from './ws-dispatch.ts'
 import { mountWs } from './ws.ts'
 
-export { GatewayError } from './errors.ts'
 export { GatewayMetrics } from './metrics.ts'
-export { RateLimiter } from './rate-limit.ts'
 export type { GatewayStore } from './service.ts'
 
 /** Which uWS build is loaded: the native addon exports getParts, the JS fallback does not. */

@@ -9,7 +9,7 @@ import { SummaryBuilder, type SeedSummary } from './summary.ts'
 
 export type { SeedSummary } from './summary.ts'
 export { formatSummary } from './summary.ts'
-export { LIMITS, type Sizes } from './generate/sizes.ts'
+export type { Sizes } from './generate/sizes.ts'
 
 /** The demo dataset: the Terac demo's curl examples are meaningful against it (see seed.test.ts). */
 export const DEMO_SEED = 20_260_101

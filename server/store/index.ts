@@ -4,8 +4,7 @@ import { createPgliteStore } from './pglite.ts'
 import { createPostgresStore } from './postgres.ts'
 import type { Store } from './types.ts'
 
-export { StoreError, STORE_ERROR, type StoreErrorCode } from './errors.ts'
-export { hostPort } from './postgres.ts'
+export { StoreError } from './errors.ts'
 export type * from './types.ts'
 
 export interface StoreOptions {

@@ -6,9 +6,9 @@ import { InterviewerIndex, makeHistory } from './history.ts'
 import { DEFAULT_BATCH, historyCount, type Sizes } from './sizes.ts'
 import { makeInterviewer, makeUser, makeUserCore } from './people.ts'
 
-export { makeInterviewer, makeUser, makeUserCore, type UserCore } from './people.ts'
+export { makeUser, makeUserCore } from './people.ts'
 export { InterviewerIndex } from './history.ts'
-export { DEFAULT_BATCH, LIMITS, historyCount, totalHistory, type Sizes } from './sizes.ts'
+export { DEFAULT_BATCH, totalHistory, type Sizes } from './sizes.ts'
 export { DEMO_TOPICS } from './vocab.ts'
 
 function* ranged<T>(n: number, make: (id: number) => T, batch: number): Generator<T[]> {
