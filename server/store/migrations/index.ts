@@ -3,6 +3,7 @@ import m001 from './001_init.ts'
 import m002 from './002_durability.ts'
 import m003 from './003_lean_writes.ts'
 import m004 from './004_compact_decisions.ts'
+import m008 from './008_shard_epochs.ts'
 
 export interface Migration {
   version: number
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: '002_durability', sql: m002 },
   { version: 3, name: '003_lean_writes', sql: m003 },
   { version: 4, name: '004_compact_decisions', sql: m004 },
+  { version: 8, name: '008_shard_epochs', sql: m008 },
 ]
