@@ -92,6 +92,7 @@ export class PresenceMonitor {
       const state = await engine.stateOf(interviewerId)
       // A console that came back meanwhile, or an interviewer already offline, keeps what it has.
       if (!state || state.availability === 'offline' || this.#tracker.sessions(interviewerId) > 0) return
+      const previous = state.availability
       await engine.setAvailability(interviewerId, 'offline')
       const offers = [...(this.#offers.get(interviewerId) ?? [])]
       let reoffered = 0
@@ -108,7 +109,7 @@ export class PresenceMonitor {
         type: 'availability',
         interviewer_id: interviewerId,
         availability: 'offline',
-        previous: state.availability,
+        previous,
         reason: 'presence_lost',
         reoffered,
         node_id: this.#o.nodeId,

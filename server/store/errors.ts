@@ -1,6 +1,7 @@
 // Storage errors with stable codes; driver errors are mapped here so callers never see driver types.
 
-export const STORE_ERROR = { unavailable: 'unavailable', conflict: 'conflict', invalid: 'invalid' } as const
+/** `fenced`: a shard write under an epoch that has moved on (a newer owner took the shard). */
+export const STORE_ERROR = { unavailable: 'unavailable', conflict: 'conflict', invalid: 'invalid', fenced: 'fenced' } as const
 export type StoreErrorCode = (typeof STORE_ERROR)[keyof typeof STORE_ERROR]
 
 export class StoreError extends Error {

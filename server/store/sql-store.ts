@@ -4,6 +4,7 @@ import type { Interviewer, Weights } from '../../client/model.ts'
 import type { Assignment, InterviewerStats, InterviewRecord, User } from '../../actors/model/types.ts'
 import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
 import type { Db, Row } from './db.ts'
+import { ShardEpochs } from './epochs.ts'
 import { migrate } from './migrate.ts'
 import { ASSIGNMENT_INPUT, assignmentInput, DECISION_INPUT, decisionInput, toAssignment, toDecision, toInterview, toInterviewer, toUser } from './rows.ts'
 import { encodeCopy } from './copy.ts'
@@ -89,6 +90,11 @@ export class SqlStore implements Store, SnapshotLog {
    * while this thread answers the first batch and sends the next.
    */
   readonly commitSlots: number
+
+  /** Shard fencing epochs (cluster); over the same connection as every other query. */
+  shardEpochs(): ShardEpochs {
+    return new ShardEpochs(this.#db, this.location)
+  }
 
   constructor(kind: 'postgres' | 'pglite', location: string, db: Db, bulk: BulkLoader) {
     this.kind = kind
