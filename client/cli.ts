@@ -2,22 +2,23 @@
 //   route --user 42 --topics FinTech,Chargebacks --language English --budget 75 --sla 30 [--sensitive] [--wait]
 //   state [--id 7]
 //   tail --stream decisions|assignments [--interviewer 7] [--status assigned] [--json]
-// Common: --url ws://127.0.0.1:8000/v1/ws  --token JWT  --msgpack
+// Common: --url http://127.0.0.1:8000 (or ws://…/v1/ws)  --token JWT  --msgpack
 import { parseArgs } from 'node:util'
 import { connect } from './sdk/index.ts'
 import { RouterError } from './errors.ts'
+import { wsUrl } from './ws-url.ts'
 import type { AssignmentEvent, DecisionEvent, InterviewerState, StateSnapshot, Stream } from './protocol.ts'
 
 const USAGE = `usage: npm run cli -- <command> [options]
   route  --user N --topics A,B --language L --budget N --sla MIN [--sensitive] [--wait] [--request-id ID]
   state  [--id N]
   tail   --stream decisions|assignments [--interviewer N] [--status S] [--json]
-options: --url ws://127.0.0.1:8000/v1/ws  --token JWT  --msgpack`
+options: --url http://127.0.0.1:8000 (http(s) or ws(s); /v1/ws is added)  --token JWT  --msgpack`
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,
   options: {
-    url: { type: 'string', default: 'ws://127.0.0.1:8000/v1/ws' },
+    url: { type: 'string', default: 'http://127.0.0.1:8000' },
     token: { type: 'string' },
     msgpack: { type: 'boolean', default: false },
     user: { type: 'string' },
@@ -69,7 +70,7 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2
   }
   const tail = cmd === 'tail'
-  const client = await connect(values.url, { token: values.token, encoding: values.msgpack ? 'msgpack' : 'json', reconnect: tail })
+  const client = await connect(wsUrl(values.url), { token: values.token, encoding: values.msgpack ? 'msgpack' : 'json', reconnect: tail })
   try {
     if (cmd === 'route') {
       const result = await client.route({

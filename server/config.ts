@@ -10,6 +10,8 @@ export const DEFAULTS = {
   NATS_URL: '',
   JWT_SECRET: '',
   LOG_LEVEL: 'info',
+  /** auto: pretty lines on a terminal, JSON otherwise; json or pretty force one. */
+  LOG_FORMAT: 'auto',
   NODE_ID: '',
   SUBJECT_PREFIX: 'router',
   /** This node hosts interviewers whose id % SHARD_COUNT === SHARD_INDEX. */
@@ -47,6 +49,7 @@ export class ConfigError extends Error {
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+const LOG_FORMATS = ['auto', 'json', 'pretty']
 const INT_RANGES: Partial<Record<keyof Config, [number, number]>> = {
   PORT: [0, 65535],
   SHARD_INDEX: [0, 1023],
@@ -89,6 +92,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     } else rec[key] = raw
   }
   if (!LOG_LEVELS.includes(out.LOG_LEVEL)) problems.push(`LOG_LEVEL=${JSON.stringify(out.LOG_LEVEL)} must be one of ${LOG_LEVELS.join(', ')}`)
+  if (!LOG_FORMATS.includes(out.LOG_FORMAT)) problems.push(`LOG_FORMAT=${JSON.stringify(out.LOG_FORMAT)} must be one of ${LOG_FORMATS.join(', ')}`)
   if (out.DATABASE_URL && !/^postgres(ql)?:\/\//.test(out.DATABASE_URL)) problems.push('DATABASE_URL must start with postgres:// or postgresql://')
   if (out.NATS_URL && !/^(nats|tls|ws|wss):\/\//.test(out.NATS_URL) && !/^[\w.-]+:\d+$/.test(out.NATS_URL)) problems.push('NATS_URL must look like nats://host:port')
   if (out.SHARD_INDEX >= out.SHARD_COUNT) problems.push(`SHARD_INDEX=${out.SHARD_INDEX} must be below SHARD_COUNT=${out.SHARD_COUNT}`)

@@ -1,6 +1,6 @@
 // Process entry for `npm start`: config, the app, the start-up banner, graceful shutdown on signals.
 import { ConfigError, loadConfig, type Config } from './config.ts'
-import { createLogger } from './log.ts'
+import { createLogger, logFormat } from './log.ts'
 import { createApp } from './app.ts'
 import { UWS_BUILD } from './gateway/index.ts'
 
@@ -13,7 +13,7 @@ try {
   process.exit(2)
 }
 
-const log = createLogger(config.LOG_LEVEL)
+const log = createLogger(config.LOG_LEVEL, 'router', logFormat(config.LOG_FORMAT, process.stdout.isTTY === true))
 if (UWS_BUILD === 'native') log.info('uWebSockets.js: native build')
 else log.warn('uWebSockets.js: NATIVE BUILD NOT LOADED, running the slow JavaScript fallback; throughput will be a fraction of normal')
 if (!config.JWT_SECRET) {

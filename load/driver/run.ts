@@ -222,7 +222,7 @@ function addAll(into: Record<string, number>, from: Record<string, number>): voi
   for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v
 }
 
-interface ServerBusy {
+export interface ServerBusy {
   at: number
   store: number | null
   loop: number | null
@@ -243,7 +243,8 @@ async function serverBusy(url: string): Promise<ServerBusy | null> {
   }
 }
 
-function busyPct(a: ServerBusy | null, b: ServerBusy | null, k: 'store' | 'loop'): number | null {
+/** Share of the wall time between two samples that a counter of busy seconds grew by (capped at 100 %). */
+export function busyPct(a: ServerBusy | null, b: ServerBusy | null, k: 'store' | 'loop'): number | null {
   const x = a?.[k]
   const y = b?.[k]
   if (!a || !b || x == null || y == null || b.at <= a.at) return null

@@ -150,3 +150,38 @@ describe.skipIf(!pg)('statistics upkeep on Postgres', () => {
     }
   })
 })
+
+describe.skipIf(!pg)('commit plans as a fresh database grows', () => {
+  it('commits made while the tables were tiny leave no plan that scans assignments once they are big', async () => {
+    const t = await createTempDatabase('growth')
+    const store = await createPostgresStore({ url: t.url, max: 1 })
+    const sql = postgres(t.url, { max: 1, onnotice: () => {} })
+    const seqScans = async (): Promise<number> => {
+      const [{ n }] = await sql.unsafe<{ n: number }[]>(`select seq_scan::int as n from pg_stat_user_tables where relname = 'assignments'`)
+      return n
+    }
+    try {
+      await store.migrate()
+      const at = new Date().toISOString()
+      let n = 0
+      const route = (): { assignments: Assignment[]; decisions: DecisionRecord[]; transitions: { id: string; state: 'completed'; at: string }[] } => {
+        const i = ++n
+        const a: Assignment = { id: `g${i}`, request_id: null, decision_id: `gd${i}`, user_id: 1, interviewer_id: 1, score: 1, state: 'offered', created_at: at, updated_at: at }
+        return { assignments: [a], decisions: [], transitions: i > 1 ? [{ id: `g${i - 1}`, state: 'completed', at }] : [] }
+      }
+      // More runs than Postgres's five custom plans before it may settle on a generic one.
+      for (let i = 0; i < 20; i++) await store.commit(route())
+      await sql.unsafe(`insert into assignments select 'b' || g, null, 'bd' || g, 1, 1, 1, 'completed', now(), now() from generate_series(1, ${ROWS}) g`)
+      // An idle backend reports its counters to the statistics system after up to 10 s.
+      await new Promise((r) => setTimeout(r, 11_000))
+      const before = await seqScans()
+      for (let i = 0; i < 20; i++) await store.commit(route())
+      await new Promise((r) => setTimeout(r, 11_000))
+      expect((await seqScans()) - before).toBe(0)
+    } finally {
+      await sql.end({ timeout: 1 })
+      await store.close()
+      await t.drop()
+    }
+  }, 60_000)
+})
