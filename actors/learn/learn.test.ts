@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { Interviewer, User } from '../model/types.ts'
 import { FEATURE_NAMES, featuresOf, sanitize } from './features.ts'
 import { fitLogistic, LearnError, metricsOf, predict, sigmoid } from './logistic.ts'
+import { trainSuccessModel } from './train.ts'
 
 /** mulberry32: a seeded generator, so the synthetic data is the same every run. */
 function seeded(seed: number): { next(): number } {
@@ -153,5 +154,40 @@ describe('pair features', () => {
     expect(sanitize(Number.NaN, 0, 1, 0.5)).toBe(0.5)
     expect(sanitize(Number.POSITIVE_INFINITY, 0, 1, 0.5)).toBe(0.5)
     expect(sanitize(7, 0, 1, 0.5)).toBe(1)
+  })
+})
+
+describe('trainSuccessModel', () => {
+  const ivs = new Map([
+    [1, { ...iv, id: 1, rating: 5, specializations: ['fintech'] }],
+    [2, { ...iv, id: 2, rating: 1, specializations: ['other'] }],
+  ])
+  it('fits on history and reports hold-out metrics; the signal shows in AUC', () => {
+    const rng = seeded(5)
+    const rows = Array.from({ length: 1000 }, (_, i) => {
+      const good = i % 2 === 0
+      return { user, interviewer_id: good ? 1 : 2, topic: 'FinTech', outcome: rng.next() < (good ? 0.8 : 0.3) ? ('completed' as const) : ('no_show' as const) }
+    })
+    const t = trainSuccessModel(rows, ivs, new Map())
+    expect(t.features).toEqual([...FEATURE_NAMES])
+    expect(t.rows_used).toBe(1000)
+    expect(t.metrics).toMatchObject({ train_rows: 800, holdout_rows: 200 })
+    expect(t.metrics.auc).toBeGreaterThan(0.65)
+    expect(predict(t.model, featuresOf(user, ivs.get(1) as Interviewer, null, ['FinTech']))).toBeGreaterThan(predict(t.model, featuresOf(user, ivs.get(2) as Interviewer, null, ['FinTech'])))
+  })
+  it('a tiny or one-sided history is refused with too_few_rows', () => {
+    const codeOf = (rows: Parameters<typeof trainSuccessModel>[0]) => {
+      try {
+        trainSuccessModel(rows, ivs, new Map())
+        return 'ok'
+      } catch (e) {
+        return (e as LearnError).code
+      }
+    }
+    expect(codeOf([])).toBe('too_few_rows')
+    expect(codeOf(Array.from({ length: 50 }, () => ({ user, interviewer_id: 1, topic: 'x', outcome: 'completed' as const })))).toBe('too_few_rows')
+    expect(codeOf(Array.from({ length: 500 }, () => ({ user, interviewer_id: 1, topic: 'x', outcome: 'completed' as const })))).toBe('too_few_rows')
+    // Rows of unknown interviewers are not usable.
+    expect(codeOf(Array.from({ length: 500 }, (_, i) => ({ user, interviewer_id: 99, topic: 'x', outcome: i % 2 ? ('completed' as const) : ('abandoned' as const) })))).toBe('too_few_rows')
   })
 })

@@ -3,7 +3,7 @@ import m001 from './001_init.ts'
 import m002 from './002_durability.ts'
 import m003 from './003_lean_writes.ts'
 import m004 from './004_compact_decisions.ts'
-import m006 from './006_interview_outcomes.ts'
+import m006 from './006_learning.ts'
 
 export interface Migration {
   version: number
@@ -16,5 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: '002_durability', sql: m002 },
   { version: 3, name: '003_lean_writes', sql: m003 },
   { version: 4, name: '004_compact_decisions', sql: m004 },
-  { version: 6, name: '006_interview_outcomes', sql: m006 },
+  { version: 6, name: '006_learning', sql: m006 },
 ]
