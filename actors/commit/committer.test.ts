@@ -23,6 +23,26 @@ describe('GroupCommitter', () => {
     expect(batches[0].decisions).toHaveLength(3)
   })
 
+  it("an ended interview's history row goes in the batch of its transition", async () => {
+    const batches: CommitBatch[] = []
+    const c = new GroupCommitter({
+      log: {
+        commit: async (b) => {
+          batches.push(b)
+          return { conflicts: [] }
+        },
+      },
+      maxBatch: 10,
+      maxDelayMs: 10_000,
+    })
+    const at = '2026-01-01T00:00:00.000Z'
+    const row = { assignment_id: 'a1', user_id: 1, interviewer_id: 2, outcome: 'no_show' as const, duration_min: 0, rating: null, started_at: at }
+    await Promise.all([c.add({ transitions: [{ id: 'a1', state: 'completed', at }], interviews: [row] }), c.add({ transitions: [{ id: 'a2', state: 'cancelled', at }] })])
+    expect(batches).toHaveLength(1)
+    expect(batches[0].transitions.map((t) => t.id)).toEqual(['a1', 'a2'])
+    expect(batches[0].interviews).toEqual([row])
+  })
+
   it('flushes a partial batch on the timer', async () => {
     let n = 0
     const c = new GroupCommitter({

@@ -19,7 +19,7 @@ export type IvMsg =
   | { type: 'persist_failed'; a: Assignment; reply: (r: CommitReply) => void }
   /** `end` on a completion: how the interview ended (its history row is committed with the transition). */
   | { type: 'transition'; id: string | null; to: AssignmentState; end?: InterviewEnd; reply: (r: TransitionReply) => void }
-  | { type: 'transitioned'; id: string; to: AssignmentState; from: AssignmentState; at: string; reply: (r: TransitionReply) => void }
+  | { type: 'transitioned'; id: string; to: AssignmentState; from: AssignmentState; at: string; ended?: InterviewEndRow; reply: (r: TransitionReply) => void }
   | { type: 'transition_failed'; id: string; reply: (r: TransitionReply) => void }
   | { type: 'availability'; av: Availability; reply: () => void }
 
@@ -211,9 +211,9 @@ export class InterviewerActor {
     const from = e.a.state
     const at = isoNow()
     const aid = id
-    const interviews = m.to === 'completed' && m.end ? [historyRow(e.a, m.end, at)] : undefined
-    this.#env.committer.add({ transitions: [{ id: aid, state: m.to, at }], interviews }).then(
-      () => this.#force({ type: 'transitioned', id: aid, to: m.to, from, at, reply: m.reply }),
+    const ended = m.to === 'completed' && m.end ? historyRow(e.a, m.end, at) : undefined
+    this.#env.committer.add({ transitions: [{ id: aid, state: m.to, at }], interviews: ended && [ended] }).then(
+      () => this.#force({ type: 'transitioned', id: aid, to: m.to, from, at, ended, reply: m.reply }),
       () => this.#force({ type: 'transition_failed', id: aid, reply: m.reply }),
     )
   }
@@ -227,6 +227,7 @@ export class InterviewerActor {
     }
     const a = q.entries[pos].a
     const promoted = q.finish(m.id, m.to, m.at)
+    if (m.ended) q.recordOutcome(m.ended.outcome, m.ended.rating)
     const offer = this.#offersMap?.get(m.id)
     if (offer) {
       if (offer.timer) clearTimeout(offer.timer)

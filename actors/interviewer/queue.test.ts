@@ -214,3 +214,21 @@ describe('InterviewerQueue promotions with a confirm outside the active window',
     expect(q.confirm(c.id)?.map((x) => x.id)).toEqual([b.id])
   })
 })
+
+describe('InterviewerQueue outcomes', () => {
+  it('a completion updates the history stats and the quality factor at once', () => {
+    const q = new InterviewerQueue(interviewer(1, { rating: 4 }), { interviewer_id: 1, interviews: 10, completed: 5, avg_rating: 3 })
+    const q0 = q.quality
+    q.recordOutcome('completed', 5)
+    expect(q.stats).toMatchObject({ interviews: 11, completed: 6, avg_rating: 3 + 2 / 6 })
+    expect(q.quality).toBeGreaterThan(q0)
+    const q1 = q.quality
+    q.recordOutcome('no_show', null)
+    q.recordOutcome('abandoned', null)
+    expect(q.stats).toMatchObject({ interviews: 13, completed: 6 })
+    expect(q.quality).toBeLessThan(q1)
+    const fresh = new InterviewerQueue(interviewer(2))
+    fresh.recordOutcome('completed', 4)
+    expect(fresh.stats).toMatchObject({ interviews: 1, completed: 1, avg_rating: 4 })
+  })
+})

@@ -4,7 +4,7 @@
 // being persisted; neither may be completed or cancelled meanwhile, so what clients are told
 // always matches what is committed.
 import type { AssignmentState, Availability, Interviewer } from '../../client/model.ts'
-import type { Assignment, InterviewerStats } from '../model/types.ts'
+import type { Assignment, InterviewerStats, InterviewOutcome } from '../model/types.ts'
 import { maskOf, qualityOf, seniorityIndex, type Candidate } from '../scoring/scoring.ts'
 
 /** Why a hard filter or a state check says no; stable codes. */
@@ -57,8 +57,12 @@ export class InterviewerQueue implements Candidate {
    */
   #maybePromotable = true
 
+  /** History aggregates behind `quality`; completions add to them live. */
+  #stats: InterviewerStats
+
   constructor(iv: Interviewer, stats?: InterviewerStats) {
     this.id = iv.id
+    this.#stats = stats ? { ...stats } : { interviewer_id: iv.id, interviews: 0, completed: 0, avg_rating: null }
     this.profile = iv
     this.specs = new Set(iv.specializations.map((s) => s.toLowerCase()))
     this.langs = new Set(iv.languages.map((s) => s.toLowerCase()))
@@ -217,6 +221,25 @@ export class InterviewerQueue implements Candidate {
       e.busy = false
       this.#maybePromotable = true
     }
+  }
+
+  /**
+   * An interview of this interviewer ended (its history row is durable): the quality factor sees
+   * it at once, not at the next reload. The mean rating is over completed interviews, as qualityOf
+   * weighs it.
+   */
+  recordOutcome(outcome: InterviewOutcome, rating: number | null): void {
+    const s = this.#stats
+    s.interviews++
+    if (outcome === 'completed') {
+      s.completed++
+      if (rating !== null && Number.isFinite(rating)) s.avg_rating = s.avg_rating === null ? rating : s.avg_rating + (rating - s.avg_rating) / s.completed
+    }
+    this.quality = qualityOf(s, this.profile.rating)
+  }
+
+  get stats(): Readonly<InterviewerStats> {
+    return this.#stats
   }
 
   setAvailability(a: Availability): void {

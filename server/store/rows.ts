@@ -4,6 +4,7 @@ import { FACTOR_NAMES, type Assignment, type InterviewRecord, type User } from '
 import type { DecisionRecord } from '../../actors/ports.ts'
 import type { RouteRequest, RouteResult, RouteStatus } from '../../client/protocol.ts'
 import type { Row } from './db.ts'
+import type { ModelVersion } from './types.ts'
 
 export function iso(v: unknown): string {
   if (v instanceof Date) return v.toISOString()
@@ -63,6 +64,18 @@ export function toInterview(r: Row): InterviewRecord {
     topic: String(r.topic),
     transcript: String(r.transcript),
     started_at: iso(r.started_at),
+  }
+}
+
+export function toModelVersion(r: Row): ModelVersion {
+  const parse = (v: unknown): unknown => (typeof v === 'string' ? JSON.parse(v) : v)
+  return {
+    id: num(r.id),
+    features: parse(r.features) as string[],
+    coefficients: parse(r.coefficients) as ModelVersion['coefficients'],
+    metrics: parse(r.metrics) as Record<string, number>,
+    rows_used: num(r.rows_used),
+    trained_at: iso(r.trained_at),
   }
 }
 

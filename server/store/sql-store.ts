@@ -6,10 +6,10 @@ import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, I
 import type { Db, Row } from './db.ts'
 import { ShardEpochs } from './epochs.ts'
 import { migrate } from './migrate.ts'
-import { ASSIGNMENT_INPUT, assignmentInput, DECISION_INPUT, decisionInput, toAssignment, toDecision, toInterview, toInterviewer, toUser } from './rows.ts'
+import { ASSIGNMENT_INPUT, assignmentInput, DECISION_INPUT, decisionInput, toAssignment, toDecision, toInterview, toInterviewer, toModelVersion, toUser } from './rows.ts'
 import { encodeCopy } from './copy.ts'
 import { snapshotQueries } from './snapshots.ts'
-import type { AuditEntry, CopyChunk, Counts, DecisionQuery, Page, SeedRow, SeedTable, Store } from './types.ts'
+import type { AuditEntry, CopyChunk, Counts, DecisionQuery, ModelVersion, Page, SeedRow, SeedTable, Store, TrainingRow } from './types.ts'
 
 /** maintenance_work_mem of a bulk load's index builds on Postgres (the server's memory, for seconds). */
 const BUILD_MEMORY = '512MB'
@@ -171,7 +171,7 @@ export class SqlStore implements Store, SnapshotLog {
   }
 
   async reset(): Promise<void> {
-    await this.#db.exec('truncate users, interviewers, interviews, assignments, decisions, weight_versions, audit_log, interviewer_snapshots, snapshot_runs restart identity')
+    await this.#db.exec('truncate users, interviewers, interviews, assignments, decisions, weight_versions, audit_log, interviewer_snapshots, snapshot_runs, model_versions restart identity')
   }
 
   /**
@@ -378,6 +378,35 @@ export class SqlStore implements Store, SnapshotLog {
   }
   openAssignmentsOf(interviewerIds: number[]): Promise<Assignment[]> {
     return snapshotQueries(this.#db).openAssignmentsOf(interviewerIds)
+  }
+
+  // ---- Success-model versions ----
+
+  async saveModelVersion(v: Omit<ModelVersion, 'id' | 'trained_at'>): Promise<ModelVersion> {
+    const [r] = await this.#db.query('insert into model_versions (features, coefficients, metrics, rows_used) values ($1::text::jsonb, $2::text::jsonb, $3::text::jsonb, $4::int) returning *', [
+      json(v.features),
+      json(v.coefficients),
+      json(v.metrics),
+      v.rows_used,
+    ])
+    return toModelVersion(r)
+  }
+  async latestModelVersion(): Promise<ModelVersion | null> {
+    const [r] = await this.#db.query('select * from model_versions order by id desc limit 1')
+    return r ? toModelVersion(r) : null
+  }
+  async getModelVersion(id: number): Promise<ModelVersion | null> {
+    if (!Number.isSafeInteger(id) || id < 1 || id > 2147483647) return null
+    const [r] = await this.#db.query('select * from model_versions where id = $1::int', [id])
+    return r ? toModelVersion(r) : null
+  }
+  async trainingRows(limit: number): Promise<TrainingRow[]> {
+    const n = Math.max(0, Math.min(2147483647, Math.floor(limit)))
+    const rows = await this.#db.query(
+      `select u.*, h.interviewer_id as h_interviewer, h.outcome as h_outcome, h.topic as h_topic
+       from interviews h join users u on u.id = h.user_id order by h.id desc limit ${n}`,
+    )
+    return rows.map((r) => ({ user: toUser(r), interviewer_id: Number(r.h_interviewer), outcome: r.h_outcome as TrainingRow['outcome'], topic: String(r.h_topic) }))
   }
 
   async appendAudit(entry: AuditEntry): Promise<void> {

@@ -66,7 +66,7 @@ for (const backend of backends) {
     let dispose: () => Promise<void>
     beforeAll(async () => {
       ;({ store, dispose } = await backend.open())
-      expect((await store.migrate()).applied).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes', '006_interview_outcomes'])
+      expect((await store.migrate()).applied).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes', '006_learning', '008_shard_epochs'])
     })
     afterAll(async () => dispose?.())
     beforeEach(async () => {
@@ -222,6 +222,26 @@ for (const backend of backends) {
       const bad = { assignment_id: a.id, user_id: 1, interviewer_id: 3, outcome: 'bogus' as 'completed', duration_min: 1, rating: null, started_at: d.at }
       expect(await codeOf(store.commit({ assignments: [], decisions: [], transitions: [{ id: a.id, state: 'completed', at: t }], interviews: [bad] }))).toBe('invalid')
       expect((await store.openAssignments()).map((x) => x.id)).toEqual([a.id])
+    })
+
+    it('saves success-model versions in order and reads them back; training rows join history with users', async () => {
+      expect(await store.latestModelVersion()).toBeNull()
+      const v = { features: ['a', 'b'], coefficients: { intercept: -0.5, weights: [1.25, -2] }, metrics: { auc: 0.7, brier: 0.2 }, rows_used: 300 }
+      const v1 = await store.saveModelVersion(v)
+      const v2 = await store.saveModelVersion({ ...v, rows_used: 400 })
+      expect(v2.id).toBeGreaterThan(v1.id)
+      expect(v1).toMatchObject(v)
+      expect(Number.isFinite(Date.parse(v1.trained_at))).toBe(true)
+      expect(await store.latestModelVersion()).toEqual(v2)
+      expect(await store.getModelVersion(v1.id)).toEqual(v1)
+      expect(await store.getModelVersion(9999)).toBeNull()
+      expect(await store.getModelVersion(-1)).toBeNull()
+      const rows = await store.trainingRows(50)
+      expect(rows).toHaveLength(50)
+      const h = (await store.userHistory(rows[0].user.id, 1000)).find((x) => x.interviewer_id === rows[0].interviewer_id && x.topic === rows[0].topic)
+      expect(h?.outcome).toBeDefined()
+      expect(rows[0].user).toEqual(await store.getUser(rows[0].user.id))
+      expect(await store.trainingRows(1e9)).toHaveLength((await store.counts()).interviews)
     })
 
     it('one batch mixes new rows, a transition of an earlier assignment and a lost request_id', async () => {
@@ -396,7 +416,7 @@ describe.runIf(await hasPostgres())('migrations on real Postgres', () => {
     const stores = await Promise.all([1, 2, 3, 4].map(() => createStore({ databaseUrl: db.url, dataDir: 'unused' })))
     try {
       const results = await Promise.all(stores.map((s) => s.migrate()))
-      expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes', '006_interview_outcomes'])
+      expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes', '006_learning', '008_shard_epochs'])
       expect(await stores[0].isEmpty()).toBe(true)
     } finally {
       await Promise.all(stores.map((s) => s.close()))

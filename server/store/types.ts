@@ -54,6 +54,24 @@ export interface AuditEntry {
   details: Record<string, unknown>
 }
 
+/** A trained success model as stored: coefficients[i] weighs features[i]. */
+export interface ModelVersion {
+  id: number
+  features: string[]
+  coefficients: { intercept: number; weights: number[] }
+  metrics: Record<string, number>
+  rows_used: number
+  trained_at: string
+}
+
+/** One history row with what training needs: the user's profile and the outcome. */
+export interface TrainingRow {
+  user: User
+  interviewer_id: number
+  outcome: InterviewRecord['outcome']
+  topic: string
+}
+
 export interface Store extends Directory, AssignmentLog, WeightsStore {
   readonly kind: 'postgres' | 'pglite'
   /** Where the data lives, safe to log (password masked). */
@@ -101,4 +119,13 @@ export interface Store extends Directory, AssignmentLog, WeightsStore {
   /** Marks every open assignment cancelled in one transaction with an audit row; returns how many. */
   cancelOpenAssignments(by: string, reason: string): Promise<number>
   appendAudit(entry: AuditEntry): Promise<void>
+
+  /** Saves a trained model as the next version; returns it with its id and trained_at. */
+  saveModelVersion(v: Omit<ModelVersion, 'id' | 'trained_at'>): Promise<ModelVersion>
+  /** The newest model version, or null when none was trained. */
+  latestModelVersion(): Promise<ModelVersion | null>
+  /** One version by id, or null. */
+  getModelVersion(id: number): Promise<ModelVersion | null>
+  /** The newest history rows (at most `limit`) joined with their users, for training. */
+  trainingRows(limit: number): Promise<TrainingRow[]>
 }

@@ -4,7 +4,7 @@ import m002 from './002_durability.ts'
 import m003 from './003_lean_writes.ts'
 import m004 from './004_compact_decisions.ts'
 import m005 from './005_plan_safe_indexes.ts'
-import m006 from './006_interview_outcomes.ts'
+import m006 from './006_learning.ts'
 import m008 from './008_shard_epochs.ts'
 
 export interface Migration {
@@ -19,6 +19,6 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: '003_lean_writes', sql: m003 },
   { version: 4, name: '004_compact_decisions', sql: m004 },
   { version: 5, name: '005_plan_safe_indexes', sql: m005 },
-  { version: 6, name: '006_interview_outcomes', sql: m006 },
+  { version: 6, name: '006_learning', sql: m006 },
   { version: 8, name: '008_shard_epochs', sql: m008 },
 ]

@@ -121,5 +121,20 @@ for (const backend of backends) {
       ])
       expect(toDecision(rows[1])).toMatchObject({ decision_id: 'd2', request_id: null, bids: [], skipped_hosts: [], request: { language: 'Klingon' }, result: { status: 'no_candidates' } })
     })
+
+    it('006 gives history ids an identity past the rows already stored', async () => {
+      const { db, dispose } = await backend.open()
+      open.push(dispose)
+      await migrate(
+        db,
+        MIGRATIONS.filter((m) => m.version <= 4),
+      )
+      await db.query(`insert into interviews (id, user_id, interviewer_id, outcome, duration_min, rating, topic, transcript, started_at)
+        values (41, 1, 2, 'completed', 30, 5, 'FinTech', 't', now()), (42, 1, 3, 'no_show', 0, null, 'pricing', 't', now())`)
+      await migrate(db)
+      const [r] = await db.query(`insert into interviews (user_id, interviewer_id, outcome, duration_min, topic, transcript, started_at, assignment_id)
+        values (1, 2, 'abandoned', 3, 'x', '', now(), 'a1') returning id`)
+      expect(Number(r.id)).toBe(43)
+    })
   })
 }
