@@ -31,7 +31,7 @@ const SCHEMAS: Record<string, TSchema> = {
   BidAck: R.BidAckSchema,
   AuthAck: R.AuthAckSchema,
 }
-const CancelRequest = { type: 'object', required: ['assignment_id'], properties: { assignment_id: MessageSchemas.cancel.properties.assignment_id } }
+const CancelRequest = { type: 'object', required: ['assignment_id'], properties: { assignment_id: plain(MessageSchemas.cancel.properties.assignment_id) } }
 
 interface Route {
   method: 'get' | 'post' | 'put'

@@ -16,6 +16,10 @@ describe('contract documents', () => {
     expect(v.version).toBe('3.1')
   })
 
+  it('both documents are plain JSON (no TypeBox symbols or undefined left in them)', () => {
+    for (const doc of [openApiDocument('0.0.0'), asyncApiDocument('0.0.0')]) expect(JSON.parse(JSON.stringify(doc))).toStrictEqual(doc)
+  })
+
   it('a broken OpenAPI document is refused (the validator can fail)', async () => {
     const doc = openApiDocument('0.0.0') as { paths: Record<string, Record<string, { responses?: unknown }>> }
     delete doc.paths['/v1/route'].post.responses
