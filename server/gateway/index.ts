@@ -3,6 +3,7 @@ import uWS from 'uWebSockets.js'
 import type { RoutingEngine } from '../../actors/engine.ts'
 import { CLOSE_CODE, type HealthReport } from '../../client/protocol.ts'
 import type { Config } from '../config.ts'
+import { mountDocs } from '../docs/index.ts'
 import type { Logger } from '../log.ts'
 import { Authenticator } from '../auth/index.ts'
 import { PresenceMonitor } from '../presence/monitor.ts'
@@ -77,6 +78,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   }
 
   mountWs(app, { gate, sessions, limiter, metrics, writer, dispatcher, log, maxPayload: config.MAX_PAYLOAD_BYTES, maxBackpressure: config.MAX_BACKPRESSURE_BYTES, conns })
+  mountDocs(app)
   mountHttp(app, httpRoutes(svc, health), { gate, metrics, log, maxBodyBytes: config.MAX_PAYLOAD_BYTES })
   const sweeper = setInterval(() => gate.sweep(), 10_000)
   sweeper.unref()
