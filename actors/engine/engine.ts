@@ -14,7 +14,7 @@ import { ShardHost } from '../shard/host.ts'
 import { pack, subjects, unpack, type BidderMsg, type Subjects, type TransitionResult } from '../shard/messages.ts'
 import { Router, type Decided } from '../router/router.ts'
 import { UserCache } from '../router/users.ts'
-import { validateRoute } from '../router/validate.ts'
+import { checkRouteRequest, routeFieldsOf } from '../../client/schemas.ts'
 import { EventHub } from './events.ts'
 import { HeldRequests } from './held.ts'
 import { isSnapshotLog, Restorer } from '../snapshot/restorer.ts'
@@ -181,7 +181,7 @@ export class Engine implements RoutingEngine {
     let req: RouteRequest
     try {
       if (!this.#running) throw new EngineError('unavailable', 'engine is not running')
-      req = validateRoute(input)
+      req = validRoute(input)
       if (this.#routing >= this.#c.MAX_INFLIGHT) throw new EngineError('unavailable', 'too many routes in flight')
     } catch (err) {
       return Promise.reject(err)
@@ -450,4 +450,13 @@ export class Engine implements RoutingEngine {
     // Re-announce remote bidders so a host that started after the announcement learns of them.
     for (const iv of this.#bidders.keys()) this.#o.bus.publish(this.#s.bidders, pack({ iv, on: true }))
   }
+}
+
+/** The engine trusts no caller: the one route validator (client/schemas.ts), as an EngineError. */
+function validRoute(input: unknown): RouteRequest {
+  const r = checkRouteRequest(input)
+  if (r.ok) return routeFieldsOf(r.value)
+  const e = new EngineError('invalid', r.error.message)
+  Object.defineProperty(e, 'path', { value: r.error.path, enumerable: true })
+  throw e
 }

@@ -33,18 +33,6 @@ describe('Service', () => {
     expect(new Set(results.map((r) => r.assignment_id)).size).toBe(1)
   })
 
-  it('passes only the route fields to the engine', async () => {
-    const { engine, svc } = setup()
-    let seen: RouteRequest | null = null
-    const route = engine.route.bind(engine)
-    engine.route = (r) => {
-      seen = r
-      return route(r)
-    }
-    await svc.route(who('operator', 'o'), { ...REQ, extra: 'x'.repeat(1000), id: 5, type: 'route' } as RouteRequest)
-    expect(seen).toEqual(REQ)
-  })
-
   it('refuses work past the in-flight bound with unavailable and a retry hint', async () => {
     const { engine, svc } = setup(2)
     let release!: () => void

@@ -15,18 +15,6 @@ export type GatewayStore = Pick<Store, 'kind' | 'location' | 'ping' | 'threadBus
 const TERMINAL = new Set(['completed', 'cancelled', 'expired'])
 const MAX_OWNERS = 500_000
 
-/**
- * The schemas let unknown fields through (forward compatibility); only the known ones reach the
- * engine, which stores the request with every decision.
- */
-function onlyRouteFields(r: RouteRequest): RouteRequest {
-  const out: RouteRequest = { user_id: r.user_id, topics: r.topics, language: r.language, budget: r.budget, sensitivity: r.sensitivity, sla_min: r.sla_min }
-  if (r.request_id !== undefined) out.request_id = r.request_id
-  if (r.wait !== undefined) out.wait = r.wait
-  if (r.priority !== undefined) out.priority = r.priority
-  return out
-}
-
 /** The one answer for an assignment id that does not exist or is not the caller's. */
 function unknownAssignment(assignmentId: string): GatewayError {
   return new GatewayError('not_found', `no assignment ${JSON.stringify(assignmentId.slice(0, 128))} for this caller`)
@@ -81,7 +69,8 @@ export class Service {
 
   route(p: Principal, body: RouteRequest): Promise<RouteResult> {
     this.check(p, 'route')
-    const req = onlyRouteFields(body)
+    // The engine validates and keeps only the known fields (client/schemas.ts routeFieldsOf).
+    const req = body
     const key = req.request_id
     if (key !== undefined) {
       const pending = this.#routing.get(key)
