@@ -17,6 +17,7 @@ import { Batches, MALFORMED, NO_BIDS, TIMED_OUT, type Job } from './batches.ts'
 import type { UserCache } from './users.ts'
 import { isoNow } from '../runtime/clock.ts'
 import { nextId } from '../runtime/ids.ts'
+import { replayStored } from '../engine/idempotency.ts'
 
 export interface RouterOptions {
   bus: Bus
@@ -252,7 +253,7 @@ export class Router {
     const id = req.request_id
     const stored = id ? await this.#o.store.findDecisionByRequestId(id).catch(() => null) : null
     if (!stored) throw new EngineError('unavailable', 'request_id committed elsewhere but not readable yet')
-    return { result: { ...stored.result, replayed: true }, record: stored, persisted: true }
+    return { result: replayStored(req, stored), record: stored, persisted: true }
   }
 }
 
