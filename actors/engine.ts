@@ -5,7 +5,7 @@ import type { AssignmentEvent, CompleteOutcome, DecisionEvent, InterviewEnd, Int
 
 /** Typed failure of an engine call; `code` is a protocol ErrorCode. */
 export class EngineError extends Error {
-  readonly code: 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'timeout'
+  readonly code: 'invalid' | 'not_found' | 'conflict' | 'idempotency_conflict' | 'forbidden' | 'unavailable' | 'timeout'
   constructor(code: EngineError['code'], message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'EngineError'

@@ -59,6 +59,8 @@ export const ERROR_CODE = {
   forbidden: 'forbidden',
   not_found: 'not_found',
   conflict: 'conflict',
+  /** A request_id reused with a different request body (the first outcome is not replayed). */
+  idempotency_conflict: 'idempotency_conflict',
   rate_limited: 'rate_limited',
   unavailable: 'unavailable',
   timeout: 'timeout',
@@ -83,6 +85,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
+  idempotency_conflict: 422,
   too_large: 413,
   rate_limited: 429,
   internal: 500,

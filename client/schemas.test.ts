@@ -1,6 +1,6 @@
 // Compiled validators: valid messages pass, each kind of bad one fails with `invalid` and a path.
 import { describe, expect, it } from 'vitest'
-import { BUDGET_MAX, checkCompleteRequest, checkMessage, checkRouteBatch, checkRouteRequest, checkWeightsPatch, MESSAGE_TYPES } from './schemas.ts'
+import { BUDGET_MAX, LIMITS, routeFieldsOf, checkCompleteRequest, checkMessage, checkRouteBatch, checkRouteRequest, checkWeightsPatch, MESSAGE_TYPES } from './schemas.ts'
 
 const ROUTE = { topics: ['FinTech'], language: 'English', budget: 75, sensitivity: false, sla_min: 30, user_id: 42 }
 
@@ -35,10 +35,23 @@ describe('schemas', () => {
     [{ ...ROUTE, request_id: '' }, '/request_id'],
     [{ ...ROUTE, budget: 1e308 }, '/budget'],
     [{ ...ROUTE, budget: BUDGET_MAX + 0.01 }, '/budget'],
+    [{ ...ROUTE, user_id: 0 }, '/user_id'],
+    [{ ...ROUTE, language: '' }, '/language'],
+    [{ ...ROUTE, topics: Array.from({ length: LIMITS.topicsMax + 1 }, (_, i) => `t${i}`) }, '/topics'],
+    [{ ...ROUTE, topics: [''] }, '/topics/0'],
+    [{ ...ROUTE, sla_min: LIMITS.slaMinMax + 1 }, '/sla_min'],
+    [{ ...ROUTE, priority: LIMITS.priorityMax + 1 }, '/priority'],
   ])('route body %j → invalid at %s', (body, path) => {
     const r = checkRouteRequest(body)
     expect(r.ok).toBe(false)
     if (!r.ok) expect(r.error).toMatchObject({ code: 'invalid', path })
+  })
+
+  it('routeFieldsOf keeps only the route fields (what the engine routes and stores)', () => {
+    const msg = { ...ROUTE, request_id: 'r', priority: 1, extra: 'x'.repeat(1000), id: 5, type: 'route' }
+    const r = checkRouteRequest(msg)
+    expect(r.ok).toBe(true)
+    if (r.ok) expect(routeFieldsOf(r.value)).toEqual({ ...ROUTE, request_id: 'r', priority: 1 })
   })
 
   it('messages: missing envelope, unknown type, and bad fields keep the id when readable', () => {

@@ -18,22 +18,47 @@ export const BUDGET_MAX = 1_000_000
 /** Longest token an `auth` message may carry (an HS256 JWT with our claims is about 200 characters). */
 export const TOKEN_MAX_LENGTH = 4096
 
+/**
+ * The bounds of a route request, in one place: the schemas below are built from them, and the
+ * gateway (HTTP and WebSocket) and the engine all validate with `checkRouteRequest`.
+ */
+export const LIMITS = {
+  /** Most topics one request may name. */
+  topicsMax: 32,
+  /** Longest topic (each is non-empty). */
+  topicLengthMax: 100,
+  /** Longest language (non-empty). */
+  languageLengthMax: 64,
+  /** Longest request_id (non-empty). */
+  requestIdLengthMax: 128,
+  /** user_id is a positive safe integer. */
+  userIdMin: 1,
+  budgetMax: BUDGET_MAX,
+  /** sla_min in minutes: at most one week. */
+  slaMinMax: 7 * 24 * 60,
+  /** priority is an integer in [priorityMin, priorityMax]. */
+  priorityMin: -1000,
+  priorityMax: 1000,
+  /** Most requests in one POST /v1/route/batch. */
+  batchMax: 1000,
+} as const
+
 const routeFields = {
-  user_id: Int(),
-  topics: Type.Array(Type.String({ maxLength: 100 }), { maxItems: 64 }),
-  language: Type.String({ maxLength: 64 }),
-  budget: Type.Number({ minimum: 0, maximum: BUDGET_MAX }),
+  user_id: Int({ minimum: LIMITS.userIdMin }),
+  topics: Type.Array(Str(LIMITS.topicLengthMax), { maxItems: LIMITS.topicsMax }),
+  language: Str(LIMITS.languageLengthMax),
+  budget: Type.Number({ minimum: 0, maximum: LIMITS.budgetMax }),
   sensitivity: Type.Boolean(),
-  sla_min: Type.Number({ minimum: 0 }),
-  request_id: Type.Optional(Str(128)),
+  sla_min: Type.Number({ minimum: 0, maximum: LIMITS.slaMinMax }),
+  request_id: Type.Optional(Str(LIMITS.requestIdLengthMax)),
   wait: Type.Optional(Type.Boolean()),
-  priority: Type.Optional(Type.Integer({ minimum: -1000, maximum: 1000 })),
+  priority: Type.Optional(Type.Integer({ minimum: LIMITS.priorityMin, maximum: LIMITS.priorityMax })),
 }
 
 export const RouteRequestSchema = Type.Object(routeFields)
 export const RouteBatchSchema = Type.Union([
-  Type.Object({ requests: Type.Array(RouteRequestSchema, { minItems: 1, maxItems: 1000 }) }),
-  Type.Array(RouteRequestSchema, { minItems: 1, maxItems: 1000 }),
+  Type.Object({ requests: Type.Array(RouteRequestSchema, { minItems: 1, maxItems: LIMITS.batchMax }) }),
+  Type.Array(RouteRequestSchema, { minItems: 1, maxItems: LIMITS.batchMax }),
 ])
 // Both ids may come together (assignment_id wins; the Service checks it belongs to interviewer_id).
 const interviewEnd = {
@@ -129,6 +154,18 @@ export function readId(value: unknown): string | number | undefined {
 }
 
 export const checkRouteRequest = compile<RouteRequest>(RouteRequestSchema, 'route request')
+
+/**
+ * The known fields of a checked route request: the schemas let unknown fields through (forward
+ * compatibility), but only these are routed, fingerprinted and stored with the decision.
+ */
+export function routeFieldsOf(r: RouteRequest): RouteRequest {
+  const out: RouteRequest = { user_id: r.user_id, topics: r.topics, language: r.language, budget: r.budget, sensitivity: r.sensitivity, sla_min: r.sla_min }
+  if (r.request_id !== undefined) out.request_id = r.request_id
+  if (r.wait !== undefined) out.wait = r.wait
+  if (r.priority !== undefined) out.priority = r.priority
+  return out
+}
 export const checkCompleteRequest = compile<CompleteRequest>(CompleteRequestSchema, 'complete request')
 export const checkWeightsPatch = compile<WeightsPatch>(WeightsPatchSchema, 'weights patch')
 const batchCheck = compile<RouteRequest[] | { requests: RouteRequest[] }>(RouteBatchSchema, 'route batch')

@@ -13,8 +13,9 @@ import { ShardHost } from '../shard/host.ts'
 import { pack, subjects, unpack, type BidderMsg, type Subjects, type TransitionResult } from '../shard/messages.ts'
 import { Router, type Decided } from '../router/router.ts'
 import { UserCache } from '../router/users.ts'
-import { validateRoute } from '../router/validate.ts'
+import { checkRouteRequest, routeFieldsOf } from '../../client/schemas.ts'
 import { EventHub } from './events.ts'
+import { checkSameRequest, fingerprint, replayStored } from './idempotency.ts'
 import { HeldRequests } from './held.ts'
 import { isSnapshotLog, Restorer } from '../snapshot/restorer.ts'
 import { Snapshotter } from '../snapshot/snapshotter.ts'
@@ -52,8 +53,10 @@ export class Engine implements RoutingEngine {
   #bidders = new Map<number, { bidder: RemoteBidder; sub: BusSubscription }>()
   /** Interviewers with a remote bidder anywhere in the cluster (from `bidders` announcements). */
   #remoteKnown = new Set<number>()
-  #inflight = new Map<string, Promise<RouteResult>>()
-  #recent = new Map<string, RouteResult>()
+  /** request_id → the route in flight, and its fingerprint (idempotency.ts). */
+  #inflight = new Map<string, { p: Promise<RouteResult>; fp: string }>()
+  /** request_id → the latest outcome of its route, and its fingerprint. */
+  #recent = new Map<string, { r: RouteResult; fp: string }>()
   #routing = 0
   #running = false
   #startedAt = Date.now()
@@ -180,7 +183,7 @@ export class Engine implements RoutingEngine {
     let req: RouteRequest
     try {
       if (!this.#running) throw new EngineError('unavailable', 'engine is not running')
-      req = validateRoute(input)
+      req = validRoute(input)
       if (this.#routing >= this.#c.MAX_INFLIGHT) throw new EngineError('unavailable', 'too many routes in flight')
     } catch (err) {
       return Promise.reject(err)
@@ -191,15 +194,22 @@ export class Engine implements RoutingEngine {
   }
 
   async #idempotent(req: RouteRequest, rid: string): Promise<RouteResult> {
+    const fp = fingerprint(req)
     const inflight = this.#inflight.get(rid)
-    if (inflight) return inflight.then((r) => ({ ...r, replayed: true }))
+    if (inflight) {
+      checkSameRequest(req, inflight.fp)
+      return inflight.p.then((r) => ({ ...r, replayed: true }))
+    }
     const recent = this.#recent.get(rid)
-    if (recent) return { ...recent, replayed: true }
+    if (recent) {
+      checkSameRequest(req, recent.fp)
+      return { ...recent.r, replayed: true }
+    }
     const p = this.#counted(req, true)
-    this.#inflight.set(rid, p)
+    this.#inflight.set(rid, { p, fp })
     try {
       const r = await p
-      this.#remember(rid, r)
+      this.#remember(rid, r, fp)
       return r
     } finally {
       this.#inflight.delete(rid)
@@ -264,7 +274,7 @@ export class Engine implements RoutingEngine {
     if (r.replayed) return r
     this.#count(r.status)
     if (this.#events.wantsDecisions()) this.#router.announce(d.record)
-    if (r.request_id) this.#remember(r.request_id, r)
+    // Remembered by #idempotent once the route returns (it has the fingerprint).
     return r
   }
 
@@ -291,18 +301,20 @@ export class Engine implements RoutingEngine {
     const stored = await this.#o.store.findDecisionByRequestId(req.request_id).catch((err: unknown) => {
       throw new EngineError('unavailable', 'idempotency lookup failed', { cause: err })
     })
-    return stored ? { ...stored.result, replayed: true } : null
+    return stored ? replayStored(req, stored) : null
   }
 
   #finish(record: DecisionEvent, result: RouteResult): void {
     this.#count(record.status)
     this.#router.announce(record)
-    if (record.request_id) this.#remember(record.request_id, result)
+    // A held request decided later: its key now replays the new outcome (same fingerprint).
+    const known = record.request_id ? this.#recent.get(record.request_id) : undefined
+    if (known) known.r = result
   }
 
-  #remember(rid: string, r: RouteResult): void {
+  #remember(rid: string, r: RouteResult, fp: string): void {
     if (this.#recent.size >= RECENT_MAX) this.#recent.delete(this.#recent.keys().next().value as string)
-    this.#recent.set(rid, r)
+    this.#recent.set(rid, { r, fp })
   }
 
   #count(status: string): void {
@@ -452,4 +464,13 @@ export class Engine implements RoutingEngine {
     // Re-announce remote bidders so a host that started after the announcement learns of them.
     for (const iv of this.#bidders.keys()) this.#o.bus.publish(this.#s.bidders, pack({ iv, on: true }))
   }
+}
+
+/** The engine trusts no caller: the one route validator (client/schemas.ts), as an EngineError. */
+function validRoute(input: unknown): RouteRequest {
+  const r = checkRouteRequest(input)
+  if (r.ok) return routeFieldsOf(r.value)
+  const e = new EngineError('invalid', r.error.message)
+  Object.defineProperty(e, 'path', { value: r.error.path, enumerable: true })
+  throw e
 }

@@ -17,6 +17,7 @@ import type { UserCache } from './users.ts'
 import type { Decided } from './decided.ts'
 import { isoNow } from '../runtime/clock.ts'
 import { nextId } from '../runtime/ids.ts'
+import { replayStored } from '../engine/idempotency.ts'
 
 export interface RouterOptions {
   bus: Bus
@@ -246,7 +247,7 @@ export class Router {
     const id = req.request_id
     const stored = id ? await this.#o.store.findDecisionByRequestId(id).catch(() => null) : null
     if (!stored) throw new EngineError('unavailable', 'request_id committed elsewhere but not readable yet')
-    return { result: { ...stored.result, replayed: true }, record: stored, persisted: true }
+    return { result: replayStored(req, stored), record: stored, persisted: true }
   }
 }
 

@@ -238,6 +238,17 @@ export function engineSuite(o: SuiteOptions): void {
       expect(await h.store.openAssignments()).toHaveLength(1)
     })
 
+    it('a request_id reused with another body is idempotency_conflict, in flight and after; the first outcome stands', async () => {
+      const { e, h } = await setup()
+      const [a, clash] = await Promise.allSettled([e.route({ ...REQ, request_id: 'k' }), e.route({ ...REQ, language: 'Spanish', request_id: 'k' })])
+      expect(clash).toMatchObject({ status: 'rejected', reason: { code: 'idempotency_conflict' } })
+      await expect(e.route({ ...REQ, user_id: 2, request_id: 'k' })).rejects.toMatchObject({ code: 'idempotency_conflict' })
+      // Topic case and order are not part of the body's identity.
+      const same = await e.route({ ...REQ, topics: REQ.topics.map((t) => t.toUpperCase()).reverse(), request_id: 'k' })
+      expect(same).toMatchObject({ assignment_id: a.status === 'fulfilled' ? a.value.assignment_id : 'missing', replayed: true })
+      expect(await h.store.openAssignments()).toHaveLength(1)
+    })
+
     it('after a restart a repeated request_id replays the first outcome (assigned or not) and books nothing', async () => {
       const { e, h, engines } = await setup({ interviewers: [interviewer(1, { capacity: 1 })] })
       const a = await e.route({ ...REQ, request_id: 'kept' })

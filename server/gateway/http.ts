@@ -43,6 +43,7 @@ const STATUS_TEXT: Record<number, string> = {
   404: '404 Not Found',
   409: '409 Conflict',
   413: '413 Payload Too Large',
+  422: '422 Unprocessable Content',
   429: '429 Too Many Requests',
   500: '500 Internal Server Error',
   503: '503 Service Unavailable',

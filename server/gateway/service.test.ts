@@ -1,4 +1,4 @@
-// The gateway's verbs without sockets, over the fake engine: request_id coalescing, the in-flight
+// The gateway's verbs without sockets, over the fake engine: replays and ownership, the in-flight
 // bound, client ownership of assignments, drain on shutdown.
 import { describe, expect, it } from 'vitest'
 import { FakeEngine } from '../../test/e2e/fakes/engine.ts'
@@ -20,29 +20,13 @@ function setup(maxInflight = 100) {
 }
 
 describe('Service', () => {
-  it('coalesces concurrent routes with one request_id into one engine call', async () => {
-    const { engine, svc } = setup()
-    let calls = 0
-    const route = engine.route.bind(engine)
-    engine.route = (r) => {
-      calls++
-      return route(r)
-    }
-    const results = await Promise.all(Array.from({ length: 10 }, () => svc.route(who('client', 'a'), { ...REQ, request_id: 'same' })))
-    expect(calls).toBe(1)
-    expect(new Set(results.map((r) => r.assignment_id)).size).toBe(1)
-  })
-
-  it('passes only the route fields to the engine', async () => {
-    const { engine, svc } = setup()
-    let seen: RouteRequest | null = null
-    const route = engine.route.bind(engine)
-    engine.route = (r) => {
-      seen = r
-      return route(r)
-    }
-    await svc.route(who('operator', 'o'), { ...REQ, extra: 'x'.repeat(1000), id: 5, type: 'route' } as RouteRequest)
-    expect(seen).toEqual(REQ)
+  it('a replayed route never makes another client the owner of its assignment', async () => {
+    const { svc } = setup()
+    const first = await svc.route(who('client', 'a'), { ...REQ, request_id: 'same' })
+    const again = await svc.route(who('client', 'b'), { ...REQ, request_id: 'same' })
+    expect(again).toMatchObject({ assignment_id: first.assignment_id, replayed: true })
+    expect(svc.ownerKey(first.assignment_id!)).toBe('client:a')
+    await expect(svc.cancel(who('client', 'b'), first.assignment_id!)).rejects.toMatchObject({ code: 'not_found' })
   })
 
   it('refuses work past the in-flight bound with unavailable and a retry hint', async () => {

@@ -15,18 +15,6 @@ export type GatewayStore = Pick<Store, 'kind' | 'location' | 'ping' | 'threadBus
 const TERMINAL = new Set(['completed', 'cancelled', 'expired'])
 const MAX_OWNERS = 500_000
 
-/**
- * The schemas let unknown fields through (forward compatibility); only the known ones reach the
- * engine, which stores the request with every decision.
- */
-function onlyRouteFields(r: RouteRequest): RouteRequest {
-  const out: RouteRequest = { user_id: r.user_id, topics: r.topics, language: r.language, budget: r.budget, sensitivity: r.sensitivity, sla_min: r.sla_min }
-  if (r.request_id !== undefined) out.request_id = r.request_id
-  if (r.wait !== undefined) out.wait = r.wait
-  if (r.priority !== undefined) out.priority = r.priority
-  return out
-}
-
 /** The one answer for an assignment id that does not exist or is not the caller's. */
 function unknownAssignment(assignmentId: string): GatewayError {
   return new GatewayError('not_found', `no assignment ${JSON.stringify(assignmentId.slice(0, 128))} for this caller`)
@@ -38,8 +26,6 @@ export class Service {
   readonly metrics: GatewayMetrics
   readonly #log: Logger
   readonly #maxInflight: number
-  /** Concurrent routes with the same request_id share one engine call. */
-  readonly #routing = new Map<string, Promise<RouteResult>>()
   /** Which client principal created each open assignment, for "cancel its own". */
   readonly #owners = new Map<string, string>()
   /** Set by the push hub: a client's route created an assignment. */
@@ -81,15 +67,11 @@ export class Service {
 
   route(p: Principal, body: RouteRequest): Promise<RouteResult> {
     this.check(p, 'route')
-    const req = onlyRouteFields(body)
-    const key = req.request_id
-    if (key !== undefined) {
-      const pending = this.#routing.get(key)
-      if (pending) return pending
-    }
-    const promise = this.#run(() => this.engine.route(req)).then((result) => {
+    // The engine validates (client/schemas.ts) and applies the request_id rule (actors/engine/idempotency.ts).
+    return this.#run(() => this.engine.route(body)).then((result) => {
       this.metrics.outcome(result.status)
-      if (p.role === 'client' && result.assignment_id) {
+      // A replay never changes who owns the assignment.
+      if (p.role === 'client' && result.assignment_id && !result.replayed) {
         this.#owners.set(result.assignment_id, p.key)
         this.onOwned?.(result.assignment_id, p.key)
         // Bounded even if terminal events are missed (e.g. a queue reset): forget the oldest first.
@@ -97,12 +79,6 @@ export class Service {
       }
       return result
     })
-    if (key !== undefined) {
-      this.#routing.set(key, promise)
-      const clear = () => this.#routing.delete(key)
-      promise.then(clear, clear)
-    }
-    return promise
   }
 
   routeBatch(p: Principal, reqs: RouteRequest[]): Promise<RouteResult[]> {
