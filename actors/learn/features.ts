@@ -1,12 +1,12 @@
 // Features of a user–interviewer pair for the success model: pure, from both profiles (and the
 // interviewer's history aggregates). Every value is finite and bounded: a NaN, an Infinity or a
 // missing field becomes the neutral value, so nothing non-finite ever reaches a score.
-import type { Interviewer, InterviewerStats, User } from '../model/types.ts'
+import type { Interviewer } from '../../client/model.ts'
+import type { InterviewerStats, User } from '../model/types.ts'
 import { levelIndex, seniorityIndex } from '../scoring/scoring.ts'
 
 /** Names in the order of featuresOf's vector; a model version stores them beside its coefficients. */
 export const FEATURE_NAMES = ['language_match', 'topic_overlap', 'level_fit', 'rating', 'type_match', 'type_mismatch', 'cost', 'experience_years', 'history_interviews', 'history_completion'] as const
-export type FeatureName = (typeof FEATURE_NAMES)[number]
 
 /** Completion-rate prior (pseudo-interviews at 70 %): a new interviewer is neither best nor worst. */
 const PRIOR_N = 5

@@ -1,7 +1,8 @@
 // The success model's pure parts: pair features (finite for any input) and the logistic trainer.
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { Interviewer, User } from '../model/types.ts'
+import type { Interviewer } from '../../client/model.ts'
+import type { User } from '../model/types.ts'
 import { FEATURE_NAMES, featuresOf, sanitize } from './features.ts'
 import { fitLogistic, LearnError, metricsOf, predict, sigmoid } from './logistic.ts'
 import { trainSuccessModel } from './train.ts'

@@ -1,6 +1,7 @@
 // Fitting a success model on interview history: pair features, a deterministic train / hold-out
 // split, an L2 logistic fit, and hold-out metrics (log loss, Brier, AUC). Pure: the caller loads rows.
-import type { Interviewer, InterviewerStats, User } from '../model/types.ts'
+import type { Interviewer } from '../../client/model.ts'
+import type { InterviewerStats, User } from '../model/types.ts'
 import { FEATURE_NAMES, featuresOf } from './features.ts'
 import { fitLogistic, LearnError, metricsOf, predict, type LogisticModel, type Metrics } from './logistic.ts'
 

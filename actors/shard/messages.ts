@@ -1,6 +1,6 @@
 // Internal messages between routers and shard hosts (MessagePack on the bus) and their subjects.
 import { Packr } from 'msgpackr'
-import type { Availability, Bid, Weights } from '../../client/model.ts'
+import type { Availability, Bid } from '../../client/model.ts'
 import type { Assignment } from '../model/types.ts'
 import type { Bus } from '../bus/types.ts'
 import type { DecisionRecord } from '../ports.ts'
