@@ -27,7 +27,7 @@ const FIELDS: Record<string, { usual: Value[]; edges: Value[] }> = {
   budget: { usual: [75, 100], edges: [0, -0.01, LIMITS.budgetMax, LIMITS.budgetMax + 0.01, 1e308, '75', null, MISSING] },
   sensitivity: { usual: [false, true], edges: ['no', 0, null, MISSING] },
   sla_min: { usual: [30, 600], edges: [0, -1, 0.5, LIMITS.slaMinMax, LIMITS.slaMinMax + 0.5, LIMITS.slaMinMax + 1, '30', null, MISSING] },
-  request_id: { usual: [MISSING, 'id'], edges: ['', rep(LIMITS.requestIdLengthMax), rep(LIMITS.requestIdLengthMax + 1), 5, null] },
+  request_id: { usual: [MISSING, 'request-id-0000'], edges: ['', rep(LIMITS.requestIdLengthMax), rep(LIMITS.requestIdLengthMax + 1), 5, null] },
   wait: { usual: [MISSING, false], edges: [true, 'yes', 1, null] },
   priority: {
     usual: [MISSING, 0],
