@@ -32,16 +32,17 @@ describe('StatsWindow', () => {
     expect(Math.abs(e.latency_us.p50 - 500)).toBeLessThan(60)
   })
 
-  it('follows offers: accepted (with time to accept), rejected, expired', () => {
+  it('follows offers: accepted or straight to active (with time to accept), rejected, expired', () => {
     const w = new StatsWindow()
-    for (const id of ['a', 'b', 'c']) w.assignment({ assignment_id: id, state: 'offered', previous: null, at: at(0) })
+    for (const id of ['a', 'b', 'c', 'd']) w.assignment({ assignment_id: id, state: 'offered', previous: null, at: at(0) })
     w.assignment({ assignment_id: 'a', state: 'accepted', previous: 'offered', at: at(1500) })
+    w.assignment({ assignment_id: 'd', state: 'active', previous: 'offered', at: at(2500) })
     w.assignment({ assignment_id: 'b', state: 'cancelled', previous: 'offered', at: at(10) })
     w.assignment({ assignment_id: 'c', state: 'expired', previous: 'offered', at: at(30_000) })
     // Later steps of an accepted assignment are not offer outcomes.
     w.assignment({ assignment_id: 'a', state: 'active', previous: 'accepted', at: at(1600) })
     const e = w.take(1, queue, 'n1', new Date(0))
-    expect(e.offers).toEqual({ offered: 3, accepted: 1, rejected: 1, expired: 1, accept_ms_p50: 1500 })
+    expect(e.offers).toEqual({ offered: 4, accepted: 2, rejected: 1, expired: 1, accept_ms_p50: 1500 })
     expect(w.take(1, queue, 'n1', new Date(0)).offers.accept_ms_p50).toBeNull()
   })
 

@@ -50,7 +50,8 @@ export class StatsWindow {
     if (e.previous !== 'offered') return
     const at = this.#offeredAt.get(e.assignment_id)
     this.#offeredAt.delete(e.assignment_id)
-    if (e.state === 'accepted') {
+    // An accepted offer becomes `active` at once when a slot is free, else `accepted` (waiting).
+    if (e.state === 'accepted' || e.state === 'active') {
       this.#offers.accepted++
       if (at !== undefined) this.#acceptMs.push(Math.max(0, Date.parse(e.at) - at))
     } else if (e.state === 'cancelled') this.#offers.rejected++
