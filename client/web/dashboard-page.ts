@@ -1,7 +1,7 @@
 // The operator dashboard: live over one WebSocket (stats, decisions and assignments streams), charts
 // of throughput / outcome mix and latency, the interviewer grid, the decision explorer with explain,
 // the weights editor, and the cluster and held views where the server has them. Events only mark
-// the model dirty; the page renders at most once per animation frame, so a flood is sampled.
+// the model dirty; the page redraws at most every RENDER_MS, so a flood is sampled.
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
 import type { DecisionEvent, ServerPush, StateSnapshot, StatsEvent } from '../protocol.ts'
@@ -15,6 +15,7 @@ import { WeightsEditor } from './weights.ts'
 const POINTS = 120
 const RECENT = 500
 const SHOWN = 30
+const RENDER_MS = 200
 
 class Model {
   link: LinkState = 'connecting'
@@ -84,9 +85,13 @@ function App(props: { model: Model }) {
   const [selected, setSelected] = useState<DecisionEvent | null>(null)
   useEffect(() => {
     let raf = 0
-    const loop = () => {
-      if (m.dirty) {
+    let drawn = 0
+    const loop = (now: number) => {
+      // Data changes redraw at most every RENDER_MS: under a flood the page shows a sample, and the
+      // frames in between stay free for scrolling and input.
+      if (m.dirty && now - drawn >= RENDER_MS) {
         m.dirty = false
+        drawn = now
         setFrame((n) => n + 1)
       }
       raf = requestAnimationFrame(loop)
