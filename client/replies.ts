@@ -2,7 +2,21 @@
 // documents (client/contract.ts). The compile-time checks at the bottom keep each equal to protocol.ts.
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { ERROR_CODE, ROLES, ROUTE_STATUS, STREAMS } from './protocol.ts'
-import type { AssignmentEvent, AuthAck, BidAck, DecisionEvent, DecisionExplanation, ErrorBody, HealthReport, HeartbeatEvent, InterviewerState, RouteResult, StateSnapshot, StatsEvent, WeightsVersion } from './protocol.ts'
+import type {
+  AssignmentEvent,
+  AuthAck,
+  BidAck,
+  DecisionEvent,
+  DecisionExplanation,
+  ErrorBody,
+  HealthReport,
+  HeartbeatEvent,
+  InterviewerState,
+  RouteResult,
+  StateSnapshot,
+  StatsEvent,
+  WeightsVersion,
+} from './protocol.ts'
 
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])

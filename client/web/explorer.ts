@@ -35,7 +35,21 @@ export function Explorer(props: { recent: DecisionEvent[]; selected: DecisionEve
       <button type="submit">Search</button>
     </form>
     ${error ? html`<p class="error">${error}</p>` : null}
-    ${found ? html`<ul class="found">${found.length === 0 ? html`<li class="muted">no decision found</li>` : found.map((d) => html`<li><a href="#" data-open=${d.decision_id} onClick=${(e: Event) => (e.preventDefault(), props.select(d))}>${d.at} · user ${d.user_id} → ${d.interviewer_id ?? d.status}</a></li>`)}</ul>` : null}
+    ${
+      found
+        ? html`<ul class="found">${
+            found.length === 0
+              ? html`<li class="muted">no decision found</li>`
+              : found.map(
+                  (d) =>
+                    html`<li><a href="#" data-open=${d.decision_id} onClick=${(e: Event) => {
+                      e.preventDefault()
+                      props.select(d)
+                    }}>${d.at} · user ${d.user_id} → ${d.interviewer_id ?? d.status}</a></li>`,
+                )
+          }</ul>`
+        : null
+    }
     ${props.selected ? html`<${DecisionView} d=${props.selected} />` : null}
   </section>`
 }
@@ -68,7 +82,10 @@ function DecisionView(props: { d: DecisionEvent }) {
       </tbody>
     </table>
     <p class="muted">Predicted success and model version are not part of this server's decision record.</p>
-    <form onSubmit=${(e: Event) => (e.preventDefault(), explain(who))}>
+    <form onSubmit=${(e: Event) => {
+      e.preventDefault()
+      void explain(who)
+    }}>
       Why not interviewer <input id="explain-id" size="6" value=${who} onInput=${(e: Event) => setWho((e.target as HTMLInputElement).value)} /> <button type="submit" id="explain">Explain</button>
     </form>
     ${error ? html`<p class="error">${error}</p>` : null}

@@ -80,7 +80,21 @@ async function feedServer(rate: number): Promise<{ url: string; close: () => Pro
               estimated_start_min: 0,
               source: 'local' as const,
             }))
-            const d: DecisionEvent = { type: 'decision', decision_id: `d${n}`, request_id: `r${n}`, user_id: n, status: 'assigned', interviewer_id: iv, score: 3, weights_version: 1, bids, skipped_hosts: [], latency_us: 300 + (n % 700), node_id: 'bench', at }
+            const d: DecisionEvent = {
+              type: 'decision',
+              decision_id: `d${n}`,
+              request_id: `r${n}`,
+              user_id: n,
+              status: 'assigned',
+              interviewer_id: iv,
+              score: 3,
+              weights_version: 1,
+              bids,
+              skipped_hosts: [],
+              latency_us: 300 + (n % 700),
+              node_id: 'bench',
+              at,
+            }
             const a: AssignmentEvent = { type: 'assignment', assignment_id: `a${n}`, interviewer_id: iv, user_id: n, state: 'active', previous: null, current_queue: n % 5, at }
             ws.send(JSON.stringify({ type: 'event', stream: 'decisions', event: d }))
             ws.send(JSON.stringify({ type: 'event', stream: 'assignments', event: a }))
@@ -91,7 +105,17 @@ async function feedServer(rate: number): Promise<{ url: string; close: () => Pro
     timers.push(
       setInterval(() => {
         const o = { assigned: rate, queued: 0, no_candidates: 0, at_capacity: 0, user_not_found: 0, expired: 0 }
-        const s: StatsEvent = { type: 'stats', node_id: 'bench', at: new Date().toISOString(), window_s: 1, throughput: rate, outcomes: o, latency_us: { p50: 600, p99: 990, max: 1000 }, offers: { offered: 0, accepted: 0, rejected: 0, expired: 0, accept_ms_p50: null }, queue: { interviewers: INTERVIEWERS, online: 8571, current_queue: 20000, capacity: 50000 } }
+        const s: StatsEvent = {
+          type: 'stats',
+          node_id: 'bench',
+          at: new Date().toISOString(),
+          window_s: 1,
+          throughput: rate,
+          outcomes: o,
+          latency_us: { p50: 600, p99: 990, max: 1000 },
+          offers: { offered: 0, accepted: 0, rejected: 0, expired: 0, accept_ms_p50: null },
+          queue: { interviewers: INTERVIEWERS, online: 8571, current_queue: 20000, capacity: 50000 },
+        }
         ws.send(JSON.stringify({ type: 'event', stream: 'stats', event: s }))
       }, 1000),
     )
@@ -173,7 +197,9 @@ async function measure(rate: number, seconds: number, profile = false): Promise<
       }
     })(${seconds * 1000})`)) as FrameStats
     if (cdp) {
-      const { profile: p } = (await cdp.send('Profiler.stop')) as { profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[]; samples: number[] } }
+      const { profile: p } = (await cdp.send('Profiler.stop')) as {
+        profile: { nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number } }[]; samples: number[] }
+      }
       const self = new Map<number, number>()
       for (const s of p.samples) self.set(s, (self.get(s) ?? 0) + 1)
       const byName = new Map<string, number>()
@@ -181,7 +207,13 @@ async function measure(rate: number, seconds: number, profile = false): Promise<
         const k = `${n.callFrame.functionName || '(anon)'} ${n.callFrame.url.split('/').pop()}:${n.callFrame.columnNumber}`
         byName.set(k, (byName.get(k) ?? 0) + (self.get(n.id) ?? 0))
       }
-      console.error([...byName].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${v}\t${k}`).join('\n'))
+      console.error(
+        [...byName]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 25)
+          .map(([k, v]) => `${v}\t${k}`)
+          .join('\n'),
+      )
     }
     return result
   } finally {

@@ -1,7 +1,18 @@
 // The gateway's verbs, independent of transport: authorize, bound in-flight work, call the engine.
 // HTTP and WebSocket handlers both call this, so the role rules and limits are enforced once.
 import type { RoutingEngine, CancelResult, CompleteResult } from '../../actors/engine.ts'
-import type { Availability, InterviewerState, RouteRequest, RouteResult, StateSnapshot, WeightsPatch, CompleteRequest, InterviewEnd, DecisionExplanation, WeightsVersion } from '../../client/protocol.ts'
+import type {
+  Availability,
+  InterviewerState,
+  RouteRequest,
+  RouteResult,
+  StateSnapshot,
+  WeightsPatch,
+  CompleteRequest,
+  InterviewEnd,
+  DecisionExplanation,
+  WeightsVersion,
+} from '../../client/protocol.ts'
 import { explainDecision } from '../../actors/explain/explain.ts'
 import type { Weights } from '../../client/model.ts'
 import type { Store } from '../store/types.ts'

@@ -111,7 +111,16 @@ export class Dispatcher {
     const state = await this.#svc.availability(conn.principal, id, msg.availability)
     // Operators' dashboards learn of the change on the assignments stream (previous: as read just before).
     if (before !== null && before !== state.availability) {
-      this.#hub.availability({ type: 'availability', interviewer_id: id, availability: state.availability, previous: before, reason: 'set', reoffered: 0, node_id: state.node_id, at: new Date().toISOString() })
+      this.#hub.availability({
+        type: 'availability',
+        interviewer_id: id,
+        availability: state.availability,
+        previous: before,
+        reason: 'set',
+        reoffered: 0,
+        node_id: state.node_id,
+        at: new Date().toISOString(),
+      })
     }
     if (conn.closed) return state
     this.#hub.claim(conn, id)

@@ -3,6 +3,8 @@
 import type { TemplatedApp } from 'uWebSockets.js'
 import { buildWebAssets, PAGES, type Page } from './bundle.ts'
 
+export { buildWebAssets } from './bundle.ts'
+
 const TITLES: Record<Page, string> = { dashboard: 'Router dashboard', console: 'Interviewer console' }
 
 export function pageShell(page: Page, auth: 'jwt' | 'open'): string {

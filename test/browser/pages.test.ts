@@ -28,7 +28,16 @@ describe.skipIf(!RUN_BROWSER)('browser: dashboard and console', () => {
   let dash: Page
   let route: (body: Record<string, unknown>) => Promise<RouteResult>
   let n = 0
-  const request = (over: Record<string, unknown> = {}) => ({ user_id: 1 + (n % 900), topics: ['FinTech'], language: 'English', budget: 500, sensitivity: false, sla_min: 600, request_id: `web-${++n}`, ...over })
+  const request = (over: Record<string, unknown> = {}) => ({
+    user_id: 1 + (n % 900),
+    topics: ['FinTech'],
+    language: 'English',
+    budget: 500,
+    sensitivity: false,
+    sla_min: 600,
+    request_id: `web-${++n}`,
+    ...over,
+  })
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true })
@@ -62,7 +71,11 @@ describe.skipIf(!RUN_BROWSER)('browser: dashboard and console', () => {
     await dash.click('#explain')
     await dash.locator('#why[data-verdict="won"]').waitFor({ timeout: 5000 })
     if (loser) {
-      await panel.locator('tr', { hasText: String(loser.score) }).first().locator('button').click()
+      await panel
+        .locator('tr', { hasText: String(loser.score) })
+        .first()
+        .locator('button')
+        .click()
       await dash.locator('#why[data-verdict="outscored"]').waitFor({ timeout: 5000 })
       expect(await dash.locator('#why').textContent()).toContain(`lost to ${r.interviewer_id}`)
     }

@@ -46,7 +46,8 @@ describe.skipIf(!RUN_BROWSER)('browser: sign-in (JWT mode)', () => {
     await page.locator('#signin-error', { hasText: 'forbidden' }).waitFor({ timeout: 5000 })
     await page.screenshot({ path: join(SHOTS, 'signin.png') })
     // A refused token is not kept.
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0)
+    // (Page code is passed as text: the test's own types are Node's, without the DOM.)
+    expect(await page.evaluate('sessionStorage.length')).toBe(0)
     await page.close()
   })
 
@@ -58,24 +59,24 @@ describe.skipIf(!RUN_BROWSER)('browser: sign-in (JWT mode)', () => {
     await page.locator('#link-state', { hasText: 'live' }).waitFor({ timeout: 10_000 })
     await page.locator('#weights-version').waitFor({ timeout: 5000 })
     expect(page.url()).toBe(`${srv.url}/dashboard`)
-    expect(await page.evaluate(() => Object.values(sessionStorage))).toEqual([tok.operator])
+    expect(await page.evaluate('Object.values(sessionStorage)')).toEqual([tok.operator])
     // A reload in the same tab signs in again from the session.
     await page.reload()
     await page.locator('#link-state', { hasText: 'live' }).waitFor({ timeout: 10_000 })
     await page.close()
   })
 
-  it("an interviewer token opens the console as that interviewer, and the server refuses it an operator action", async () => {
+  it('an interviewer token opens the console as that interviewer, and the server refuses it an operator action', async () => {
     const page = await browser.newPage()
     await page.goto(`${srv.url}/console`)
     await page.fill('#token', tok.interviewer)
     await page.click('#signin')
     await page.locator('#me', { hasText: '7' }).waitFor({ timeout: 10_000 })
     await page.locator('#availability-now').waitFor({ timeout: 5000 })
-    const status = await page.evaluate(async () => {
-      const r = await fetch('/v1/admin/weights', { method: 'PUT', headers: { authorization: `Bearer ${Object.values(sessionStorage)[0]}`, 'content-type': 'application/json' }, body: '{"topic":2}' })
-      return { status: r.status, body: (await r.json()) as { error: { code: string } } }
-    })
+    const status = (await page.evaluate(`(async () => {
+      const r = await fetch('/v1/admin/weights', { method: 'PUT', headers: { authorization: 'Bearer ' + Object.values(sessionStorage)[0], 'content-type': 'application/json' }, body: '{"topic":2}' })
+      return { status: r.status, body: await r.json() }
+    })()`)) as { status: number; body: { error: { code: string } } }
     expect(status.status).toBe(403)
     expect(status.body.error.code).toBe('forbidden')
     await page.close()
