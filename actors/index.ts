@@ -1,6 +1,6 @@
 // The actors package, public surface: bus factory, engine factory, and the pure modules (scoring,
 // interviewer queue state machine) for tests and benchmarks.
-import type { EngineConfig, Logger, AssignmentLog, Directory, WeightsStore } from './ports.ts'
+import type { EngineConfig, Logger, AssignmentLog, Directory, WeightsStore, StageObserver } from './ports.ts'
 import type { Bus } from './bus/types.ts'
 import type { RoutingEngine } from './engine.ts'
 import { Engine } from './engine/engine.ts'
@@ -23,6 +23,8 @@ export function createEngine(opts: {
   log: Logger
   /** Most candidates a shard host scores per request; default 64. */
   scanLimit?: number
+  /** Where the engine's stage timings go (user lookup, scatter→gather, commit wait, commit). */
+  stages?: StageObserver
 }): RoutingEngine {
   return new Engine(opts)
 }

@@ -1,6 +1,6 @@
 // The routing engine of one process: the router actor, this node's shard host, the group
 // committer and the bus, behind the RoutingEngine interface the gateway calls.
-import type { EngineConfig, Logger, AssignmentLog, Directory, WeightsStore } from '../ports.ts'
+import type { EngineConfig, Logger, AssignmentLog, Directory, WeightsStore, StageObserver } from '../ports.ts'
 import type { Availability, Weights } from '../../client/model.ts'
 import type { User } from '../model/types.ts'
 import type { AssignmentEvent, DecisionEvent, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
@@ -32,6 +32,8 @@ export interface EngineOptions {
   /** Timeout of control requests (complete, cancel, state) across nodes. */
   ctlTimeoutMs?: number
   heartbeatMs?: number
+  /** Where stage timings go (user lookup here; scatter→gather in the router; commit wait and commit in the committer). */
+  stages?: StageObserver
 }
 
 const RECENT_MAX = 100_000
@@ -73,7 +75,7 @@ export class Engine implements RoutingEngine {
     this.#s = subjects(c.SUBJECT_PREFIX)
     this.#requester = new Requester(o.bus)
     this.#ctl = new Control(this.#requester, this.#s, c.SHARD_COUNT, o.ctlTimeoutMs ?? 5_000)
-    this.#committer = new GroupCommitter({ log: o.store, maxBatch: c.COMMIT_MAX_BATCH, maxDelayMs: c.COMMIT_MAX_DELAY_MS })
+    this.#committer = new GroupCommitter({ log: o.store, maxBatch: c.COMMIT_MAX_BATCH, maxDelayMs: c.COMMIT_MAX_DELAY_MS, stages: o.stages })
     this.#events = new EventHub(o.bus, this.#s, c.NODE_ID, (iv) => iv % c.SHARD_COUNT === c.SHARD_INDEX)
     const snaps = isSnapshotLog(o.store) ? o.store : null
     if (snaps) this.#restorer = new Restorer(o.store, snaps, { index: c.SHARD_INDEX, count: c.SHARD_COUNT }, o.log)
@@ -125,6 +127,7 @@ export class Engine implements RoutingEngine {
       onDecision: (e) => this.#events.decision(e),
       wantsDecision: () => this.#events.wantsDecisions(),
       remoteBidding: () => this.#remoteKnown.size > 0,
+      stages: o.stages,
     })
     this.#held = new HeldRequests({
       attempt: async (h) => {
@@ -226,6 +229,7 @@ export class Engine implements RoutingEngine {
     try {
       const user = this.#router.cachedUser(req.user_id)
       if (user === undefined) return this.#routeOnce(req, checkStore, t0).then(this.#uncount, this.#uncountErr)
+      this.#o.stages?.observe('user_lookup', performance.now() - t0)
       return this.#router.decide(req, user, t0).then((d) => {
         const r = this.#decided(req, user, d, checkStore)
         return r instanceof Promise ? r.then(this.#uncount, this.#uncountErr) : this.#uncount(r)
@@ -251,6 +255,7 @@ export class Engine implements RoutingEngine {
     // commit report a conflict and the router replays the stored first outcome. Only the outcomes
     // that are never committed here (unknown user, holding) ask the store first, off the hot path.
     const user = await this.#router.user(req.user_id)
+    this.#o.stages?.observe('user_lookup', performance.now() - t0)
     if (!user) {
       const stored = checkStore ? await this.#stored(req) : null
       if (stored) return stored

@@ -27,6 +27,8 @@ import { EngineError } from '../engine.ts'
 export interface Job extends ScoreReq {
   route: RouteRequest
   t0: number
+  /** performance.now() when this round's scoring request was queued (scatter→gather timing). */
+  scattered: number
   /** Bids from every host that answered (best first once all are in). */
   bids: Bid[]
   full: number

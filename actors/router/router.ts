@@ -2,7 +2,7 @@
 // per shard host over the bus, gathers bids until every host answered or the deadline passed,
 // asks the best bidder's host to commit and, on refusal, tries the next bid. Every decision keeps
 // all bids with their factor breakdown and names the hosts that were skipped.
-import type { Logger, AssignmentLog, DecisionRecord } from '../ports.ts'
+import type { Logger, AssignmentLog, DecisionRecord, StageObserver } from '../ports.ts'
 import type { User } from '../model/types.ts'
 import type { DecisionEvent, RouteRequest, RouteResult, RouteStatus } from '../../client/protocol.ts'
 import type { Bus } from '../bus/types.ts'
@@ -40,6 +40,8 @@ export interface RouterOptions {
   onDecision: (e: DecisionEvent) => void
   /** False when no one listens for decisions: announce() then builds nothing. */
   wantsDecision?: () => boolean
+  /** Times each scatter→gather round. */
+  stages?: StageObserver
 }
 
 export type { Decided }
@@ -91,6 +93,7 @@ export class Router {
       const job: Job = {
         route: req,
         t0,
+        scattered: performance.now(),
         bids: NO_BIDS,
         full: 0,
         draft: null,
@@ -124,6 +127,7 @@ export class Router {
   /** Every host answered (or the deadline passed) for this route: commit the best bid. */
   scored(job: Job, skipped: string[]): void {
     const o = this.#o
+    o.stages?.observe('scatter_gather', performance.now() - job.scattered)
     const req = job.route
     let bids = job.bids
     if (o.shardCount > 1) bids.sort((a, b) => b.score - a.score)
@@ -175,6 +179,7 @@ export class Router {
       job.bids = NO_BIDS
       job.full = 0
       job.now = Date.now()
+      job.scattered = performance.now()
       if (job.req !== null) this.#batches.score([job])
       else this.#batches.queueScore(job)
       return
