@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ROUTE_STAGES } from '../../actors/ports.ts'
 import type { RouteResult } from '../../client/protocol.ts'
-import { parsePromText, sampleValue, type Family } from '../helpers/prom-text.ts'
+import { parsePromText, sampleValue, type Family } from '../../load/bench/prom-text.ts'
 import { RawWs, get, post, startServer, type ServerHandle } from './server.ts'
 
 let srv: ServerHandle
