@@ -81,9 +81,9 @@ export class FastHistogram extends Histogram {
       let acc = 0
       for (let k = 0; k < this.#bounds.length; k++) {
         acc += counts[k]
-        values.push({ labels: { ...own, le: this.#bounds[k] }, value: acc, metricName: `${name}_bucket` })
+        values.push({ labels: { le: this.#bounds[k], ...own }, value: acc, metricName: `${name}_bucket` })
       }
-      values.push({ labels: { ...own, le: '+Inf' }, value: this.#totals[i], metricName: `${name}_bucket` })
+      values.push({ labels: { le: '+Inf', ...own }, value: this.#totals[i], metricName: `${name}_bucket` })
       values.push({ labels: own, value: this.#sums[i], metricName: `${name}_sum` })
       values.push({ labels: own, value: this.#totals[i], metricName: `${name}_count` })
     }
