@@ -223,7 +223,7 @@ export class ShardHost {
 
   #onScore(m: BusMsg): void {
     if (!m.reply) return
-    const batch = this.#decoded(m, decodeScoreBatch)
+    const batch = this.#decoded<ScoreBatch>(m, decodeScoreBatch)
     if (!batch) return
     const reqs = batch.reqs
     const n = reqs.length
