@@ -11,7 +11,6 @@ import type { DecisionEvent, RouteRequest, RouteResult, RouteStatus } from '../.
 import type { Subjects } from '../bus/subjects.ts'
 import { EngineError } from '../engine.ts'
 import type { GroupCommitter } from '../commit/committer.ts'
-import type { HeldRequests } from '../engine/held.ts'
 import type { Requester } from '../runtime/requester.ts'
 import { levelIndex } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
@@ -37,8 +36,8 @@ export interface RouterOptions {
   committer: Pick<GroupCommitter, 'add'>
   store: Pick<AssignmentLog, 'findDecisionByRequestId'>
   weights: WeightsBook
-  /** Where an at_capacity request that may wait is held until a slot frees. */
-  held: Pick<HeldRequests, 'add'>
+  /** Where an at_capacity request that may wait is held until a slot frees (HeldRequests). */
+  held: { add(req: RouteRequest, user: User): unknown }
   /** True while some interviewer bids remotely: only then does the scoring request carry the request. */
   remoteBidding?: () => boolean
   /** Bids asked from each host (top-k); default 4. */

@@ -52,7 +52,17 @@ function build(specs: IvSpec[], scanLimit: number): { index: CandidateIndex; que
     const { occupancy, availability, ...profile } = s
     const q = new InterviewerQueue(interviewer(id, { ...profile, availability }))
     const at = '2026-01-01T00:00:00.000Z'
-    const open: Assignment[] = Array.from({ length: Math.min(occupancy, s.capacity) }, (_, n) => ({ id: `a${id}-${n}`, request_id: null, decision_id: `d${id}-${n}`, user_id: 1, interviewer_id: id, score: 1, state: 'accepted', created_at: at, updated_at: at }))
+    const open: Assignment[] = Array.from({ length: Math.min(occupancy, s.capacity) }, (_, n) => ({
+      id: `a${id}-${n}`,
+      request_id: null,
+      decision_id: `d${id}-${n}`,
+      user_id: 1,
+      interviewer_id: id,
+      score: 1,
+      state: 'accepted',
+      created_at: at,
+      updated_at: at,
+    }))
     q.restore(open)
     q.availability = availability
     index.add(new InterviewerActor(q, ENV))
