@@ -95,7 +95,7 @@ describe('shard host', () => {
     const answers = new Map<number, unknown>()
     const add = (d: Uint8Array): void => {
       const r = decodeCommitBatchReply(d)
-      r.idx.forEach((i, n) => answers.set(i, r.replies[n]))
+      for (let n = 0; n < r.idx.length; n++) answers.set(r.idx[n], r.replies[n])
     }
     add(data)
     await vi.waitFor(() => {

@@ -358,6 +358,8 @@ export class ShardHost {
       case 'reset':
         this.#reset().then(ok, (err: unknown) => fail('unavailable', String(err)))
         return
+      default:
+        return fail('invalid', 'unknown control request')
     }
   }
 
