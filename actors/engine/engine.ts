@@ -12,6 +12,7 @@ import { ShardHost } from '../shard/host.ts'
 import { subjects, type Subjects } from '../bus/subjects.ts'
 import { pack, unpack, type BidderMsg, type TransitionResult } from '../shard/wire.ts'
 import { Router } from '../router/router.ts'
+import type { FinishedRoute } from '../router/route.ts'
 import { UserCache } from '../router/users.ts'
 import { checkRouteRequest, routeFieldsOf } from '../../client/schemas.ts'
 import { EventHub } from './events.ts'
@@ -32,6 +33,8 @@ export interface EngineOptions {
   /** Timeout of control requests (complete, cancel, state) across nodes. */
   ctlTimeoutMs?: number
   heartbeatMs?: number
+  /** Every route once final: its phase path and stage times (e.g. for latency histograms). */
+  onRoute?: (route: FinishedRoute) => void
 }
 
 const RECENT_MAX = 100_000
@@ -129,6 +132,7 @@ export class Engine implements RoutingEngine {
       wantsDecision: () => this.#events.wantsDecisions(),
       remoteBidding: () => this.#remoteKnown.size > 0,
       remember: (r) => this.#replaysNow(r),
+      observe: o.onRoute,
     })
   }
 
