@@ -30,7 +30,7 @@ export function createApp(config: Config, log: Logger): App {
       const seeded = config.SEED_ON_EMPTY ? (await seedIfEmpty(store, log.child({ mod: 'seed' }))) !== null : false
       bus = await createBus({ natsUrl: config.NATS_URL || undefined, name: config.NODE_ID, log: log.child({ mod: 'bus' }) })
       const timings = new RouteTimings()
-      engine = createEngine({ config, bus, store, log: log.child({ mod: 'engine' }), stages: timings })
+      engine = createEngine({ config, bus, store, log: log.child({ mod: 'engine' }), stages: timings, onRoute: timings.finished })
       await engine.start()
       gateway = createGateway({ config, engine, store, busKind: bus.kind, log: log.child({ mod: 'gateway' }), timings })
       const port = await gateway.listen()
