@@ -1,14 +1,14 @@
 // The contract's tables agree with the code they describe: every HTTP route the gateway mounts is in
 // the OpenAPI document (and nothing else is), and the NATS operator subjects are the engine's.
 import { describe, expect, it } from 'vitest'
-import { subjects } from '../../actors/shard/messages.ts'
+import { subjects } from '../../actors/bus/subjects.ts'
 import { HTTP_ROUTES, NATS_SUBJECTS } from '../../client/contract.ts'
 import { httpRoutes } from '../gateway/http-routes.ts'
 
 describe('contract tables', () => {
   it('list exactly the HTTP routes the gateway mounts', () => {
     // Building the table calls no handler, so no Service is needed.
-    const mounted = httpRoutes({} as never, () => Promise.reject(new Error('unused'))).map((r) => `${r.method} ${r.path.replace(/:id/, '{id}')}`)
+    const mounted = httpRoutes({} as never, () => Promise.reject(new Error('unused')), {} as never).map((r) => `${r.method} ${r.path.replace(/:id/, '{id}')}`)
     const documented = HTTP_ROUTES.map((r) => `${r.method} ${r.path.replace(/\{\w+\}/, '{id}')}`)
     expect(documented.sort()).toEqual(mounted.sort())
   })
