@@ -35,6 +35,8 @@ export interface EngineStats {
   outcomes: Record<string, number>
   open_assignments: number
   weights_version: number
+  /** Held requests on this node, and the routing attempts / index entries their retries cost. */
+  held: { size: number; attempts: number; scanned: number }
 }
 
 /** Called for each remote-bid request aimed at an interviewer whose client opted in. */

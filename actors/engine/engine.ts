@@ -17,6 +17,7 @@ import { checkRouteRequest, routeFieldsOf } from '../../client/schemas.ts'
 import { EventHub } from './events.ts'
 import { checkSameRequest, fingerprint, replayStored } from './idempotency.ts'
 import { HeldRequests } from './held.ts'
+import type { FreedNotice } from '../held/notice.ts'
 import { isSnapshotLog, Restorer } from '../snapshot/restorer.ts'
 import { Snapshotter } from '../snapshot/snapshotter.ts'
 import { auditAndSnapshot, expireHeld, reofferExpired } from './durable-ops.ts'
@@ -129,9 +130,9 @@ export class Engine implements RoutingEngine {
     this.#held = new HeldRequests({
       attempt: async (h) => {
         const d = await this.#router.decide(h.req, h.user, performance.now())
-        if (d.result.status !== 'assigned') return false
+        if (d.result.status !== 'assigned') return null
         this.#finish(d.record, d.result)
-        return true
+        return d.result.interviewer_id ?? -1
       },
       expire: (h) => void expireHeld({ router: this.#router, log: o.log, finish: (r, res) => this.#finish(r, res) }, h.req),
     })
@@ -146,7 +147,7 @@ export class Engine implements RoutingEngine {
     this.#events.start()
     const { bus } = this.#o
     this.#subs.push(
-      bus.subscribe(this.#s.freed, () => this.#held.freed()),
+      bus.subscribe(this.#s.freed, (m) => this.#held.freed(unpack<FreedNotice>(m.data))),
       bus.subscribe(this.#s.weights, (m) => this.#weights.adopt(unpack<Weights>(m.data))),
       bus.subscribe(this.#s.bidders, (m) => {
         const b = unpack<BidderMsg>(m.data)
@@ -434,6 +435,7 @@ export class Engine implements RoutingEngine {
       outcomes: { ...this.#outcomes },
       open_assignments: this.#host.openAssignments,
       weights_version: this.#weights.version,
+      held: { size: this.#held.size, ...this.#held.counters },
     }
   }
 

@@ -238,7 +238,7 @@ export class FakeEngine implements RoutingEngine {
   }
 
   async stats(): Promise<EngineStats> {
-    return { node_id: 'fake', interviewers: this.#ivs.length, decisions: this.#decisions, outcomes: {}, open_assignments: this.#owners.size, weights_version: this.#weights.version }
+    return { node_id: 'fake', interviewers: this.#ivs.length, decisions: this.#decisions, outcomes: {}, open_assignments: this.#owners.size, weights_version: this.#weights.version, held: { size: 0, attempts: 0, scanned: 0 } }
   }
 
   setRemoteBidder(interviewerId: number, bidder: RemoteBidder): () => void {
