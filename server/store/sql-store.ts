@@ -2,7 +2,7 @@
 // only in their driver and in how bulkLoad streams rows (COPY from stdin vs COPY from a blob).
 import type { Interviewer, Weights } from '../../client/model.ts'
 import type { Assignment, InterviewerStats, InterviewRecord, User } from '../../actors/model/types.ts'
-import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, HeldLog, HeldRow, InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
+import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, HeldRow, InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
 import type { Db, Row } from './db.ts'
 import { ShardEpochs } from './epochs.ts'
 import { migrate } from './migrate.ts'
@@ -172,7 +172,9 @@ export class SqlStore implements Store, SnapshotLog {
   }
 
   async reset(): Promise<void> {
-    await this.#db.exec('truncate users, interviewers, interviews, assignments, decisions, weight_versions, audit_log, interviewer_snapshots, snapshot_runs, model_versions, held_requests restart identity')
+    await this.#db.exec(
+      'truncate users, interviewers, interviews, assignments, decisions, weight_versions, audit_log, interviewer_snapshots, snapshot_runs, model_versions, held_requests restart identity',
+    )
   }
 
   /**
