@@ -153,4 +153,7 @@ export interface EngineConfig {
   MAX_INFLIGHT: number
   OFFER_TIMEOUT_S: number
   SNAPSHOT_INTERVAL_S: number
+  HELD_LEASE_S: number
+  HELD_AGING_PER_MIN: number
+  HELD_MAX_PER_NODE: number
 }

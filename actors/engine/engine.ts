@@ -1,6 +1,6 @@
 // The routing engine of one process: the router actor, this node's shard host, the group
 // committer and the bus, behind the RoutingEngine interface the gateway calls.
-import type { EngineConfig, Logger, AssignmentLog, Directory, WeightsStore } from '../ports.ts'
+import type { EngineConfig, Logger, AssignmentLog, Directory, HeldLog, WeightsStore } from '../ports.ts'
 import type { Availability, Weights } from '../../client/model.ts'
 import type { User } from '../model/types.ts'
 import type { AssignmentEvent, DecisionEvent, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
@@ -16,7 +16,7 @@ import { UserCache } from '../router/users.ts'
 import { checkRouteRequest, routeFieldsOf } from '../../client/schemas.ts'
 import { EventHub } from './events.ts'
 import { checkSameRequest, fingerprint, replayStored } from './idempotency.ts'
-import { HeldRequests } from './held.ts'
+import { DurableHeld, queuedResult } from '../held/durable.ts'
 import type { FreedNotice } from '../held/notice.ts'
 import { isSnapshotLog, Restorer } from '../snapshot/restorer.ts'
 import { Snapshotter } from '../snapshot/snapshotter.ts'
@@ -26,7 +26,7 @@ import { Control, subscribeBidder } from './control.ts'
 export interface EngineOptions {
   config: EngineConfig
   bus: Bus
-  store: Directory & AssignmentLog & WeightsStore
+  store: Directory & AssignmentLog & WeightsStore & HeldLog
   log: Logger
   /** Most candidates a shard host scores per request (see CandidateIndex). */
   scanLimit?: number
@@ -49,7 +49,7 @@ export class Engine implements RoutingEngine {
   #router: Router
   #users: UserCache
   #events: EventHub
-  #held: HeldRequests
+  #held: DurableHeld
   #subs: BusSubscription[] = []
   #bidders = new Map<number, { bidder: RemoteBidder; sub: BusSubscription }>()
   /** Interviewers with a remote bidder anywhere in the cluster (from `bidders` announcements). */
@@ -127,14 +127,24 @@ export class Engine implements RoutingEngine {
       wantsDecision: () => this.#events.wantsDecisions(),
       remoteBidding: () => this.#remoteKnown.size > 0,
     })
-    this.#held = new HeldRequests({
+    this.#held = new DurableHeld({
+      store: o.store,
+      nodeId: c.NODE_ID,
+      leaseMs: c.HELD_LEASE_S * 1000,
+      log: o.log,
+      agingPerMin: c.HELD_AGING_PER_MIN,
+      user: (id) => this.#router.user(id),
+      record: async (rec) => {
+        const d = await this.#router.persist({ result: rec.result, record: rec, persisted: false })
+        this.#finish(d.record, d.result)
+      },
       attempt: async (h) => {
         const d = await this.#router.decide(h.req, h.user, performance.now())
         if (d.result.status !== 'assigned') return null
         this.#finish(d.record, d.result)
         return d.result.interviewer_id ?? -1
       },
-      expire: (h) => void expireHeld({ router: this.#router, log: o.log, finish: (r, res) => this.#finish(r, res) }, h.req),
+      expire: (h) => expireHeld({ router: this.#router, log: o.log, finish: (r, res) => this.#finish(r, res) }, h.req),
     })
   }
 
@@ -156,6 +166,7 @@ export class Engine implements RoutingEngine {
       }),
     )
     this.#running = true
+    await this.#held.start(() => this.#weights.version)
     this.#startedAt = Date.now()
     const every = this.#o.heartbeatMs ?? 5_000
     this.#heartbeat = setInterval(() => this.#beat(), every)
@@ -167,7 +178,7 @@ export class Engine implements RoutingEngine {
     this.#running = false
     if (this.#heartbeat) clearInterval(this.#heartbeat)
     this.#heartbeat = null
-    this.#held.clear()
+    await this.#held.stop()
     const until = Date.now() + 5_000
     while (this.#routing > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5))
     await this.#committer.drain()
@@ -200,6 +211,11 @@ export class Engine implements RoutingEngine {
     if (inflight) {
       checkSameRequest(req, inflight.fp)
       return inflight.p.then((r) => ({ ...r, replayed: true }))
+    }
+    const held = this.#held.find(rid)
+    if (held) {
+      checkSameRequest(req, fingerprint(held.req))
+      return queuedResult(held.req, held.id, true)
     }
     const recent = this.#recent.get(rid)
     if (recent) {
@@ -282,15 +298,11 @@ export class Engine implements RoutingEngine {
   async #hold(req: RouteRequest, user: User, d: Decided, checkStore: boolean): Promise<RouteResult> {
     const stored = checkStore ? await this.#stored(req) : null
     if (stored) return stored
-    this.#held.add(req, user)
-    const result: RouteResult = {
-      status: 'queued',
-      user_id: req.user_id,
-      decision_id: d.record.decision_id,
-      pending_reason: 'every eligible interviewer is at capacity; held until a slot frees',
-      message: `held for up to ${req.sla_min} min`,
-    }
-    if (req.request_id) result.request_id = req.request_id
+    const elsewhere = checkStore ? await this.#held.stored(req) : null
+    if (elsewhere) return elsewhere
+    if (this.#held.size >= this.#c.HELD_MAX_PER_NODE) throw new EngineError('unavailable', `this node already holds ${this.#held.size} requests (HELD_MAX_PER_NODE); retry later or without wait`)
+    await this.#held.add(req, user, d.record.decision_id)
+    const result = queuedResult(req, d.record.decision_id, false)
     this.#router.announce({ ...d.record, status: 'queued' })
     this.#count('queued')
     return result
@@ -339,6 +351,20 @@ export class Engine implements RoutingEngine {
   async cancel(assignmentId: string): Promise<CancelResult> {
     const r = await this.#ctl.one<TransitionResult>({ op: 'cancel', aid: assignmentId }, 'all')
     return { status: 'cancelled', assignment_id: r.assignment.id, interviewer_id: r.interviewer_id, current_queue: r.current_queue }
+  }
+
+  /** A client cancels its own held request (by its request_id): it leaves the hold with a decision row. */
+  async cancelHeld(requestId: string): Promise<{ status: 'cancelled'; request_id: string; decision_id: string }> {
+    const h = this.#held.find(requestId)
+    if (!h) throw new EngineError('not_found', `no request is held on this node with request_id ${JSON.stringify(requestId)}`)
+    let ok: boolean
+    try {
+      ok = await this.#held.cancel(requestId, this.#weights.version)
+    } catch (err) {
+      throw new EngineError('unavailable', 'the cancellation could not be recorded', { cause: err })
+    }
+    if (!ok) throw new EngineError('conflict', 'the held request is being routed right now; ask again for its outcome')
+    return { status: 'cancelled', request_id: requestId, decision_id: h.id }
   }
 
   async accept(assignmentId: string): Promise<{ status: 'accepted'; assignment_id: string }> {

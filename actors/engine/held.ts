@@ -9,6 +9,8 @@ import { HeldIndex, type HeldItem } from '../held/index.ts'
 import type { FreedNotice } from '../held/notice.ts'
 
 export interface Held extends HeldItem {
+  /** The decision_id of its `queued` reply (the persisted row's id). */
+  id: string
   req: RouteRequest
   user: User
   timer: NodeJS.Timeout | null
@@ -19,6 +21,8 @@ export interface HeldOptions {
   attempt: (h: Held) => Promise<number | null>
   /** sla_min passed without a slot. */
   expire: (h: Held) => void
+  /** The request left the hold: assigned (after its attempt), expired (before expire) or cancelled. */
+  left?: (h: Held, why: 'assigned' | 'expired' | 'cancelled') => void
   /** Aging rate in priority points per minute (see aging.ts). */
   agingPerMin?: number
 }
@@ -31,6 +35,8 @@ export class HeldRequests {
   #index: HeldIndex<Held>
   #seq = 0
   #pending = new Map<number, FreedNotice>()
+  #byRequestId = new Map<string, Held>()
+  #attempting = 0
   #running = false
   /** Routing attempts and index entries looked at by passes since start (tests, benchmarks). */
   readonly counters = { attempts: 0, scanned: 0 }
@@ -40,21 +46,58 @@ export class HeldRequests {
     this.#index = new HeldIndex<Held>(new Aging(o.agingPerMin))
   }
 
+  /** Held requests, including those whose routing attempt is running. */
   get size(): number {
-    return this.#index.size
+    return this.#index.size + this.#attempting
   }
 
-  add(req: RouteRequest, user: User, at = Date.now()): Held {
+  /** Holds the request; `at` is when it was first queued (a restored one keeps its age and deadline). */
+  add(req: RouteRequest, user: User, id: string, at = Date.now()): Held {
     const filter = { language: req.language.toLowerCase(), budget: req.budget, sensitivity: req.sensitivity, sla_min: req.sla_min }
-    const h: Held = { req, user, filter, priority: req.priority ?? 0, at, seq: ++this.#seq, key: 0, timer: null }
+    const h: Held = { id, req, user, filter, priority: req.priority ?? 0, at, seq: ++this.#seq, key: 0, timer: null }
     const left = Math.max(0, at + req.sla_min * 60_000 - Date.now())
     h.timer = setTimeout(() => {
       h.timer = null
-      if (this.#index.remove(h)) this.#o.expire(h)
+      if (this.#index.remove(h)) this.#expire(h)
     }, left)
     h.timer.unref?.()
     this.#index.add(h)
+    if (req.request_id) this.#byRequestId.set(req.request_id, h)
     return h
+  }
+
+  /** The held request of a request_id, while it is held here. */
+  find(requestId: string): Held | undefined {
+    return this.#byRequestId.get(requestId)
+  }
+
+  /** Requests ahead of it among those competing for the same interviewers (its lane), 0-based. */
+  position(h: Held): number {
+    return this.#index.rank(h)
+  }
+
+  /** Every held request, best first. */
+  list(): Held[] {
+    return this.#index.all()
+  }
+
+  /** Cancels a held request; false when it is not held (or its routing attempt is running). */
+  cancel(h: Held): boolean {
+    if (!this.#index.remove(h)) return false
+    this.#leave(h, 'cancelled')
+    return true
+  }
+
+  #expire(h: Held): void {
+    this.#leave(h, 'expired')
+    this.#o.expire(h)
+  }
+
+  #leave(h: Held, why: 'assigned' | 'expired' | 'cancelled'): void {
+    if (h.timer) clearTimeout(h.timer)
+    h.timer = null
+    if (h.req.request_id && this.#byRequestId.get(h.req.request_id) === h) this.#byRequestId.delete(h.req.request_id)
+    this.#o.left?.(h, why)
   }
 
   /** A slot freed at n.iv: queue a pass for it (one pass at a time; a newer notice of X replaces an older). */
@@ -72,6 +115,7 @@ export class HeldRequests {
   clear(): void {
     for (const h of this.#index.clear()) if (h.timer) clearTimeout(h.timer)
     this.#pending.clear()
+    this.#byRequestId.clear()
   }
 
   async #drain(): Promise<void> {
@@ -99,16 +143,17 @@ export class HeldRequests {
           if (!this.#index.remove(h)) continue
           tried.add(h)
           this.counters.attempts++
+          this.#attempting++
           const iv = await this.#o.attempt(h).catch(() => null)
+          this.#attempting--
           if (iv === null) {
             if (h.timer) this.#index.add(h)
-            else this.#o.expire(h)
+            else this.#expire(h)
             // The slot went elsewhere (another router, a new route): X is full again.
             if (any) continue
             return
           }
-          if (h.timer) clearTimeout(h.timer)
-          h.timer = null
+          this.#leave(h, 'assigned')
           if (iv === n.iv) room--
           if (room <= 0) return
         }

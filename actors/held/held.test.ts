@@ -67,10 +67,10 @@ describe('HeldRequests', () => {
       tried.push(h)
       return free-- > 0 ? 9 : null
     })
-    for (let i = 0; i < 500; i++) hr.add({ ...REQ, user_id: i, language: 'German' }, user(i))
-    for (let i = 0; i < 500; i++) hr.add({ ...REQ, user_id: 1000 + i, budget: 10 }, user(i))
-    hr.add({ ...REQ, user_id: 7, priority: 1 }, user(7))
-    hr.add({ ...REQ, user_id: 8, priority: 3 }, user(8))
+    for (let i = 0; i < 500; i++) hr.add({ ...REQ, user_id: i, language: 'German' }, user(i), 'd')
+    for (let i = 0; i < 500; i++) hr.add({ ...REQ, user_id: 1000 + i, budget: 10 }, user(i), 'd')
+    hr.add({ ...REQ, user_id: 7, priority: 1 }, user(7), 'd')
+    hr.add({ ...REQ, user_id: 8, priority: 3 }, user(8), 'd')
     hr.freed(notice())
     await settle()
     expect(tried.map((h) => h.req.user_id)).toEqual([8])
@@ -91,7 +91,7 @@ describe('HeldRequests', () => {
       got.push(h.req.user_id)
       return h.req.user_id === 1 ? 4 : 9
     })
-    for (let i = 1; i <= 4; i++) hr.add({ ...REQ, user_id: i }, user(i))
+    for (let i = 1; i <= 4; i++) hr.add({ ...REQ, user_id: i }, user(i), 'd')
     hr.freed(notice({ room: 2 }))
     await settle()
     expect(got).toEqual([1, 2, 3])

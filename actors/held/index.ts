@@ -57,6 +57,14 @@ export class HeldIndex<T extends HeldItem> {
     return i >= 0 && lane[i] === item
   }
 
+  /** Requests ahead of the item in its lane (those competing for the same interviewers); -1 when not held. */
+  rank(item: T): number {
+    const lane = this.#lanes.get(laneOf(item.filter))
+    if (!lane) return -1
+    const i = insertAt(lane, item) - 1
+    return i >= 0 && lane[i] === item ? i : -1
+  }
+
   /** A live change of the aging rate: every held request is re-keyed and the lanes re-sorted. */
   setRate(rate: number): void {
     this.aging.rate = rate
