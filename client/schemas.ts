@@ -153,7 +153,16 @@ export function readId(value: unknown): string | number | undefined {
   return (typeof id === 'string' && id.length <= 128) || (typeof id === 'number' && Number.isFinite(id)) ? id : undefined
 }
 
-export const checkRouteRequest = compile<RouteRequest>(RouteRequestSchema, 'route request')
+const checkRouteShape = compile<RouteRequest>(RouteRequestSchema, 'route request')
+
+/** A route request's shape, then its one cross-field rule: a request held for 0 minutes is never held. */
+export function checkRouteRequest(value: unknown): Checked<RouteRequest> {
+  const r = checkRouteShape(value)
+  if (r.ok && r.value.wait === true && r.value.sla_min <= 0) {
+    return { ok: false, error: { code: 'invalid', path: '/sla_min', message: 'route request: /sla_min must be above 0 with wait: true (it is how long the request may be held)' } }
+  }
+  return r
+}
 
 /**
  * The known fields of a checked route request: the schemas let unknown fields through (forward

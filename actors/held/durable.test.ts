@@ -104,6 +104,14 @@ describe('durable held requests', () => {
     expect(await a.route({ ...REQ, user_id: 2, wait: true, request_id: 'c' })).toMatchObject({ status: 'expired', replayed: true })
   })
 
+  it('wait with sla_min 0 is refused as invalid (the one route validator), never held', async () => {
+    const store = fixture()
+    const a = await engine(store, 'node-a')
+    await expect(a.route({ ...REQ, wait: true, sla_min: 0 })).rejects.toMatchObject({ code: 'invalid', path: '/sla_min' })
+    expect((await a.route({ ...REQ, sla_min: 0 })).status).toBe('assigned')
+    expect(store.held.size).toBe(0)
+  })
+
   it('a node holding HELD_MAX_PER_NODE requests answers unavailable instead of holding more', async () => {
     const store = fixture()
     const a = await engine(store, 'node-a', { HELD_MAX_PER_NODE: '2' })

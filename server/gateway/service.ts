@@ -5,7 +5,7 @@ import type { Availability, InterviewerState, RouteRequest, RouteResult, StateSn
 import type { Weights } from '../../client/model.ts'
 import type { Store } from '../store/types.ts'
 import type { Logger } from '../log.ts'
-import { authorize, mayUse, type Principal, type Verb } from '../auth/index.ts'
+import { authorize, mayUse, priorityRefusal, type Principal, type Verb } from '../auth/index.ts'
 import { GatewayError } from './errors.ts'
 import type { GatewayMetrics } from './metrics.ts'
 
@@ -67,6 +67,8 @@ export class Service {
 
   route(p: Principal, body: RouteRequest): Promise<RouteResult> {
     this.check(p, 'route')
+    const capped = priorityRefusal(p, body.priority)
+    if (capped) return Promise.reject(GatewayError.from(capped))
     // The engine validates (client/schemas.ts) and applies the request_id rule (actors/engine/idempotency.ts).
     return this.#run(() => this.engine.route(body)).then((result) => {
       this.metrics.outcome(result.status)
