@@ -16,7 +16,7 @@ import { UserCache } from '../router/users.ts'
 import { checkRouteRequest, routeFieldsOf } from '../../client/schemas.ts'
 import { EventHub } from './events.ts'
 import { checkSameRequest, fingerprint, replayStored } from './idempotency.ts'
-import { DurableHeld, queuedResult } from '../held/durable.ts'
+import { DurableHeld } from '../held/durable.ts'
 import type { FreedNotice } from '../held/notice.ts'
 import { isSnapshotLog, Restorer } from '../snapshot/restorer.ts'
 import { Snapshotter } from '../snapshot/snapshotter.ts'
@@ -215,7 +215,7 @@ export class Engine implements RoutingEngine {
     const held = this.#held.find(rid)
     if (held) {
       checkSameRequest(req, fingerprint(held.req))
-      return queuedResult(held.req, held.id, true)
+      return this.#held.status(held, true)
     }
     const recent = this.#recent.get(rid)
     if (recent) {
@@ -301,8 +301,8 @@ export class Engine implements RoutingEngine {
     const elsewhere = checkStore ? await this.#held.stored(req) : null
     if (elsewhere) return elsewhere
     if (this.#held.size >= this.#c.HELD_MAX_PER_NODE) throw new EngineError('unavailable', `this node already holds ${this.#held.size} requests (HELD_MAX_PER_NODE); retry later or without wait`)
-    await this.#held.add(req, user, d.record.decision_id)
-    const result = queuedResult(req, d.record.decision_id, false)
+    const held = await this.#held.add(req, user, d.record.decision_id)
+    const result = this.#held.status(held, false)
     this.#router.announce({ ...d.record, status: 'queued' })
     this.#count('queued')
     return result

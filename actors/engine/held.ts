@@ -5,7 +5,8 @@
 import type { RouteRequest } from '../../client/protocol.ts'
 import type { User } from '../model/types.ts'
 import { Aging } from '../held/aging.ts'
-import { HeldIndex, type HeldItem } from '../held/index.ts'
+import { HeldIndex, laneOf, type HeldItem } from '../held/index.ts'
+import { WaitEstimator } from '../held/estimate.ts'
 import type { FreedNotice } from '../held/notice.ts'
 
 export interface Held extends HeldItem {
@@ -37,6 +38,7 @@ export class HeldRequests {
   #pending = new Map<number, FreedNotice>()
   #byRequestId = new Map<string, Held>()
   #attempting = 0
+  #waits = new WaitEstimator()
   #running = false
   /** Routing attempts and index entries looked at by passes since start (tests, benchmarks). */
   readonly counters = { attempts: 0, scanned: 0 }
@@ -76,6 +78,12 @@ export class HeldRequests {
     return this.#index.rank(h)
   }
 
+  /** Minutes until it is expected to be assigned (observed, see estimate.ts); null before any observation. */
+  estimate(h: Held): number | null {
+    const p = this.#index.rank(h)
+    return p < 0 ? null : this.#waits.estimate(laneOf(h.filter), p)
+  }
+
   /** Every held request, best first. */
   list(): Held[] {
     return this.#index.all()
@@ -97,6 +105,7 @@ export class HeldRequests {
     if (h.timer) clearTimeout(h.timer)
     h.timer = null
     if (h.req.request_id && this.#byRequestId.get(h.req.request_id) === h) this.#byRequestId.delete(h.req.request_id)
+    if (why === 'assigned') this.#waits.assigned(laneOf(h.filter), Date.now())
     this.#o.left?.(h, why)
   }
 

@@ -3,7 +3,7 @@
 // and taken over from a node whose lease went stale (kill -9, a dead router node). A restored
 // request keeps its age and deadline. One without request_id cannot be asked about by anyone once
 // its connection is gone, so it is dropped with a decision row saying so.
-import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
+import { PENDING_CODE, type RouteRequest, type RouteResult } from '../../client/protocol.ts'
 import { EngineError } from '../engine.ts'
 import { HeldRequests, type Held } from '../engine/held.ts'
 import type { User } from '../model/types.ts'
@@ -81,6 +81,11 @@ export class DurableHeld {
 
   find(requestId: string): Held | undefined {
     return this.#held.find(requestId)
+  }
+
+  /** The `queued` reply of a request held here: its position among its competitors and its estimated wait. */
+  status(h: Held, replayed: boolean): RouteResult {
+    return queuedResult(h.req, h.id, replayed, this.#held.position(h), this.#held.estimate(h))
   }
 
   /** The `queued` status of a request_id held anywhere (another node, or before a restart); null when none. */
@@ -168,14 +173,16 @@ export class DurableHeld {
 }
 
 /** The reply to a held request: `queued`, with why and for how long. */
-export function queuedResult(req: RouteRequest, id: string, replayed: boolean): RouteResult {
+export function queuedResult(req: RouteRequest, id: string, replayed: boolean, position?: number, estimate?: number | null): RouteResult {
   const r: RouteResult = {
     status: 'queued',
     user_id: req.user_id,
     decision_id: id,
-    pending_reason: 'every eligible interviewer is at capacity; held until a slot frees',
+    pending_reason: { code: PENDING_CODE.all_eligible_full, message: 'every eligible interviewer is at capacity; held until a slot frees' },
     message: `held for up to ${req.sla_min} min`,
   }
+  if (position !== undefined && position >= 0) r.queue_position = position
+  if (estimate !== undefined && estimate !== null) r.estimated_wait_min = estimate
   if (req.request_id) r.request_id = req.request_id
   if (replayed) r.replayed = true
   return r

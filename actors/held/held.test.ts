@@ -131,4 +131,35 @@ describe('through the engine', () => {
     const s = await e.stats()
     expect(s.held).toMatchObject({ size: 52, attempts: 1 })
   })
+
+  it('a queued reply says why (code + message), its position among its competitors and, once observed, the estimated wait', async () => {
+    const store = new FakeStore()
+    for (let i = 1; i <= 10; i++) store.users.set(i, user(i))
+    store.interviewers = [interviewer(1, { capacity: 1 })]
+    const bus = new LocalBus()
+    const e = new Engine({ config: testConfig(), bus, store, log: silentLogger })
+    await e.start()
+    stops.push(async () => {
+      await e.stop()
+      await bus.close()
+    })
+    await e.route(REQ)
+    const q1 = await e.route({ ...REQ, user_id: 2, wait: true, request_id: 'q1' })
+    expect(q1).toMatchObject({ status: 'queued', queue_position: 0, pending_reason: { code: 'all_eligible_full' } })
+    expect(q1.estimated_wait_min).toBeUndefined()
+    for (let i = 3; i <= 6; i++) await e.route({ ...REQ, user_id: i, wait: true })
+    expect(await e.route({ ...REQ, user_id: 7, wait: true, request_id: 'q7' })).toMatchObject({ queue_position: 5 })
+    // Two held requests assigned: the lane's pace is observed, and the estimate follows the position.
+    const assigned: number[] = []
+    e.onDecision((d) => {
+      if (d.status === 'assigned') assigned.push(d.user_id)
+    })
+    for (let k = 1; k <= 2; k++) {
+      await e.complete({ interviewer_id: 1 })
+      for (let i = 0; i < 200 && assigned.length < k; i++) await new Promise((r) => setTimeout(r, 5))
+    }
+    const again = await e.route({ ...REQ, user_id: 7, wait: true, request_id: 'q7' })
+    expect(again).toMatchObject({ status: 'queued', replayed: true, queue_position: 3 })
+    expect(again.estimated_wait_min).toBeGreaterThanOrEqual(0)
+  })
 })

@@ -120,7 +120,8 @@ export class HeldIndex<T extends HeldItem> {
   }
 }
 
-function laneOf(f: HardFilterInput): string {
+/** The lane of a request: the held requests competing for the same interviewers. */
+export function laneOf(f: HardFilterInput): string {
   return f.sensitivity ? f.language + SENSITIVE : f.language
 }
 
