@@ -73,6 +73,23 @@ export interface PendingReason {
   message: string
 }
 
+/** One held request as operators see it (GET /v1/held): this node's, best first. */
+export interface HeldEntry {
+  decision_id: string
+  request_id: string | null
+  user_id: number
+  language: string
+  sensitivity: boolean
+  priority: number
+  /** priority plus aging (HELD_AGING_PER_MIN × minutes waited). */
+  effective_priority: number
+  queued_at: string
+  waited_min: number
+  sla_min: number
+  queue_position: number
+  estimated_wait_min: number | null
+}
+
 /** Protocol error codes: stable, machine-readable; tests assert on these, never on text. */
 export const ERROR_CODE = {
   invalid: 'invalid',

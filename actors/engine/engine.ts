@@ -3,7 +3,7 @@
 import type { EngineConfig, Logger, AssignmentLog, Directory, HeldLog, WeightsStore } from '../ports.ts'
 import type { Availability, Weights } from '../../client/model.ts'
 import type { User } from '../model/types.ts'
-import type { AssignmentEvent, DecisionEvent, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
+import type { AssignmentEvent, DecisionEvent, HeldEntry, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'
 import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../engine.ts'
 import { GroupCommitter } from '../commit/committer.ts'
@@ -351,6 +351,10 @@ export class Engine implements RoutingEngine {
   async cancel(assignmentId: string): Promise<CancelResult> {
     const r = await this.#ctl.one<TransitionResult>({ op: 'cancel', aid: assignmentId }, 'all')
     return { status: 'cancelled', assignment_id: r.assignment.id, interviewer_id: r.interviewer_id, current_queue: r.current_queue }
+  }
+
+  held(): HeldEntry[] {
+    return this.#held.list()
   }
 
   /** A client cancels its own held request (by its request_id): it leaves the hold with a decision row. */

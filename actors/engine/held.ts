@@ -84,6 +84,11 @@ export class HeldRequests {
     return p < 0 ? null : this.#waits.estimate(laneOf(h.filter), p)
   }
 
+  /** Effective priority at `now` (aging). */
+  effective(h: Held, now: number): number {
+    return this.#index.aging.effective(h, now)
+  }
+
   /** Every held request, best first. */
   list(): Held[] {
     return this.#index.all()

@@ -3,7 +3,7 @@
 // and taken over from a node whose lease went stale (kill -9, a dead router node). A restored
 // request keeps its age and deadline. One without request_id cannot be asked about by anyone once
 // its connection is gone, so it is dropped with a decision row saying so.
-import { PENDING_CODE, type RouteRequest, type RouteResult } from '../../client/protocol.ts'
+import { PENDING_CODE, type HeldEntry, type RouteRequest, type RouteResult } from '../../client/protocol.ts'
 import { EngineError } from '../engine.ts'
 import { HeldRequests, type Held } from '../engine/held.ts'
 import type { User } from '../model/types.ts'
@@ -81,6 +81,26 @@ export class DurableHeld {
 
   find(requestId: string): Held | undefined {
     return this.#held.find(requestId)
+  }
+
+  /** This node's held requests, best first, as operators see them. */
+  list(): HeldEntry[] {
+    const now = Date.now()
+    const r = this.#held
+    return r.list().map((h) => ({
+      decision_id: h.id,
+      request_id: h.req.request_id ?? null,
+      user_id: h.req.user_id,
+      language: h.req.language,
+      sensitivity: h.req.sensitivity,
+      priority: h.priority,
+      effective_priority: Math.round(r.effective(h, now) * 100) / 100,
+      queued_at: new Date(h.at).toISOString(),
+      waited_min: Math.round((now - h.at) / 600) / 100,
+      sla_min: h.req.sla_min,
+      queue_position: r.position(h),
+      estimated_wait_min: r.estimate(h),
+    }))
   }
 
   /** The `queued` reply of a request held here: its position among its competitors and its estimated wait. */

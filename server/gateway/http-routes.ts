@@ -70,6 +70,17 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>): H
         return svc.cancel(p(c), id)
       },
     },
+    { method: 'get', path: '/v1/held', auth: true, handle: (c) => svc.held(p(c)) },
+    {
+      method: 'post',
+      path: '/v1/held/cancel',
+      auth: true,
+      handle: (c) => {
+        const id = (c.body as { request_id?: unknown } | null)?.request_id
+        if (typeof id !== 'string' || !id) throw new GatewayError('invalid', 'held cancel request: /request_id must be a string', { path: '/request_id' })
+        return svc.cancelHeld(p(c), id)
+      },
+    },
     { method: 'get', path: '/v1/state', auth: true, handle: (c) => svc.state(p(c)) },
     { method: 'get', path: '/v1/state/:id', auth: true, handle: (c) => svc.stateOf(p(c), intParam(c.params[0], 'interviewer_id', 0)) },
 

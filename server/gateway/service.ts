@@ -1,7 +1,7 @@
 // The gateway's verbs, independent of transport: authorize, bound in-flight work, call the engine.
 // HTTP and WebSocket handlers both call this, so the role rules and limits are enforced once.
 import type { RoutingEngine, CancelResult, CompleteResult } from '../../actors/engine.ts'
-import type { Availability, InterviewerState, RouteRequest, RouteResult, StateSnapshot, WeightsPatch, CompleteRequest, InterviewEnd } from '../../client/protocol.ts'
+import type { Availability, HeldEntry, InterviewerState, RouteRequest, RouteResult, StateSnapshot, WeightsPatch, CompleteRequest, InterviewEnd } from '../../client/protocol.ts'
 import type { Weights } from '../../client/model.ts'
 import type { Store } from '../store/types.ts'
 import type { Logger } from '../log.ts'
@@ -28,6 +28,8 @@ export class Service {
   readonly #maxInflight: number
   /** Which client principal created each open assignment, for "cancel its own". */
   readonly #owners = new Map<string, string>()
+  /** request_id → principal key of the client answered `queued` for it (who may cancel it). */
+  readonly #heldOwners = new Map<string, string>()
   /** Set by the push hub: a client's route created an assignment. */
   onOwned: ((assignmentId: string, key: string) => void) | null = null
   #idle: (() => void) | null = null
@@ -79,6 +81,10 @@ export class Service {
         // Bounded even if terminal events are missed (e.g. a queue reset): forget the oldest first.
         if (this.#owners.size > MAX_OWNERS) this.#owners.delete(this.#owners.keys().next().value!)
       }
+      if (p.role === 'client' && result.status === 'queued' && result.request_id && !result.replayed) {
+        this.#heldOwners.set(result.request_id, p.key)
+        if (this.#heldOwners.size > MAX_OWNERS) this.#heldOwners.delete(this.#heldOwners.keys().next().value!)
+      }
       return result
     })
   }
@@ -109,6 +115,21 @@ export class Service {
     const owner = await this.#assignmentFor(p, 'complete', aid)
     if (iv !== undefined && iv !== owner) throw new GatewayError('invalid', `assignment ${JSON.stringify(aid)} does not belong to interviewer ${iv}`, { path: '/interviewer_id' })
     return this.#run(() => this.engine.complete({ assignment_id: aid }, end))
+  }
+
+  /** This node's held requests (operators). */
+  held(p: Principal): { held: HeldEntry[] } {
+    this.check(p, 'admin')
+    return { held: this.engine.held() }
+  }
+
+  /** Cancels a held request; a client only its own (one it was answered `queued` for), anything else looks unknown. */
+  async cancelHeld(p: Principal, requestId: string): Promise<{ status: 'cancelled'; request_id: string; decision_id: string }> {
+    this.check(p, 'cancel')
+    if (p.role === 'client' && this.#heldOwners.get(requestId) !== p.key) throw new GatewayError('not_found', `no request is held with request_id ${JSON.stringify(requestId)}`)
+    const r = await this.#run(() => this.engine.cancelHeld(requestId))
+    this.#heldOwners.delete(requestId)
+    return r
   }
 
   async cancel(p: Principal, assignmentId: string): Promise<CancelResult> {

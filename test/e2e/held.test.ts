@@ -73,12 +73,19 @@ if (ready) {
       expect(owners).toHaveLength(1)
       expect(owners[0].node_id).not.toBeNull()
 
+      // Operators list them, best first; a client cancels one (its id then replays the cancellation).
+      const listed = (await get<{ held: { request_id: string; queue_position: number }[] }>(`${srv.url}/v1/held`)).body.held
+      expect(listed).toHaveLength(HELD)
+      expect(listed[0]).toMatchObject({ request_id: `held-${HELD}`, queue_position: 0 })
+      expect((await post(`${srv.url}/v1/held/cancel`, { request_id: 'held-1' })).body).toMatchObject({ status: 'cancelled', request_id: 'held-1', decision_id: queued.get('held-1') })
+      expect(await route(body(1))).toMatchObject({ status: 'expired', replayed: true })
+
       // A slot frees: the best held request (highest priority) is assigned, and its id replays the outcome.
       expect((await post(`${srv.url}/v1/complete`, { interviewer_id: 1 })).status).toBe(200)
       await until('the top held request assigned', async () => (await route(body(HELD))).status === 'assigned')
       expect(await route(body(HELD))).toMatchObject({ status: 'assigned', interviewer_id: 1, replayed: true })
-      await until('its row removed', async () => (await sql<{ n: number }[]>`select count(*)::int as n from held_requests`)[0].n === HELD - 1)
-      expect(await heldSize()).toBe(HELD - 1)
+      await until('its row removed', async () => (await sql<{ n: number }[]>`select count(*)::int as n from held_requests`)[0].n === HELD - 2)
+      expect(await heldSize()).toBe(HELD - 2)
     }, 120_000)
   })
 } else {
