@@ -125,7 +125,14 @@ export default async function heldBench(ctx: BenchContext): Promise<BenchSection
         columns: ['held requests', 'µs per freed slot', 'routing attempts per slot', 'index entries looked at per slot', '× one route', '× complete + route'],
         rows,
       },
-      { title: 'baselines in the same run', columns: ['what', 'µs (median)'], rows: [['one route (assigned)', Math.round(base.route)], ['complete + route into the freed slot', Math.round(base.completeRoute)]] },
+      {
+        title: 'baselines in the same run',
+        columns: ['what', 'µs (median)'],
+        rows: [
+          ['one route (assigned)', Math.round(base.route)],
+          ['complete + route into the freed slot', Math.round(base.completeRoute)],
+        ],
+      },
     ],
     plots: [],
     ratios: [{ label: 'one freed slot with 10,000 held / one route', ours: at10k, baseline: base.route, unit: 'µs', goal: { op: '<=', value: 100 } }],
