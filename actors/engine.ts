@@ -1,7 +1,7 @@
 // The routing engine as the gateway sees it: one object per process wrapping the router actor,
 // the local shard host and the bus. HTTP and WebSocket handlers call only this.
 import type { Availability, Weights } from '../client/model.ts'
-import type { AssignmentEvent, CompleteOutcome, DecisionEvent, HeldEntry, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../client/protocol.ts'
+import type { AssignmentEvent, CompleteOutcome, DecisionEvent, HeldEntry, HeldPolicy, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../client/protocol.ts'
 
 /** Typed failure of an engine call; `code` is a protocol ErrorCode. */
 export class EngineError extends Error {
@@ -53,6 +53,9 @@ export interface RoutingEngine {
   cancel(assignmentId: string): Promise<CancelResult>
   accept(assignmentId: string): Promise<{ status: 'accepted'; assignment_id: string }>
   reject(assignmentId: string): Promise<RouteResult>
+  heldPolicy(): HeldPolicy
+  /** Changes the held-request policy on every node (broadcast), audited. */
+  setHeldPolicy(policy: HeldPolicy, by: string): Promise<HeldPolicy>
   /** The requests held on this node, best first (operators). */
   held(): HeldEntry[]
   /** Cancels a request held on this node by its request_id; `not_found` when none is. */

@@ -4,7 +4,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { ERROR_CODE, HTTP_STATUS } from './protocol.ts'
 import * as R from './replies.ts'
-import { CompleteRequestSchema, MessageSchemas, RouteBatchSchema, RouteRequestSchema, WeightsPatchSchema } from './schemas.ts'
+import { CompleteRequestSchema, HeldPolicySchema, MessageSchemas, RouteBatchSchema, RouteRequestSchema, WeightsPatchSchema } from './schemas.ts'
 
 type Json = Record<string, unknown>
 /** A schema as plain JSON: TypeBox's symbol keys (Kind, Optional) do not survive stringify. */
@@ -18,6 +18,7 @@ const SCHEMAS: Record<string, TSchema> = {
   RouteBatchRequest: RouteBatchSchema,
   CompleteRequest: CompleteRequestSchema,
   WeightsPatch: WeightsPatchSchema,
+  HeldPolicy: HeldPolicySchema,
   RouteResult: R.RouteResultSchema,
   RouteBatchResult: R.RouteBatchResultSchema,
   ErrorReply: R.ErrorReplySchema,
@@ -60,6 +61,8 @@ export const HTTP_ROUTES: Route[] = [
     reply: anyObject('{status:"completed", assignment_id, interviewer_id, current_queue}'),
   },
   { method: 'post', path: '/v1/cancel', summary: 'Cancel an assignment', body: CancelRequest, reply: anyObject('{status:"cancelled", assignment_id, interviewer_id, current_queue}') },
+  { method: 'get', path: '/v1/admin/held_policy', summary: 'How held requests wait: the aging rate (operator)', reply: ref('HeldPolicy') },
+  { method: 'put', path: '/v1/admin/held_policy', summary: 'Change the aging rate of held requests live, on every node (operator)', body: ref('HeldPolicy'), reply: ref('HeldPolicy') },
   {
     method: 'get',
     path: '/v1/held',

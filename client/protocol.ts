@@ -73,6 +73,12 @@ export interface PendingReason {
   message: string
 }
 
+/** How held requests wait, changed live by operators (PUT /v1/admin/held_policy), on every node. */
+export interface HeldPolicy {
+  /** Effective priority gained per minute waited (aging); 0 turns aging off. */
+  aging_per_min: number
+}
+
 /** One held request as operators see it (GET /v1/held): this node's, best first. */
 export interface HeldEntry {
   decision_id: string

@@ -5,7 +5,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { AVAILABILITY } from './model.ts'
 import { COMPLETE_OUTCOMES, STREAMS } from './protocol.ts'
-import type { ClientMessage, ClientMessageType, CompleteRequest, ErrorBody, RouteRequest, WeightsPatch } from './protocol.ts'
+import type { ClientMessage, ClientMessageType, CompleteRequest, ErrorBody, HeldPolicy, RouteRequest, WeightsPatch } from './protocol.ts'
 
 const Id = Type.Union([Type.String({ maxLength: 128 }), Type.Integer()])
 const Int = (opts: { minimum?: number; maximum?: number } = {}) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...opts })
@@ -71,6 +71,7 @@ export const CompleteRequestSchema = Type.Union([
   Type.Object({ assignment_id: AssignmentId, interviewer_id: Type.Optional(Int()), ...interviewEnd }),
 ])
 const Weight = Type.Number({ minimum: 0, maximum: 100 })
+export const HeldPolicySchema = Type.Object({ aging_per_min: Type.Number({ minimum: 0, maximum: 1_000_000 }) }, { additionalProperties: false })
 export const WeightsPatchSchema = Type.Object(
   {
     topic: Type.Optional(Weight),
@@ -177,6 +178,7 @@ export function routeFieldsOf(r: RouteRequest): RouteRequest {
 }
 export const checkCompleteRequest = compile<CompleteRequest>(CompleteRequestSchema, 'complete request')
 export const checkWeightsPatch = compile<WeightsPatch>(WeightsPatchSchema, 'weights patch')
+export const checkHeldPolicy = compile<HeldPolicy>(HeldPolicySchema, 'held policy')
 const batchCheck = compile<RouteRequest[] | { requests: RouteRequest[] }>(RouteBatchSchema, 'route batch')
 export function checkRouteBatch(value: unknown): Checked<RouteRequest[]> {
   const r = batchCheck(value)

@@ -3,7 +3,7 @@
 import type { EngineConfig, Logger, AssignmentLog, Directory, HeldLog, WeightsStore } from '../ports.ts'
 import type { Availability, Weights } from '../../client/model.ts'
 import type { User } from '../model/types.ts'
-import type { AssignmentEvent, DecisionEvent, HeldEntry, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
+import type { AssignmentEvent, DecisionEvent, HeldEntry, HeldPolicy, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'
 import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../engine.ts'
 import { GroupCommitter } from '../commit/committer.ts'
@@ -159,6 +159,10 @@ export class Engine implements RoutingEngine {
     this.#subs.push(
       bus.subscribe(this.#s.freed, (m) => this.#held.freed(unpack<FreedNotice>(m.data))),
       bus.subscribe(this.#s.weights, (m) => this.#weights.adopt(unpack<Weights>(m.data))),
+      bus.subscribe(this.#s.heldPolicy, (m) => {
+        const p = unpack<HeldPolicy>(m.data)
+        if (p.aging_per_min !== this.#held.requests.agingPerMin) this.#held.requests.setAging(p.aging_per_min)
+      }),
       bus.subscribe(this.#s.bidders, (m) => {
         const b = unpack<BidderMsg>(m.data)
         if (b.on) this.#remoteKnown.add(b.iv)
@@ -351,6 +355,21 @@ export class Engine implements RoutingEngine {
   async cancel(assignmentId: string): Promise<CancelResult> {
     const r = await this.#ctl.one<TransitionResult>({ op: 'cancel', aid: assignmentId }, 'all')
     return { status: 'cancelled', assignment_id: r.assignment.id, interviewer_id: r.interviewer_id, current_queue: r.current_queue }
+  }
+
+  heldPolicy(): HeldPolicy {
+    return { aging_per_min: this.#held.requests.agingPerMin }
+  }
+
+  async setHeldPolicy(policy: HeldPolicy, by: string): Promise<HeldPolicy> {
+    try {
+      this.#held.requests.setAging(policy.aging_per_min)
+    } catch (err) {
+      throw new EngineError('invalid', err instanceof Error ? err.message : String(err), { cause: err })
+    }
+    this.#o.bus.publish(this.#s.heldPolicy, pack(policy))
+    await auditAndSnapshot(this.#o.store, null, this.#o.log, by, 'held_policy', { ...policy, node_id: this.#c.NODE_ID })
+    return this.heldPolicy()
   }
 
   held(): HeldEntry[] {

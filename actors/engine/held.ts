@@ -84,6 +84,16 @@ export class HeldRequests {
     return p < 0 ? null : this.#waits.estimate(laneOf(h.filter), p)
   }
 
+  /** Aging rate now (priority points per minute waited). */
+  get agingPerMin(): number {
+    return this.#index.aging.rate
+  }
+
+  /** A live change of the aging rate: every held request is re-keyed (throws AgingError on a bad rate). */
+  setAging(rate: number): void {
+    this.#index.setRate(rate)
+  }
+
   /** Effective priority at `now` (aging). */
   effective(h: Held, now: number): number {
     return this.#index.aging.effective(h, now)

@@ -112,6 +112,35 @@ describe('durable held requests', () => {
     expect(store.held.size).toBe(0)
   })
 
+  it('the aging rate changes live on every node and the effective priorities follow it; a bad rate is invalid', async () => {
+    const store = fixture()
+    const bus = new LocalBus()
+    const mk = (node: string) => new Engine({ config: testConfig({ NODE_ID: node, SUBJECT_PREFIX: 'agingtest' }), bus, store, log: silentLogger })
+    const a = mk('node-a')
+    const b = mk('node-b')
+    await a.start()
+    await b.start()
+    stops.push(async () => {
+      await b.stop()
+      await a.stop()
+      await bus.close()
+    })
+    await a.route(REQ)
+    const low = await a.route({ ...REQ, user_id: 2, wait: true })
+    const high = await a.route({ ...REQ, user_id: 3, wait: true, priority: 5 })
+    expect(a.held().map((h) => h.decision_id)).toEqual([high.decision_id, low.decision_id])
+    expect(await a.setHeldPolicy({ aging_per_min: 0 }, 'op')).toEqual({ aging_per_min: 0 })
+    for (let i = 0; i < 100 && b.heldPolicy().aging_per_min !== 0; i++) await new Promise((r) => setTimeout(r, 5))
+    expect(b.heldPolicy()).toEqual({ aging_per_min: 0 })
+    // Without aging the effective priority is the priority itself, however long they waited.
+    await new Promise((r) => setTimeout(r, 20))
+    expect(a.held().map((h) => [h.priority, h.effective_priority])).toEqual([
+      [5, 5],
+      [0, 0],
+    ])
+    await expect(a.setHeldPolicy({ aging_per_min: -1 }, 'op')).rejects.toMatchObject({ code: 'invalid' })
+  })
+
   it('a node holding HELD_MAX_PER_NODE requests answers unavailable instead of holding more', async () => {
     const store = fixture()
     const a = await engine(store, 'node-a', { HELD_MAX_PER_NODE: '2' })

@@ -1,6 +1,6 @@
 // The HTTP endpoints of DESIGN.md section 4, as a table of handlers over the Service.
 // Replies keep the Terac demo's shapes: /v1/route answers exactly the RouteResult.
-import { checkCompleteRequest, checkRouteBatch, checkRouteRequest, checkWeightsPatch, type Checked } from '../../client/schemas.ts'
+import { checkCompleteRequest, checkHeldPolicy, checkRouteBatch, checkRouteRequest, checkWeightsPatch, type Checked } from '../../client/schemas.ts'
 import { ROUTE_STATUS, type HealthReport, type RouteStatus } from '../../client/protocol.ts'
 import type { DecisionQuery } from '../store/types.ts'
 import { GatewayError } from './errors.ts'
@@ -71,6 +71,8 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>): H
       },
     },
     { method: 'get', path: '/v1/held', auth: true, handle: (c) => svc.held(p(c)) },
+    { method: 'get', path: '/v1/admin/held_policy', auth: true, handle: (c) => svc.heldPolicy(p(c)) },
+    { method: 'put', path: '/v1/admin/held_policy', auth: true, handle: (c) => svc.setHeldPolicy(p(c), valid(checkHeldPolicy(c.body))) },
     {
       method: 'post',
       path: '/v1/held/cancel',

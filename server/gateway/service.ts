@@ -1,7 +1,7 @@
 // The gateway's verbs, independent of transport: authorize, bound in-flight work, call the engine.
 // HTTP and WebSocket handlers both call this, so the role rules and limits are enforced once.
 import type { RoutingEngine, CancelResult, CompleteResult } from '../../actors/engine.ts'
-import type { Availability, HeldEntry, InterviewerState, RouteRequest, RouteResult, StateSnapshot, WeightsPatch, CompleteRequest, InterviewEnd } from '../../client/protocol.ts'
+import type { Availability, HeldEntry, HeldPolicy, InterviewerState, RouteRequest, RouteResult, StateSnapshot, WeightsPatch, CompleteRequest, InterviewEnd } from '../../client/protocol.ts'
 import type { Weights } from '../../client/model.ts'
 import type { Store } from '../store/types.ts'
 import type { Logger } from '../log.ts'
@@ -115,6 +115,16 @@ export class Service {
     const owner = await this.#assignmentFor(p, 'complete', aid)
     if (iv !== undefined && iv !== owner) throw new GatewayError('invalid', `assignment ${JSON.stringify(aid)} does not belong to interviewer ${iv}`, { path: '/interviewer_id' })
     return this.#run(() => this.engine.complete({ assignment_id: aid }, end))
+  }
+
+  heldPolicy(p: Principal): HeldPolicy {
+    this.check(p, 'admin')
+    return this.engine.heldPolicy()
+  }
+
+  setHeldPolicy(p: Principal, policy: HeldPolicy): Promise<HeldPolicy> {
+    this.check(p, 'admin')
+    return this.#run(() => this.engine.setHeldPolicy(policy, p.sub))
   }
 
   /** This node's held requests (operators). */

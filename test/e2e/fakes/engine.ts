@@ -3,7 +3,7 @@
 import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../../../actors/engine.ts'
 import type { Availability, Weights } from '../../../client/model.ts'
 import { DEFAULT_WEIGHTS } from '../../../actors/model/types.ts'
-import type { AssignmentEvent, DecisionEvent, HeldEntry, InterviewerState, RouteRequest, RouteResult } from '../../../client/protocol.ts'
+import type { AssignmentEvent, DecisionEvent, HeldEntry, HeldPolicy, InterviewerState, RouteRequest, RouteResult } from '../../../client/protocol.ts'
 
 interface Open {
   id: string
@@ -180,6 +180,17 @@ export class FakeEngine implements RoutingEngine {
   async accept(assignmentId: string): Promise<{ status: 'accepted'; assignment_id: string }> {
     if (!this.#owners.has(assignmentId)) throw new EngineError('not_found', `assignment ${assignmentId} is not open`)
     return { status: 'accepted', assignment_id: assignmentId }
+  }
+
+  #heldPolicy: HeldPolicy = { aging_per_min: 10 }
+
+  heldPolicy(): HeldPolicy {
+    return { ...this.#heldPolicy }
+  }
+
+  async setHeldPolicy(policy: HeldPolicy): Promise<HeldPolicy> {
+    this.#heldPolicy = { ...policy }
+    return this.heldPolicy()
   }
 
   /** The fake never holds a request (no wait support): nothing is held, nothing to cancel. */
