@@ -12,6 +12,10 @@ import { interviewer, LANGS, TOPICS, testConfig, user } from '../../actors/testi
 import type { DecisionEvent, RouteRequest } from '../../client/protocol.ts'
 import { silentLogger } from '../../server/log.ts'
 import type { BenchContext, BenchSection } from './types.ts'
+import { WaitEstimator } from '../../actors/held/estimate.ts'
+import { Aging } from '../../actors/held/aging.ts'
+import { HeldIndex, type HeldItem } from '../../actors/held/index.ts'
+import { ANY_FREED } from '../../actors/held/notice.ts'
 
 const INTERVIEWERS = 120
 const req = (i: number, over: Partial<RouteRequest> = {}): RouteRequest => ({
@@ -101,6 +105,68 @@ async function baseline(rounds: number): Promise<{ completeRoute: number; route:
   }
 }
 
+/**
+ * The estimated wait against the wait that followed, in a simulated lane: `servers` interviewers
+ * with exponential interview durations (mean 30 min), Poisson arrivals at `load` × their capacity;
+ * every request that finds nobody free is held and given the estimate a `queued` reply would carry.
+ */
+function estimateError(load: number, servers: number, arrivals: number, seed: number): { held: number; estimated: number; mae: number; bias: number; meanWait: number } {
+  let x = seed >>> 0
+  const rand = () => {
+    x = (Math.imul(x, 1664525) + 1013904223) >>> 0
+    return (x + 0.5) / 4294967296
+  }
+  const exp = (mean: number) => -Math.log(rand()) * mean
+  const MIN = 60_000
+  const lane = 'english'
+  const est = new WaitEstimator()
+  const ix = new HeldIndex<HeldItem & { estimate: number | null }>(new Aging(0, 0))
+  // Busy interviewers' end times (ms), kept sorted.
+  const ends: number[] = []
+  const busy = (end: number) => {
+    ends.push(end)
+    ends.sort((a, b) => a - b)
+  }
+  let t = 0
+  let seq = 0
+  let held = 0
+  let n = 0
+  let absErr = 0
+  let bias = 0
+  let waitSum = 0
+  const perMin = (load * servers) / 30
+  const serveUntil = (until: number) => {
+    while (ends.length > 0 && ends[0] <= until) {
+      const now = ends.shift() as number
+      const next = ix.servable(ANY_FREED, 1, new Set())[0]
+      if (!next) continue
+      ix.remove(next)
+      est.assigned(lane, now)
+      busy(now + exp(30) * MIN)
+      if (next.estimate !== null) {
+        const actual = (now - next.at) / MIN
+        absErr += Math.abs(next.estimate - actual)
+        bias += next.estimate - actual
+        waitSum += actual
+        n++
+      }
+    }
+  }
+  for (let i = 0; i < arrivals; i++) {
+    t += exp(1 / perMin) * MIN
+    serveUntil(t)
+    if (ends.length < servers) {
+      busy(t + exp(30) * MIN)
+      continue
+    }
+    const it = { filter: { language: lane, budget: 100, sensitivity: false, sla_min: 10_000 }, priority: 0, at: t, seq: ++seq, key: 0, estimate: null as number | null }
+    ix.add(it)
+    it.estimate = est.estimate(lane, ix.rank(it))
+    held++
+  }
+  return { held, estimated: n, mae: n ? absErr / n : 0, bias: n ? bias / n : 0, meanWait: n ? waitSum / n : 0 }
+}
+
 export default async function heldBench(ctx: BenchContext): Promise<BenchSection> {
   const rounds = ctx.quick ? 60 : 300
   const sizes = ctx.quick ? [1_000, 10_000] : [100, 1_000, 10_000]
@@ -115,6 +181,12 @@ export default async function heldBench(ctx: BenchContext): Promise<BenchSection
     if (n === 10_000) at10k = f.us
     rows.push([n, Math.round(f.us), f.attempts.toFixed(2), f.scanned.toFixed(1), (f.us / base.route).toFixed(1), (f.us / base.completeRoute).toFixed(2)])
   }
+  ctx.progress('estimate error simulation')
+  const sim: (string | number)[][] = []
+  for (const load of [0.9, 1.0, 2.0]) {
+    const r = estimateError(load, 10, ctx.quick ? 5_000 : 20_000, 7)
+    sim.push([`${load}×`, r.held, r.estimated, r.meanWait.toFixed(1), r.mae.toFixed(1), r.bias.toFixed(1), r.meanWait > 0 ? `${((r.mae / r.meanWait) * 100).toFixed(0)} %` : '–'])
+  }
   return {
     id: 'held',
     title: 'Held requests: the cost of one freed slot',
@@ -124,6 +196,11 @@ export default async function heldBench(ctx: BenchContext): Promise<BenchSection
         title: `one freed slot (complete → a held request assigned), in-process bus, memory store, ${INTERVIEWERS} interviewers all full, median of up to ${rounds} (at most half the held requests)`,
         columns: ['held requests', 'µs per freed slot', 'routing attempts per slot', 'index entries looked at per slot', '× one route', '× complete + route'],
         rows,
+      },
+      {
+        title: 'estimated wait vs the actual wait (simulation: one lane, 10 interviewers, exponential 30 min interviews, Poisson arrivals)',
+        columns: ['arrivals vs capacity', 'held', 'held with an estimate', 'mean actual wait (min)', 'mean absolute error (min)', 'mean error (min, + = too long)', 'error / wait'],
+        rows: sim,
       },
       {
         title: 'baselines in the same run',
