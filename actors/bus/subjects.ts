@@ -1,4 +1,5 @@
-// NATS subject matching shared by both bus implementations: `*` is one token, `>` the rest.
+// NATS subject names and matching: the engine's subjects under one prefix, and the wildcard rules
+// shared by both bus implementations (`*` is one token, `>` the rest).
 
 /** True when the subject pattern holds a wildcard token. */
 export function hasWildcard(pattern: string): boolean {
@@ -30,3 +31,19 @@ export function isValidSubject(subject: string, allowWildcards = true): boolean 
   }
   return true
 }
+
+/** Every subject the engine uses, under one prefix (SUBJECT_PREFIX): the only place they are named. */
+export const subjects = (prefix: string) => ({
+  score: (shard: number) => `${prefix}.shard.${shard}.score`,
+  commit: (shard: number) => `${prefix}.shard.${shard}.commit`,
+  ctl: (shard: number) => `${prefix}.shard.${shard}.ctl`,
+  weights: `${prefix}.weights`,
+  freed: `${prefix}.freed`,
+  heldPolicy: `${prefix}.held.policy`,
+  bidders: `${prefix}.bidders`,
+  bidder: (iv: number) => `${prefix}.bidder.${iv}`,
+  decisions: `${prefix}.decisions`,
+  assignments: (iv: number | '*') => `${prefix}.assignments.${iv}`,
+  heartbeat: (node: string) => `${prefix}.nodes.${node}.heartbeat`,
+})
+export type Subjects = ReturnType<typeof subjects>

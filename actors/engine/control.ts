@@ -3,7 +3,8 @@
 import type { Bus, BusSubscription } from '../bus/types.ts'
 import { EngineError, type RemoteBidder } from '../engine.ts'
 import type { Requester } from '../runtime/requester.ts'
-import { pack, unpack, type CtlReply, type CtlReq, type RemoteBidReq, type Subjects } from '../shard/messages.ts'
+import type { Subjects } from '../bus/subjects.ts'
+import { pack, unpack, type CtlReply, type CtlReq, type RemoteBidReq } from '../shard/wire.ts'
 
 export class Control {
   #requester: Requester

@@ -2,7 +2,6 @@
 // committer and the bus, behind the RoutingEngine interface the gateway calls.
 import type { EngineConfig, Logger, AssignmentLog, Directory, HeldLog, WeightsStore } from '../ports.ts'
 import type { Availability, Weights } from '../../client/model.ts'
-import type { User } from '../model/types.ts'
 import type { AssignmentEvent, DecisionEvent, HeldEntry, HeldPolicy, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'
 import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../engine.ts'
@@ -10,17 +9,19 @@ import { GroupCommitter } from '../commit/committer.ts'
 import { Requester } from '../runtime/requester.ts'
 import { WeightsBook, WeightsError } from '../scoring/weights.ts'
 import { ShardHost } from '../shard/host.ts'
-import { pack, subjects, unpack, type BidderMsg, type Subjects, type TransitionResult } from '../shard/messages.ts'
-import { Router, type Decided } from '../router/router.ts'
+import { subjects, type Subjects } from '../bus/subjects.ts'
+import { pack, unpack, type BidderMsg, type TransitionResult } from '../shard/wire.ts'
+import { Router } from '../router/router.ts'
+import type { FinishedRoute } from '../router/route.ts'
 import { UserCache } from '../router/users.ts'
 import { checkRouteRequest, routeFieldsOf } from '../../client/schemas.ts'
 import { EventHub } from './events.ts'
-import { checkSameRequest, fingerprint, replayStored } from './idempotency.ts'
+import { checkSameRequest, fingerprint } from './idempotency.ts'
 import { DurableHeld } from '../held/durable.ts'
 import type { FreedNotice } from '../held/notice.ts'
 import { isSnapshotLog, Restorer } from '../snapshot/restorer.ts'
 import { Snapshotter } from '../snapshot/snapshotter.ts'
-import { auditAndSnapshot, expireHeld, reofferExpired } from './durable-ops.ts'
+import { auditAndSnapshot, reofferExpired, routeAgain } from './durable-ops.ts'
 import { Control, subscribeBidder } from './control.ts'
 
 export interface EngineOptions {
@@ -33,6 +34,8 @@ export interface EngineOptions {
   /** Timeout of control requests (complete, cancel, state) across nodes. */
   ctlTimeoutMs?: number
   heartbeatMs?: number
+  /** Every route once final: its phase path and stage times (e.g. for latency histograms). */
+  onRoute?: (route: FinishedRoute) => void
 }
 
 const RECENT_MAX = 100_000
@@ -62,8 +65,6 @@ export class Engine implements RoutingEngine {
   #running = false
   #startedAt = Date.now()
   #heartbeat: NodeJS.Timeout | null = null
-  #decisions = 0
-  #outcomes: Record<string, number> = {}
   /** Snapshot restore and writer, when the store keeps snapshots (durability). */
   #restorer: Restorer | null = null
   #snapshotter: Snapshotter | null = null
@@ -88,7 +89,7 @@ export class Engine implements RoutingEngine {
       store: this.#restorer?.store ?? o.store,
       adopt: this.#restorer ? (q) => this.#restorer?.adopt(q) : undefined,
       onOfferExpired: (a, req) => {
-        if (this.#running) void reofferExpired({ router: this.#router, store: o.store, log: o.log, finish: (r, res) => this.#finish(r, res) }, a, req)
+        if (this.#running) void reofferExpired({ router: this.#router, store: o.store, log: o.log }, a, req)
       },
       weights: this.#weights,
       requester: this.#requester,
@@ -111,8 +112,23 @@ export class Engine implements RoutingEngine {
       })
     }
     this.#users = new UserCache(o.store)
+    // Held requests are retried and expired by the router (a later call: both are built by then).
+    this.#held = new DurableHeld({
+      store: o.store,
+      nodeId: c.NODE_ID,
+      leaseMs: c.HELD_LEASE_S * 1000,
+      log: o.log,
+      agingPerMin: c.HELD_AGING_PER_MIN,
+      maxHeld: c.HELD_MAX_PER_NODE,
+      user: async (id) => this.#users.peek(id, Date.now()) ?? this.#users.load(id),
+      record: (rec) => this.#router.record(rec),
+      attempt: async (h) => {
+        const r = await this.#router.retry(h.req, h.user)
+        return r === null ? null : (r.interviewer_id ?? -1)
+      },
+      expire: (h) => this.#router.expire(h.req),
+    })
     this.#router = new Router({
-      bus: o.bus,
       subjects: this.#s,
       requester: this.#requester,
       shardCount: c.SHARD_COUNT,
@@ -123,28 +139,12 @@ export class Engine implements RoutingEngine {
       committer: this.#committer,
       store: o.store,
       weights: this.#weights,
+      held: this.#held,
       onDecision: (e) => this.#events.decision(e),
       wantsDecision: () => this.#events.wantsDecisions(),
       remoteBidding: () => this.#remoteKnown.size > 0,
-    })
-    this.#held = new DurableHeld({
-      store: o.store,
-      nodeId: c.NODE_ID,
-      leaseMs: c.HELD_LEASE_S * 1000,
-      log: o.log,
-      agingPerMin: c.HELD_AGING_PER_MIN,
-      user: (id) => this.#router.user(id),
-      record: async (rec) => {
-        const d = await this.#router.persist({ result: rec.result, record: rec, persisted: false })
-        this.#finish(d.record, d.result)
-      },
-      attempt: async (h) => {
-        const d = await this.#router.decide(h.req, h.user, performance.now())
-        if (d.result.status !== 'assigned') return null
-        this.#finish(d.record, d.result)
-        return d.result.interviewer_id ?? -1
-      },
-      expire: (h) => expireHeld({ router: this.#router, log: o.log, finish: (r, res) => this.#finish(r, res) }, h.req),
+      remember: (r) => this.#replaysNow(r),
+      observe: o.onRoute,
     })
   }
 
@@ -158,11 +158,11 @@ export class Engine implements RoutingEngine {
     const { bus } = this.#o
     this.#subs.push(
       bus.subscribe(this.#s.freed, (m) => this.#held.freed(unpack<FreedNotice>(m.data))),
-      bus.subscribe(this.#s.weights, (m) => this.#weights.adopt(unpack<Weights>(m.data))),
       bus.subscribe(this.#s.heldPolicy, (m) => {
         const p = unpack<HeldPolicy>(m.data)
         if (p.aging_per_min !== this.#held.requests.agingPerMin) this.#held.requests.setAging(p.aging_per_min)
       }),
+      bus.subscribe(this.#s.weights, (m) => this.#weights.adopt(unpack<Weights>(m.data))),
       bus.subscribe(this.#s.bidders, (m) => {
         const b = unpack<BidderMsg>(m.data)
         if (b.on) this.#remoteKnown.add(b.iv)
@@ -237,24 +237,10 @@ export class Engine implements RoutingEngine {
     }
   }
 
-  /**
-   * One route, counted in flight (stop() waits for them). A cached user costs no await: the
-   * decision's promise is the only one of the route, and its outcome is finished in one callback.
-   */
+  /** One route, counted in flight (stop() waits for them); the router owns it from here. */
   #counted(req: RouteRequest, checkStore: boolean): Promise<RouteResult> {
     this.#routing++
-    const t0 = performance.now()
-    try {
-      const user = this.#router.cachedUser(req.user_id)
-      if (user === undefined) return this.#routeOnce(req, checkStore, t0).then(this.#uncount, this.#uncountErr)
-      return this.#router.decide(req, user, t0).then((d) => {
-        const r = this.#decided(req, user, d, checkStore)
-        return r instanceof Promise ? r.then(this.#uncount, this.#uncountErr) : this.#uncount(r)
-      }, this.#uncountErr)
-    } catch (err) {
-      this.#routing--
-      return Promise.reject(err)
-    }
+    return this.#router.route(req, checkStore).then(this.#uncount, this.#uncountErr)
   }
 
   #uncount = (r: RouteResult): RouteResult => {
@@ -267,76 +253,15 @@ export class Engine implements RoutingEngine {
     throw err
   }
 
-  async #routeOnce(req: RouteRequest, checkStore: boolean, t0: number): Promise<RouteResult> {
-    // No store lookup up front: a request_id seen before (another node, before a restart) makes the
-    // commit report a conflict and the router replays the stored first outcome. Only the outcomes
-    // that are never committed here (unknown user, holding) ask the store first, off the hot path.
-    const user = await this.#router.user(req.user_id)
-    if (!user) {
-      const stored = checkStore ? await this.#stored(req) : null
-      if (stored) return stored
-      const result: RouteResult = { status: 'user_not_found', user_id: req.user_id, message: `user ${req.user_id} not found` }
-      if (req.request_id) result.request_id = req.request_id
-      this.#count('user_not_found')
-      return result
-    }
-    return this.#decided(req, user, await this.#router.decide(req, user, t0), checkStore)
-  }
-
-  /** What a decision becomes: held (queued), recorded, finished; synchronous when nothing is left to write. */
-  #decided(req: RouteRequest, user: User, d: Decided, checkStore: boolean): RouteResult | Promise<RouteResult> {
-    if (d.result.status === 'at_capacity' && req.wait && req.sla_min > 0) return this.#hold(req, user, d, checkStore)
-    return d.persisted ? this.#done(d) : this.#router.persist(d).then(this.#done)
-  }
-
-  /** #finish(d.record, d.result), reading the record only when someone listens for decisions. */
-  #done = (d: Decided): RouteResult => {
-    const r = d.result
-    if (r.replayed) return r
-    this.#count(r.status)
-    if (this.#events.wantsDecisions()) this.#router.announce(d.record)
-    // Remembered by #idempotent once the route returns (it has the fingerprint).
-    return r
-  }
-
-  async #hold(req: RouteRequest, user: User, d: Decided, checkStore: boolean): Promise<RouteResult> {
-    const stored = checkStore ? await this.#stored(req) : null
-    if (stored) return stored
-    const elsewhere = checkStore ? await this.#held.stored(req) : null
-    if (elsewhere) return elsewhere
-    if (this.#held.size >= this.#c.HELD_MAX_PER_NODE) throw new EngineError('unavailable', `this node already holds ${this.#held.size} requests (HELD_MAX_PER_NODE); retry later or without wait`)
-    const held = await this.#held.add(req, user, d.record.decision_id)
-    const result = this.#held.status(held, false)
-    this.#router.announce({ ...d.record, status: 'queued' })
-    this.#count('queued')
-    return result
-  }
-
-  /** The stored first outcome of this request_id, replayed; null when there is none. */
-  async #stored(req: RouteRequest): Promise<RouteResult | null> {
-    if (!req.request_id) return null
-    const stored = await this.#o.store.findDecisionByRequestId(req.request_id).catch((err: unknown) => {
-      throw new EngineError('unavailable', 'idempotency lookup failed', { cause: err })
-    })
-    return stored ? replayStored(req, stored) : null
-  }
-
-  #finish(record: DecisionEvent, result: RouteResult): void {
-    this.#count(record.status)
-    this.#router.announce(record)
-    // A held request decided later: its key now replays the new outcome (same fingerprint).
-    const known = record.request_id ? this.#recent.get(record.request_id) : undefined
-    if (known) known.r = result
+  /** A route's final outcome: a held request decided later now replays it (same fingerprint). */
+  #replaysNow(r: RouteResult): void {
+    const known = r.request_id ? this.#recent.get(r.request_id) : undefined
+    if (known) known.r = r
   }
 
   #remember(rid: string, r: RouteResult, fp: string): void {
     if (this.#recent.size >= RECENT_MAX) this.#recent.delete(this.#recent.keys().next().value as string)
     this.#recent.set(rid, { r, fp })
-  }
-
-  #count(status: string): void {
-    this.#decisions++
-    this.#outcomes[status] = (this.#outcomes[status] ?? 0) + 1
   }
 
   // ---- control: complete / cancel / offers / availability / state, addressed over the bus ----
@@ -398,14 +323,7 @@ export class Engine implements RoutingEngine {
   /** Rejecting an offer frees it and routes the request again, never to the same interviewer. */
   async reject(assignmentId: string): Promise<RouteResult> {
     const r = await this.#ctl.one<TransitionResult>({ op: 'reject', aid: assignmentId }, 'all')
-    const req: RouteRequest = { ...(r.request ?? { topics: [], language: '', budget: 0, sensitivity: false, sla_min: 0 }), user_id: r.assignment.user_id }
-    delete req.request_id
-    const user = await this.#router.user(req.user_id)
-    if (!user || !req.language) throw new EngineError('not_found', 'the rejected offer cannot be routed again')
-    const d = await this.#router.decide(req, user, performance.now(), [r.interviewer_id])
-    const done = await this.#router.persist(d)
-    this.#finish(done.record, done.result)
-    return done.result
+    return routeAgain({ router: this.#router, store: this.#o.store }, r.assignment, r.request)
   }
 
   async setAvailability(interviewerId: number, availability: Availability): Promise<InterviewerState> {
@@ -480,8 +398,7 @@ export class Engine implements RoutingEngine {
     return {
       node_id: this.#c.NODE_ID,
       interviewers: this.#host.size,
-      decisions: this.#decisions,
-      outcomes: { ...this.#outcomes },
+      ...this.#router.counts,
       open_assignments: this.#host.openAssignments,
       weights_version: this.#weights.version,
       held: { size: this.#held.size, ...this.#held.counters },

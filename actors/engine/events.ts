@@ -5,7 +5,7 @@ import { LocalBus } from '../bus/local.ts'
 import type { AssignmentEvent, DecisionEvent, HeartbeatEvent } from '../../client/protocol.ts'
 import type { AssignmentState } from '../../client/model.ts'
 import type { Assignment } from '../model/types.ts'
-import type { Subjects } from '../shard/messages.ts'
+import type { Subjects } from '../bus/subjects.ts'
 import { isoNow } from '../runtime/clock.ts'
 
 const enc = new TextEncoder()

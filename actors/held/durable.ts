@@ -19,6 +19,8 @@ export interface DurableHeldOptions {
   leaseMs: number
   log: Logger
   agingPerMin?: number
+  /** Most requests held at once on this node (HELD_MAX_PER_NODE): beyond it `unavailable`. */
+  maxHeld?: number
   /** One routing attempt (HeldRequests). */
   attempt: (h: Held) => Promise<number | null>
   /** sla_min passed: record and announce the outcome. */
@@ -61,6 +63,18 @@ export class DurableHeld {
   }
   get requests(): HeldRequests {
     return this.#held
+  }
+
+  /**
+   * The router's hold: a request_id held anywhere already answers that hold's status; past the
+   * node's cap `unavailable`; else persisted, held, and answered `queued`.
+   */
+  async hold(req: RouteRequest, user: User, decisionId: string, checkStore: boolean): Promise<RouteResult> {
+    const elsewhere = checkStore ? await this.stored(req) : null
+    if (elsewhere) return elsewhere
+    const max = this.#o.maxHeld ?? Number.POSITIVE_INFINITY
+    if (this.size >= max) throw new EngineError('unavailable', `this node already holds ${this.size} requests (HELD_MAX_PER_NODE); retry later or without wait`)
+    return this.status(await this.add(req, user, decisionId), false)
   }
 
   /** Persists, then holds: a `queued` reply is only sent for a request that survives a crash. */

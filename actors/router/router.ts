@@ -1,26 +1,29 @@
-// The router actor: validates a request, looks the user up (cached), scatters one scoring request
-// per shard host over the bus, gathers bids until every host answered or the deadline passed,
-// asks the best bidder's host to commit and, on refusal, tries the next bid. Every decision keeps
-// all bids with their factor breakdown and names the hosts that were skipped.
-import type { Logger, AssignmentLog, DecisionRecord } from '../ports.ts'
+// The router actor: it owns every route from validation to its final outcome. It looks the user up
+// (cached), scatters one scoring request per shard host, gathers bids until every host answered or
+// the deadline passed, asks the best bidder's host to commit and, on refusal, tries the next bid.
+// Each route is one RouteState (route.ts) moving validated → scoring → committing → decided | held |
+// failed, and every outcome leaves through one finish path: counted, announced, remembered.
+// Every decision keeps all bids with their factor breakdown and names the hosts that were skipped.
+import type { AssignmentLog, DecisionRecord, Logger } from '../ports.ts'
+import type { Bid } from '../../client/model.ts'
 import type { User } from '../model/types.ts'
 import type { DecisionEvent, RouteRequest, RouteResult, RouteStatus } from '../../client/protocol.ts'
-import type { Bus } from '../bus/types.ts'
+import type { Subjects } from '../bus/subjects.ts'
 import { EngineError } from '../engine.ts'
 import type { GroupCommitter } from '../commit/committer.ts'
 import type { Requester } from '../runtime/requester.ts'
 import { levelIndex } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
-import { recordOf, type CommitReply, type DecisionDraft, type Subjects } from '../shard/messages.ts'
-import { Batches, MALFORMED, NO_BIDS, TIMED_OUT, type Job } from './batches.ts'
+import { recordOf, type DecisionDraft } from '../model/decision.ts'
+import type { ScoreReq } from '../shard/wire.ts'
+import { Batches } from './batches.ts'
+import { RouteState, type FinishedRoute } from './route.ts'
 import type { UserCache } from './users.ts'
-import type { Decided } from './decided.ts'
 import { isoNow } from '../runtime/clock.ts'
 import { nextId } from '../runtime/ids.ts'
 import { replayStored } from '../engine/idempotency.ts'
 
 export interface RouterOptions {
-  bus: Bus
   subjects: Subjects
   requester: Requester
   shardCount: number
@@ -30,253 +33,342 @@ export interface RouterOptions {
   nodeId: string
   users: UserCache
   log: Logger
-  committer: GroupCommitter
+  committer: Pick<GroupCommitter, 'add'>
   store: Pick<AssignmentLog, 'findDecisionByRequestId'>
   weights: WeightsBook
+  /**
+   * Where an at_capacity request that may wait is held until a slot frees (DurableHeld): persisted,
+   * then answered `queued`; a request_id already held elsewhere gets that hold's status (replayed).
+   */
+  held: { hold(req: RouteRequest, user: User, decisionId: string, checkStore: boolean): Promise<RouteResult> }
   /** True while some interviewer bids remotely: only then does the scoring request carry the request. */
   remoteBidding?: () => boolean
   /** Bids asked from each host (top-k); default 4. */
   k?: number
   onDecision: (e: DecisionEvent) => void
-  /** False when no one listens for decisions: announce() then builds nothing. */
+  /** False when no one listens for decisions: the finish path then builds no event. */
   wantsDecision?: () => boolean
+  /** A route's final outcome, for the request_id's replays (a held request decided later, say). */
+  remember?: (result: RouteResult) => void
+  /** Every route once it reached its final phase (its path and stage times), e.g. for metrics. */
+  observe?: (route: FinishedRoute) => void
 }
-
-export type { Decided }
 
 /** How many times a route whose every bid was refused is scored again before it is at_capacity. */
 const RESCORE_ROUNDS = 2
+
+/** What scoring and committing came to: the route's decision before it is finished. */
+type Outcome =
+  /** Committed (and recorded) by the owning host. */
+  | { kind: 'assigned'; result: RouteResult; iv: number; score: number }
+  /** Nobody could take it; not recorded yet. */
+  | { kind: 'unassigned'; result: RouteResult; record: DecisionRecord }
+  /** The request_id was committed before (elsewhere): the stored first outcome. */
+  | { kind: 'replayed'; result: RouteResult; record: DecisionRecord }
 
 export class Router {
   #o: RouterOptions
   #k: number
   #batches: Batches
+  #decisions = 0
+  #outcomes: Record<string, number> = {}
 
   constructor(o: RouterOptions) {
     this.#o = o
     this.#k = o.k ?? 4
-    this.#batches = new Batches({ requester: o.requester, subjects: o.subjects, shardCount: o.shardCount, gatherDeadlineMs: o.gatherDeadlineMs, commitTimeoutMs: o.commitTimeoutMs ?? 10_000 }, this)
+    this.#batches = new Batches({ requester: o.requester, subjects: o.subjects, shardCount: o.shardCount, gatherDeadlineMs: o.gatherDeadlineMs, commitTimeoutMs: o.commitTimeoutMs ?? 10_000 })
   }
 
-  /** The user when cached and fresh, else undefined (then call user()). */
-  cachedUser(id: number): User | undefined {
-    return this.#o.users.peek(id, Date.now())
+  /** Routes finished so far, in all and per final status. */
+  get counts(): { decisions: number; outcomes: Record<string, number> } {
+    return { decisions: this.#decisions, outcomes: { ...this.#outcomes } }
+  }
+
+  /**
+   * A client's route (already validated): decided, held or failed. `checkStore` asks the store for
+   * the request_id's first outcome before answering what is never committed (unknown user, held).
+   */
+  async route(req: RouteRequest, checkStore: boolean, t0 = performance.now()): Promise<RouteResult> {
+    const s = new RouteState(req, t0)
+    try {
+      const user = await this.#user(s)
+      if (!user) {
+        const stored = checkStore ? await this.#stored(req) : null
+        if (stored) return this.#finish(s, 'decided', stored, null)
+        const result: RouteResult = { status: 'user_not_found', user_id: req.user_id, message: `user ${req.user_id} not found` }
+        if (req.request_id) result.request_id = req.request_id
+        return this.#finish(s, 'decided', result, null)
+      }
+      const o = await this.#decide(s, user)
+      if (o.kind === 'unassigned' && o.result.status === 'at_capacity' && req.wait && req.sla_min > 0) return await this.#hold(s, user, o.record, checkStore)
+      return await this.#settle(s, o)
+    } catch (err) {
+      throw this.#failed(s, err)
+    }
+  }
+
+  /** A held request's retry when a slot freed: finished when assigned, else null (it stays held). */
+  async retry(req: RouteRequest, user: User): Promise<RouteResult | null> {
+    const s = new RouteState(req, performance.now())
+    try {
+      const o = await this.#decide(s, user)
+      if (o.result.status !== 'assigned') {
+        s.to('held')
+        this.#o.observe?.(s)
+        return null
+      }
+      return this.#finish(s, 'decided', o.result, o.kind === 'assigned' ? null : o.record, o.kind === 'assigned' ? o : undefined)
+    } catch (err) {
+      throw this.#failed(s, err)
+    }
+  }
+
+  /** A decision a hold ended with (dropped, cancelled): recorded (a `conflict` replays), then finished and announced. */
+  async record(record: DecisionRecord): Promise<void> {
+    const s = new RouteState(record.request, performance.now())
+    try {
+      const replay = await this.#persist(record)
+      if (replay) this.#finish(s, 'decided', replay.result, replay.record)
+      else this.#finish(s, 'decided', record.result, record)
+    } catch (err) {
+      throw this.#failed(s, err)
+    }
+  }
+
+  /** A held request's sla_min passed: one last try, else it is recorded (and announced) as expired. */
+  async expire(req: RouteRequest): Promise<void> {
+    const s = new RouteState({ ...req, wait: false }, performance.now())
+    const user = await this.#user(s).catch(() => null)
+    if (!user) return void this.#failed(s, new EngineError('not_found', `user ${req.user_id} not found`))
+    let o: Outcome
+    try {
+      o = await this.#decide(s, user)
+    } catch (err) {
+      return void this.#failed(s, err)
+    }
+    if (o.kind !== 'unassigned') return void this.#finish(s, 'decided', o.result, o.kind === 'replayed' ? o.record : null, o.kind === 'assigned' ? o : undefined)
+    const result: RouteResult = { status: 'expired', user_id: req.user_id, message: `no slot within sla_min=${req.sla_min}`, decision_id: o.record.decision_id }
+    if (req.request_id) result.request_id = req.request_id
+    const record: DecisionRecord = { ...o.record, status: 'expired', result }
+    // Announced as expired even when the record cannot be written: the client's wait is over.
+    await this.#persist(record).catch((err: unknown) => this.#o.log.warn({ err }, 'expired decision not recorded'))
+    this.#finish(s, 'decided', result, record)
+  }
+
+  /** Routes `req` again (a rejected or lapsed offer), never to `exclude`; no holding. */
+  async again(req: RouteRequest, exclude: number[]): Promise<RouteResult> {
+    const s = new RouteState(req, performance.now())
+    try {
+      const user = req.language ? await this.#user(s) : null
+      if (!user) throw new EngineError('not_found', 'the rejected offer cannot be routed again')
+      return await this.#settle(s, await this.#decide(s, user, exclude))
+    } catch (err) {
+      throw this.#failed(s, err)
+    }
   }
 
   /** The user, from cache or the directory; null when unknown. Throws `unavailable` on a DB error. */
-  async user(id: number): Promise<User | null> {
+  async #user(s: RouteState): Promise<User | null> {
+    const id = s.req.user_id
     const hit = this.#o.users.peek(id, Date.now())
     if (hit) return hit
+    const t = performance.now()
     try {
       return await this.#o.users.load(id)
     } catch (err) {
       throw new EngineError('unavailable', 'user lookup failed', { cause: err })
+    } finally {
+      s.times.user_ms = performance.now() - t
     }
   }
 
   /**
-   * One routing attempt: scatter, gather, commit the best bid that still fits. Routes decided in
-   * the same event-loop turn travel together: one score message per host, one commit message per
-   * host (see Batches in shard/messages.ts); each route still gets its own bids and decision.
+   * Scoring and committing: scatter, gather, commit the best bid that still fits. Routes scored in
+   * the same event-loop turn travel together (see Batches); each still gets its own bids and decision.
    */
-  decide(req: RouteRequest, user: User, t0: number, exclude?: number[]): Promise<Decided> {
-    // The executor is one module function (no closure per route); it hands its functions over here.
-    const p = new Promise<Decided>(capture)
-    const resolve = captured.resolve
-    const reject = captured.reject
-    try {
-      const o = this.#o
-      const remote = o.remoteBidding?.() ?? false
-      // The job is its own scoring request (read by reference in-process; encoded field by field on NATS).
-      const job: Job = {
-        route: req,
-        t0,
-        bids: NO_BIDS,
-        full: 0,
-        draft: null,
-        next: 0,
-        refused: 0,
-        rounds: 0,
-        prior: null,
-        resolve,
-        reject,
-        lang: req.language.toLowerCase(),
-        topics: lower(req.topics),
-        budget: req.budget,
-        sens: req.sensitivity,
-        sla: req.sla_min,
-        level: levelIndex(user.level),
-        k: this.#k,
-        now: Date.now(),
-        remote_ms: Math.max(1, Math.floor(o.gatherDeadlineMs * 0.6)),
-        req: remote ? req : null,
-      }
-      if (exclude?.length) job.excl = exclude
-      // A request shown to remote bidders waits for them: it goes alone, holding no other route up.
-      if (remote) this.#batches.score([job])
-      else this.#batches.queueScore(job)
-    } catch (err) {
-      reject(err)
-    }
-    return p
-  }
-
-  /** Every host answered (or the deadline passed) for this route: commit the best bid. */
-  scored(job: Job, skipped: string[]): void {
+  async #decide(s: RouteState, user: User, exclude?: number[]): Promise<Outcome> {
     const o = this.#o
-    const req = job.route
-    let bids = job.bids
-    if (o.shardCount > 1) bids.sort((a, b) => b.score - a.score)
-    if (job.prior !== null) {
-      // A re-scoring round: the refused bids stay in the record, the new ones are tried next.
-      job.next = job.prior.length
-      bids = job.bids = job.prior.concat(bids)
+    const req = s.req
+    const remote = o.remoteBidding?.() ?? false
+    // Plain data for the wire: a copy of what the hosts need, never this route's state.
+    let score: ScoreReq = {
+      lang: req.language.toLowerCase(),
+      topics: lower(req.topics),
+      budget: req.budget,
+      sens: req.sensitivity,
+      sla: req.sla_min,
+      level: levelIndex(user.level),
+      k: this.#k,
+      now: Date.now(),
+      remote_ms: Math.max(1, Math.floor(o.gatherDeadlineMs * 0.6)),
+      req: remote ? req : null,
     }
-    job.draft = {
-      type: 'decision',
-      decision_id: job.draft?.decision_id ?? nextId(),
-      request_id: req.request_id ?? null,
-      user_id: req.user_id,
-      weights_version: o.weights.version,
-      bids,
-      skipped_hosts: skipped,
-      latency_us: 0,
-      node_id: o.nodeId,
-      at: isoNow(),
-      request: req,
+    if (exclude?.length) score.excl = exclude
+    /** Bids of earlier rounds, all refused; kept for the decision record. */
+    let prior: Bid[] = []
+    let refused = 0
+    for (let round = 0; ; round++) {
+      s.to('scoring')
+      const t = performance.now()
+      // A request shown to remote bidders waits for them: it goes alone, holding no other route up.
+      const got = await this.#batches.score(score, remote)
+      s.times.gather_ms += performance.now() - t
+      if (o.shardCount > 1) got.bids.sort((a, b) => b.score - a.score)
+      const bids = prior.length > 0 ? prior.concat(got.bids) : got.bids
+      const draft: DecisionDraft = (s.draft = {
+        type: 'decision',
+        decision_id: s.draft?.decision_id ?? nextId(),
+        request_id: req.request_id ?? null,
+        user_id: req.user_id,
+        weights_version: o.weights.version,
+        bids,
+        skipped_hosts: got.skipped,
+        latency_us: 0,
+        node_id: o.nodeId,
+        at: isoNow(),
+        request: req,
+      })
+      if (bids.length === 0 && got.skipped.length > 0) {
+        // Nobody bid, but a host that may hold eligible interviewers never answered: `no_candidates`
+        // would be a claim we cannot make. Fail the request so the client retries.
+        throw new EngineError('unavailable', `no bids, and shard hosts ${got.skipped.join(', ')} did not answer within ${o.gatherDeadlineMs} ms; retry`)
+      }
+      for (let next = prior.length; next < bids.length; next++) {
+        const bid = bids[next]
+        s.to('committing')
+        draft.latency_us = Math.round((performance.now() - s.t0) * 1000)
+        const queued = performance.now()
+        const { reply, sentAt } = await this.#batches.commit(bid.interviewer_id % o.shardCount, { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft })
+        s.times.commit_wait_ms += sentAt - queued
+        s.times.commit_ms += performance.now() - sentAt
+        if (reply.ok) {
+          // A copy: the host's object is also the stored record's result.
+          const r = { ...reply.result }
+          draft.latency_us = Math.round((performance.now() - s.t0) * 1000)
+          return { kind: 'assigned', result: r, iv: r.interviewer_id ?? bid.interviewer_id, score: r.score ?? bid.score }
+        }
+        if (reply.code === 'unavailable') throw new EngineError('unavailable', 'assignment could not be committed')
+        if (reply.code === 'conflict') return this.#replay(req)
+        refused++
+      }
+      if (refused > 0 && round < RESCORE_ROUNDS) {
+        // Every bid was refused: their interviewers filled up between bidding and commit (a burst
+        // of alike routes). Bids are a snapshot, so score again against the current state, without
+        // the refusers, rather than answer at_capacity while other interviewers have room.
+        const excl = score.excl ? score.excl.slice() : []
+        for (const b of bids) excl.push(b.interviewer_id)
+        score = { ...score, excl, now: Date.now() }
+        prior = bids
+        continue
+      }
+      const status: RouteStatus = got.full > 0 || refused > 0 ? 'at_capacity' : 'no_candidates'
+      const result: RouteResult = {
+        status,
+        user_id: req.user_id,
+        decision_id: draft.decision_id,
+        message: status === 'at_capacity' ? 'every eligible interviewer is at capacity' : 'no interviewer passes the hard filters',
+      }
+      if (req.request_id) result.request_id = req.request_id
+      if (draft.skipped_hosts.length) result.message += ` (hosts skipped: ${draft.skipped_hosts.join(', ')})`
+      draft.latency_us = Math.round((performance.now() - s.t0) * 1000)
+      return { kind: 'unassigned', result, record: recordOf(draft, status, null, null, result, null) }
     }
-    if (bids.length === 0 && skipped.length > 0) {
-      // Nobody bid, but a host that may hold eligible interviewers never answered: `no_candidates`
-      // would be a claim we cannot make. Fail the request so the client retries.
-      return job.reject(new EngineError('unavailable', `no bids, and shard hosts ${skipped.join(', ')} did not answer within ${o.gatherDeadlineMs} ms; retry`))
-    }
-    this.#tryNext(job)
   }
 
-  /** Asks the host of the next best bid to commit; with none left, the route is decided unassigned. */
-  #tryNext(job: Job): void {
-    const draft = job.draft as DecisionDraft
-    const bids = job.bids
-    if (job.next < bids.length) {
-      const bid = bids[job.next++]
-      draft.latency_us = Math.round((performance.now() - job.t0) * 1000)
-      this.#batches.queueCommit(bid.interviewer_id % this.#o.shardCount, job, { iv: bid.interviewer_id, score: bid.score, sla: job.route.sla_min, draft })
-      return
-    }
-    if (job.refused > 0 && job.rounds < RESCORE_ROUNDS) {
-      // Every bid was refused: their interviewers filled up between bidding and commit (a burst
-      // of alike routes). Bids are a snapshot, so score again against the current state, without
-      // the refusers, rather than answer at_capacity while other interviewers have room.
-      job.rounds++
-      job.prior = bids
-      const excl = job.excl ? job.excl.slice() : []
-      for (let i = 0; i < bids.length; i++) excl.push(bids[i].interviewer_id)
-      job.excl = excl
-      job.bids = NO_BIDS
-      job.full = 0
-      job.now = Date.now()
-      if (job.req !== null) this.#batches.score([job])
-      else this.#batches.queueScore(job)
-      return
-    }
-    const req = job.route
-    const status: RouteStatus = job.full > 0 || job.refused > 0 ? 'at_capacity' : 'no_candidates'
-    const result: RouteResult = {
-      status,
-      user_id: req.user_id,
-      decision_id: draft.decision_id,
-      message: status === 'at_capacity' ? 'every eligible interviewer is at capacity' : 'no interviewer passes the hard filters',
-    }
-    if (req.request_id) result.request_id = req.request_id
-    if (draft.skipped_hosts.length) result.message += ` (hosts skipped: ${draft.skipped_hosts.join(', ')})`
-    draft.latency_us = Math.round((performance.now() - job.t0) * 1000)
-    job.resolve({ result, record: recordOf(draft, status, null, null, result, null), persisted: false })
+  /** An outcome the router reached itself is recorded first (a `conflict` replays), then finished. */
+  async #settle(s: RouteState, o: Outcome): Promise<RouteResult> {
+    if (o.kind === 'assigned') return this.#finish(s, 'decided', o.result, null, o)
+    if (o.kind === 'replayed') return this.#finish(s, 'decided', o.result, o.record)
+    const replay = await this.#persist(o.record)
+    if (replay) return this.#finish(s, 'decided', replay.result, replay.record)
+    return this.#finish(s, 'decided', o.result, o.record)
   }
 
-  /** The owning actor answered the commit of the current bid. */
-  committed(job: Job, rep: CommitReply): void {
-    if (rep.ok) {
-      const draft = job.draft as DecisionDraft
-      const bid = job.bids[job.next - 1]
-      // A copy: the host's object is also the stored record's result.
-      const r = { ...rep.result }
-      draft.latency_us = Math.round((performance.now() - job.t0) * 1000)
-      return job.resolve(new Assigned(r, draft, r.interviewer_id ?? bid.interviewer_id, r.score ?? bid.score))
-    }
-    if (rep.code === 'unavailable') return job.reject(new EngineError('unavailable', rep === TIMED_OUT || rep === MALFORMED ? (rep.reason as string) : 'assignment could not be committed'))
-    if (rep.code === 'conflict') return void this.#replayConflict(job.route).then(job.resolve, job.reject)
-    job.refused++
-    this.#tryNext(job)
+  /** At capacity and allowed to wait: handed to the held set, answered `queued` (not recorded). */
+  async #hold(s: RouteState, user: User, record: DecisionRecord, checkStore: boolean): Promise<RouteResult> {
+    const req = s.req
+    const stored = checkStore ? await this.#stored(req) : null
+    if (stored) return this.#finish(s, 'decided', stored, null)
+    const result = await this.#o.held.hold(req, user, record.decision_id, checkStore)
+    if (result.replayed) return this.#finish(s, 'decided', result, null)
+    return this.#finish(s, 'held', result, { ...record, status: 'queued' })
   }
 
-  /** Records a decision the router reached itself (not assigned); `conflict` means replay. */
-  async persist(d: Decided): Promise<Decided> {
-    if (d.persisted) return d
+  /**
+   * The one way a route ends with an answer: its final phase, counted by status, announced (the
+   * record is built only when someone listens), remembered for its request_id. A replay is the
+   * first outcome again: neither counted nor announced twice.
+   */
+  #finish(s: RouteState, phase: 'decided' | 'held', result: RouteResult, record: DecisionRecord | null, assigned?: { iv: number; score: number }): RouteResult {
+    s.to(phase)
+    if (!result.replayed) {
+      this.#decisions++
+      this.#outcomes[result.status] = (this.#outcomes[result.status] ?? 0) + 1
+      if (this.#o.wantsDecision?.() ?? true) {
+        const r = record ?? (assigned && s.draft ? recordOf(s.draft, 'assigned', assigned.iv, assigned.score, result, result.assignment_id ?? null) : null)
+        if (r) this.#o.onDecision(eventOf(r))
+      }
+    }
+    this.#o.remember?.(result)
+    this.#o.observe?.(s)
+    return result
+  }
+
+  /** The route failed: its error, after the route is marked failed (once) and observed. */
+  #failed(s: RouteState, err: unknown): unknown {
+    if (!s.final) {
+      s.to('failed')
+      s.error = err
+      this.#o.observe?.(s)
+    }
+    return err
+  }
+
+  /** Records a decision the router reached itself; the stored first outcome when its key was taken. */
+  async #persist(record: DecisionRecord): Promise<Extract<Outcome, { kind: 'replayed' }> | null> {
     let outcome: Awaited<ReturnType<GroupCommitter['add']>>
     try {
-      outcome = await this.#o.committer.add({ decisions: [d.record] })
+      outcome = await this.#o.committer.add({ decisions: [record] })
     } catch (err) {
       throw new EngineError('unavailable', 'decision could not be recorded', { cause: err })
     }
-    if (outcome === 'conflict' && d.record.request_id) return this.#replayConflict(d.record.request)
-    return { ...d, persisted: true }
+    return outcome === 'conflict' && record.request_id ? this.#replay(record.request) : null
   }
 
-  /** Publishes the decision to operators and local listeners. */
-  announce(record: DecisionEvent): void {
-    if (this.#o.wantsDecision && !this.#o.wantsDecision()) return
-    const e: DecisionEvent = {
-      type: 'decision',
-      decision_id: record.decision_id,
-      request_id: record.request_id,
-      user_id: record.user_id,
-      status: record.status,
-      interviewer_id: record.interviewer_id,
-      score: record.score,
-      weights_version: record.weights_version,
-      bids: record.bids,
-      skipped_hosts: record.skipped_hosts,
-      latency_us: record.latency_us,
-      node_id: record.node_id,
-      at: record.at,
-    }
-    this.#o.onDecision(e)
-  }
-
-  async #replayConflict(req: RouteRequest): Promise<Decided> {
+  async #replay(req: RouteRequest): Promise<Extract<Outcome, { kind: 'replayed' }>> {
     const id = req.request_id
     const stored = id ? await this.#o.store.findDecisionByRequestId(id).catch(() => null) : null
     if (!stored) throw new EngineError('unavailable', 'request_id committed elsewhere but not readable yet')
-    return { result: replayStored(req, stored), record: stored, persisted: true }
+    return { kind: 'replayed', result: replayStored(req, stored), record: stored }
+  }
+
+  /** The stored first outcome of this request_id, replayed; null when there is none. */
+  async #stored(req: RouteRequest): Promise<RouteResult | null> {
+    if (!req.request_id) return null
+    const stored = await this.#o.store.findDecisionByRequestId(req.request_id).catch((err: unknown) => {
+      throw new EngineError('unavailable', 'idempotency lookup failed', { cause: err })
+    })
+    return stored ? replayStored(req, stored) : null
   }
 }
 
-/** An assigned decision: its record is built only if someone reads it (announce, idempotency). */
-class Assigned implements Decided {
-  readonly persisted = true
-  readonly result: RouteResult
-  #draft: DecisionDraft
-  #iv: number
-  #score: number
-  #record: DecisionRecord | null = null
-
-  constructor(result: RouteResult, draft: DecisionDraft, iv: number, score: number) {
-    this.result = result
-    this.#draft = draft
-    this.#iv = iv
-    this.#score = score
+/** The decision as operators and listeners see it: the record without the request and result. */
+function eventOf(record: DecisionRecord): DecisionEvent {
+  return {
+    type: 'decision',
+    decision_id: record.decision_id,
+    request_id: record.request_id,
+    user_id: record.user_id,
+    status: record.status,
+    interviewer_id: record.interviewer_id,
+    score: record.score,
+    weights_version: record.weights_version,
+    bids: record.bids,
+    skipped_hosts: record.skipped_hosts,
+    latency_us: record.latency_us,
+    node_id: record.node_id,
+    at: record.at,
   }
-
-  get record(): DecisionRecord {
-    return (this.#record ??= recordOf(this.#draft, 'assigned', this.#iv, this.#score, this.result, this.result.assignment_id ?? null))
-  }
-}
-
-const captured: { resolve: (d: Decided) => void; reject: (err: unknown) => void } = { resolve: () => {}, reject: () => {} }
-
-function capture(resolve: (d: Decided) => void, reject: (err: unknown) => void): void {
-  captured.resolve = resolve
-  captured.reject = reject
 }
 
 function lower(topics: string[]): string[] {

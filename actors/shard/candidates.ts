@@ -8,7 +8,7 @@
 import type { Bid } from '../../client/model.ts'
 import type { InterviewerActor } from '../interviewer/actor.ts'
 import { FACTOR_COUNT, factorsOf, round4, scoreRaw, type ScoringContext } from '../scoring/scoring.ts'
-import type { ScoreReq } from './messages.ts'
+import type { ScoreReq } from './wire.ts'
 
 class Bucket {
   /** Slots of open actors. */

@@ -14,15 +14,13 @@ import { contextInto, contextOf } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
 import { CandidateIndex } from './candidates.ts'
 import { ANY_FREED, freedNotice } from '../held/notice.ts'
+import type { Subjects } from '../bus/subjects.ts'
 import {
-  decodeCommitMsg,
-  decodeScoreMsg,
+  decodeCommitBatch,
+  decodeScoreBatch,
   encodeCommitBatchReply,
-  encodeCommitReply,
   encodeScoreBatchReply,
-  encodeScoreReply,
   pack,
-  packBids,
   sendValue,
   unpack,
   type BidderMsg,
@@ -34,15 +32,11 @@ import {
   type CtlReq,
   type ScoreBatch,
   type ScoreBatchReply,
-  type ScoreReply,
-  type ScoreReq,
-  type Subjects,
-} from './messages.ts'
+} from './wire.ts'
 import { applyRemoteBids } from './remote.ts'
 import { isoNow, seqIso } from '../runtime/clock.ts'
 import { nextId } from '../runtime/ids.ts'
 
-const NO_NUMBERS: number[] = []
 /** Ids below this are also kept in a plain array (4M slots at most, 16 MB, only if ids reach that high). */
 const DENSE_IDS = 1 << 22
 
@@ -233,9 +227,9 @@ export class ShardHost {
 
   #onScore(m: BusMsg): void {
     if (!m.reply) return
-    const v = m.value as ScoreBatch | ScoreReq | undefined
-    const msg = v === undefined ? decodeScoreMsg(m.data) : 'reqs' in v ? { reqs: v.reqs, single: false } : { reqs: [v], single: true }
-    const reqs = msg.reqs
+    const batch = this.#decoded<ScoreBatch>(m, decodeScoreBatch)
+    if (!batch) return
+    const reqs = batch.reqs
     const n = reqs.length
     const lists: Bid[][] = new Array<Bid[]>(n)
     const full: number[] = new Array<number>(n)
@@ -257,12 +251,7 @@ export class ShardHost {
     const shard = this.#o.shardIndex
     const node = this.#o.nodeId
     // In-process the bids travel as they are; encoded they are flattened to numbers first.
-    const send = (): void => {
-      if (msg.single) {
-        if (bus.publishValue) bus.publishValue(reply, { shard, node, bids: NO_NUMBERS, full: full[0], list: lists[0] } satisfies ScoreReply)
-        else bus.publish(reply, encodeScoreReply({ shard, node, bids: packBids(lists[0]), full: full[0] }))
-      } else sendValue<ScoreBatchReply>(bus, reply, { shard, node, full, lists }, encodeScoreBatchReply)
-    }
+    const send = (): void => sendValue<ScoreBatchReply>(bus, reply, { shard, node, full, lists }, encodeScoreBatchReply)
     if (remote === null) send()
     else void Promise.all(remote).then(send)
   }
@@ -270,12 +259,23 @@ export class ShardHost {
   #onCommit(m: BusMsg): void {
     if (!m.reply) return
     const reply = m.reply
-    const v = m.value as CommitBatch | CommitReq | undefined
-    const msg = v === undefined ? decodeCommitMsg(m.data) : 'items' in v ? { items: v.items, single: false } : { items: [v], single: true }
-    const items = msg.items
-    if (msg.single) return this.#commitOne(items[0], (r: CommitReply): void => sendValue(this.#o.bus, reply, r, encodeCommitReply))
+    const batch = this.#decoded<CommitBatch>(m, decodeCommitBatch)
+    if (!batch) return
+    const items = batch.items
     const out: Outgoing = { reply, idx: [], replies: [], queued: false }
     for (let i = 0; i < items.length; i++) this.#commitOne(items[i], this.#answerer(out, i))
+  }
+
+  /** The message as sent: by reference in-process, decoded on NATS; null (logged) when unreadable. */
+  #decoded<T>(m: BusMsg, decode: (data: Uint8Array) => T): T | null {
+    if (m.value !== undefined) return m.value as T
+    try {
+      return decode(m.data)
+    } catch (err) {
+      // The sender's gather gives up at its deadline: a missing answer, never a crashed host.
+      this.#o.log.warn({ err, subject: m.subject }, 'unreadable shard message dropped')
+      return null
+    }
   }
 
   #commitOne(c: CommitReq, answer: (r: CommitReply) => void): void {
@@ -327,7 +327,8 @@ export class ShardHost {
     const shard = this.#o.shardIndex
     const ok = (r: unknown): void => this.#o.bus.publish(reply, pack({ ok: true, shard, r } satisfies CtlReply))
     const fail = (code: string, msg: string): void => this.#o.bus.publish(reply, pack({ ok: false, shard, code, msg } satisfies CtlReply))
-    const c = unpack<CtlReq>(m.data)
+    const c = this.#decoded(m, (d) => unpack<CtlReq>(d))
+    if (c === null || typeof c !== 'object') return fail('invalid', 'unreadable control request')
     const viaActor = (actor: InterviewerActor | undefined, id: string | null, to: AssignmentState, end?: InterviewEnd): void => {
       if (!actor) return fail('not_found', 'not hosted here')
       const done = (r: TransitionReply): void => (r.ok ? ok(r.res) : fail(r.code, r.reason))
@@ -355,14 +356,14 @@ export class ShardHost {
         const actor = this.#byAssignment.get(c.aid)
         return actor ? ok(actor.id) : fail('not_found', 'not hosted here')
       }
-      case 'stats':
-        return ok({ interviewers: this.#actors.size, open: this.#byAssignment.size })
       case 'reload':
         this.load().then(ok, (err: unknown) => fail('unavailable', String(err)))
         return
       case 'reset':
         this.#reset().then(ok, (err: unknown) => fail('unavailable', String(err)))
         return
+      default:
+        return fail('invalid', 'unknown control request')
     }
   }
 

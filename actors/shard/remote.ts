@@ -5,7 +5,8 @@ import { randomUUID } from 'node:crypto'
 import type { Bid } from '../../client/model.ts'
 import type { Requester } from '../runtime/requester.ts'
 import { round4 } from '../scoring/scoring.ts'
-import { pack, unpack, type RemoteBidReq, type ScoreReq, type Subjects } from './messages.ts'
+import type { Subjects } from '../bus/subjects.ts'
+import { pack, unpack, type RemoteBidReq, type ScoreReq } from './wire.ts'
 
 /** A remote score may move the local one by at most this fraction of it (and at least 0.1). */
 export const REMOTE_CLAMP = 0.2

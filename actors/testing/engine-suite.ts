@@ -3,7 +3,7 @@
 // Postgres / PGlite stores. A store harness only has to seed rows and close.
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Bus } from '../bus/types.ts'
-import { decodeCommitMsg, type CommitBatch } from '../shard/messages.ts'
+import { decodeCommitBatch, type CommitBatch } from '../shard/wire.ts'
 import type { Interviewer } from '../../client/model.ts'
 import type { User } from '../model/types.ts'
 import type { AssignmentLog, Directory, HeldLog, WeightsStore } from '../ports.ts'
@@ -56,7 +56,7 @@ function gateBus(bus: Bus, suffix: string, n: number): Bus {
         return (subject: string, data: Uint8Array, reply?: string) =>
           gate(
             subject,
-            () => decodeCommitMsg(data).items.length,
+            () => decodeCommitBatch(data).items.length,
             () => target.publish(subject, data, reply),
           )
       const pv = target.publishValue?.bind(target)
@@ -64,7 +64,7 @@ function gateBus(bus: Bus, suffix: string, n: number): Bus {
         return (subject: string, value: unknown, reply?: string) =>
           gate(
             subject,
-            () => (value as Partial<CommitBatch>).items?.length ?? 1,
+            () => (value as CommitBatch).items.length,
             () => pv(subject, value, reply),
           )
       const v = Reflect.get(target, prop, recv) as unknown

@@ -1,7 +1,7 @@
 // The contract's tables agree with the code they describe: every HTTP route the gateway mounts is in
 // the OpenAPI document (and nothing else is), and the NATS operator subjects are the engine's.
 import { describe, expect, it } from 'vitest'
-import { subjects } from '../../actors/shard/messages.ts'
+import { subjects } from '../../actors/bus/subjects.ts'
 import { HTTP_ROUTES, NATS_SUBJECTS } from '../../client/contract.ts'
 import { httpRoutes } from '../gateway/http-routes.ts'
 

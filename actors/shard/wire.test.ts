@@ -1,23 +1,23 @@
-// The batched router <-> host messages on the wire (MessagePack positional arrays), and the single
-// (unbatched) forms hosts still accept.
+// The batched router <-> host messages on the wire (MessagePack positional arrays): every message
+// decodes to the shape it was sent in, and anything else is a WireError (or, for a score reply, no
+// answer), never a crash.
 import { describe, expect, it } from 'vitest'
 import type { Bid } from '../../client/model.ts'
 import type { RouteRequest } from '../../client/protocol.ts'
 import {
+  decodeCommitBatch,
   decodeCommitBatchReply,
-  decodeCommitMsg,
-  decodeScoreMsg,
+  decodeScoreBatch,
   encodeCommitBatch,
   encodeCommitBatchReply,
-  encodeCommitReq,
   encodeScoreBatch,
   encodeScoreBatchReply,
-  encodeScoreReq,
   pack,
   tryDecodeScoreBatchReply,
+  WireError,
   type CommitReq,
   type ScoreReq,
-} from './messages.ts'
+} from './wire.ts'
 
 const REQ: RouteRequest = { user_id: 7, topics: ['FinTech'], language: 'English', budget: 80, sensitivity: false, sla_min: 60, request_id: 'r7' }
 
@@ -53,10 +53,11 @@ function commit(iv: number): CommitReq {
 }
 
 describe('batched messages on the wire', () => {
-  it('a score batch decodes to its requests; a single request is still understood', () => {
+  it('a score batch decodes to its requests; anything else is a WireError', () => {
     const reqs = [score('english'), score('german', [3, 4])]
-    expect(decodeScoreMsg(encodeScoreBatch({ reqs }))).toEqual({ reqs, single: false })
-    expect(decodeScoreMsg(encodeScoreReq(reqs[1]))).toEqual({ reqs: [reqs[1]], single: true })
+    expect(decodeScoreBatch(encodeScoreBatch({ reqs }))).toEqual({ reqs })
+    expect(() => decodeScoreBatch(pack('nonsense'))).toThrow(WireError)
+    expect(() => decodeScoreBatch(pack([['english', 'not topics']]))).toThrow(WireError)
   })
 
   it('a score batch reply keeps each request its own bids (with factors) and full count', () => {
@@ -69,10 +70,11 @@ describe('batched messages on the wire', () => {
     expect(tryDecodeScoreBatchReply(new Uint8Array([0xc1]), 1)).toBeNull()
   })
 
-  it('a commit batch carries each draft with all its bids; a single commit is still understood', () => {
+  it('a commit batch carries each draft with all its bids; anything else is a WireError', () => {
     const items = [commit(1), commit(5)]
-    expect(decodeCommitMsg(encodeCommitBatch({ items }))).toEqual({ items, single: false })
-    expect(decodeCommitMsg(encodeCommitReq(items[1]))).toEqual({ items: [items[1]], single: true })
+    expect(decodeCommitBatch(encodeCommitBatch({ items }))).toEqual({ items })
+    expect(() => decodeCommitBatch(pack({ items: 1 }))).toThrow(WireError)
+    expect(() => decodeCommitBatch(pack([[1, 2, 3]]))).toThrow(WireError)
   })
 
   it('a commit batch reply names the items it answers', () => {
@@ -85,6 +87,6 @@ describe('batched messages on the wire', () => {
       ],
     }
     expect(decodeCommitBatchReply(encodeCommitBatchReply(r))).toEqual(r)
-    expect(() => decodeCommitBatchReply(pack([[0, 1], [[1, result]]]))).toThrow()
+    expect(() => decodeCommitBatchReply(pack([[0, 1], [[1, result]]]))).toThrow(WireError)
   })
 })

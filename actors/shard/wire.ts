@@ -1,9 +1,13 @@
-// Internal messages between routers and shard hosts (MessagePack on the bus) and their subjects.
+// The one wire module of shard traffic: the messages between routers and shard hosts (score and
+// commit batches and their replies, control requests, remote bids) and their MessagePack codecs.
+// Hosts see the same shapes on both buses: in-process the message object travels by reference (no
+// encoding), on NATS it is encoded here and decoded back into that shape. Every message is plain
+// data built by its sender for the wire, never an object its sender keeps working on.
 import { Packr } from 'msgpackr'
 import type { Availability, Bid } from '../../client/model.ts'
 import type { Assignment } from '../model/types.ts'
+import type { DecisionDraft } from '../model/decision.ts'
 import type { Bus } from '../bus/types.ts'
-import type { DecisionRecord } from '../ports.ts'
 import type { InterviewEnd, RouteRequest, RouteResult } from '../../client/protocol.ts'
 
 // One Packr for the process; plain maps (no records) so any msgpack reader can decode a payload.
@@ -17,20 +21,10 @@ export function sendValue<T>(bus: Bus, subject: string, value: T, encode: (v: T)
   else bus.publish(subject, encode(value), reply)
 }
 
-export const subjects = (prefix: string) => ({
-  score: (shard: number) => `${prefix}.shard.${shard}.score`,
-  commit: (shard: number) => `${prefix}.shard.${shard}.commit`,
-  ctl: (shard: number) => `${prefix}.shard.${shard}.ctl`,
-  weights: `${prefix}.weights`,
-  freed: `${prefix}.freed`,
-  heldPolicy: `${prefix}.held.policy`,
-  bidders: `${prefix}.bidders`,
-  bidder: (iv: number) => `${prefix}.bidder.${iv}`,
-  decisions: `${prefix}.decisions`,
-  assignments: (iv: number | '*') => `${prefix}.assignments.${iv}`,
-  heartbeat: (node: string) => `${prefix}.nodes.${node}.heartbeat`,
-})
-export type Subjects = ReturnType<typeof subjects>
+/** A message that does not decode into its type (a peer on another version, a corrupt payload). */
+export class WireError extends Error {
+  override name = 'WireError'
+}
 
 /** A scoring request, prepared once by the router (lower-cased language and topics). */
 export interface ScoreReq {
@@ -50,50 +44,11 @@ export interface ScoreReq {
   req: RouteRequest | null
 }
 
-export interface ScoreReply {
-  shard: number
-  node: string
-  /** Bids flattened by packBids: numbers only, so encoding costs no map per bid. */
-  bids: number[]
-  /** Interviewers that pass the static filters but are full or too late for sla_min. */
-  full: number
-  /** In-process only (passed by reference): the bids themselves; `bids` is then empty. */
-  list?: Bid[]
-}
-
-/** The decision as the router knows it before the commit; the owning host completes it. */
-export type DecisionDraft = Omit<DecisionRecord, 'status' | 'interviewer_id' | 'score' | 'result' | 'assignment_id'>
-
-/**
- * The record of a drafted decision, built field by field: a spread plus extra fields takes a slow
- * path in V8 and this runs on every decision (twice).
- */
-export function recordOf(d: DecisionDraft, status: DecisionRecord['status'], interviewer_id: number | null, score: number | null, result: RouteResult, assignment_id: string | null): DecisionRecord {
-  return {
-    type: 'decision',
-    decision_id: d.decision_id,
-    request_id: d.request_id,
-    user_id: d.user_id,
-    status,
-    interviewer_id,
-    score,
-    weights_version: d.weights_version,
-    bids: d.bids,
-    skipped_hosts: d.skipped_hosts,
-    latency_us: d.latency_us,
-    node_id: d.node_id,
-    at: d.at,
-    request: d.request,
-    result,
-    assignment_id,
-  }
-}
-
 export interface CommitReq {
   iv: number
   score: number
   sla: number
-  /** In-process passed by reference (read-only); on the wire its bids are flattened by packBids. */
+  /** Read-only for the host; on the wire its bids are flattened by packBids. */
   draft: DecisionDraft
 }
 
@@ -135,7 +90,6 @@ export type CtlReq =
   | { op: 'owner'; aid: string }
   | { op: 'reset'; by: string }
   | { op: 'reload' }
-  | { op: 'stats' }
 
 export type CtlReply = { ok: true; shard: number; r: unknown } | { ok: false; shard: number; code: string; msg: string }
 
@@ -151,6 +105,7 @@ export interface BidderMsg {
   iv: number
   on: boolean
 }
+
 export interface RemoteBidReq {
   bid_id: string
   iv: number
@@ -159,10 +114,10 @@ export interface RemoteBidReq {
   ms: number
 }
 
-export const BID_WIDTH = 11
+const BID_WIDTH = 11
 
 /** Flattens bids to numbers: id, score, six factors, queue depth, estimated start, remote flag. */
-export function packBids(bids: readonly Bid[], out: number[] = []): number[] {
+function packBids(bids: readonly Bid[], out: number[] = []): number[] {
   for (const b of bids) {
     const f = b.factors
     out.push(b.interviewer_id, b.score, f.topic, f.experience, f.cost, f.load, f.fairness, f.quality, b.queue_depth, b.estimated_start_min, b.source === 'remote' ? 1 : 0)
@@ -170,7 +125,7 @@ export function packBids(bids: readonly Bid[], out: number[] = []): number[] {
   return out
 }
 
-export function unpackBids(flat: readonly number[], out: Bid[] = []): Bid[] {
+function unpackBids(flat: readonly number[], out: Bid[] = []): Bid[] {
   for (let i = 0; i + BID_WIDTH <= flat.length; i += BID_WIDTH) {
     out.push({
       interviewer_id: flat[i],
@@ -187,14 +142,6 @@ export function unpackBids(flat: readonly number[], out: Bid[] = []): Bid[] {
 // The hot messages travel as positional arrays: no keys to write or read, about half the
 // MessagePack cost of maps. Each has one encoder and one decoder here, next to its type.
 
-export function encodeScoreReq(r: ScoreReq): Uint8Array {
-  return pack([r.lang, r.topics, r.budget, r.sens, r.sla, r.level, r.k, r.now, r.remote_ms, r.excl ?? null, r.req])
-}
-
-export function encodeScoreReply(r: ScoreReply): Uint8Array {
-  return pack([r.shard, r.node, r.bids, r.full])
-}
-
 type CommitArr = [number, number, number, string, string | null, number, number, number[], string[], number, string, string, RouteRequest]
 
 function commitArr(c: CommitReq): CommitArr {
@@ -203,6 +150,7 @@ function commitArr(c: CommitReq): CommitArr {
 }
 
 function commitOf(a: CommitArr): CommitReq {
+  if (!Array.isArray(a) || a.length !== 13 || !Array.isArray(a[7])) throw new WireError('malformed commit item')
   return {
     iv: a[0],
     score: a[1],
@@ -223,29 +171,16 @@ function commitOf(a: CommitArr): CommitReq {
   }
 }
 
-export function encodeCommitReq(c: CommitReq): Uint8Array {
-  return pack(commitArr(c))
-}
-
-/** A commit batch on the wire: an array of single commit arrays. */
+/** A commit batch on the wire: an array of commit arrays. */
 export function encodeCommitBatch(b: CommitBatch): Uint8Array {
   return pack(b.items.map(commitArr))
 }
 
-/**
- * A message that is either one positional array (single) or an array of them (batched): a single
- * one's first element is a scalar, a batch's is an array.
- */
-function batchOrSingle<A, T>(data: Uint8Array, of: (a: A) => T): { list: T[]; single: boolean } {
-  const a = unpack<unknown[]>(data)
-  if (a.length > 0 && !Array.isArray(a[0])) return { list: [of(a as A)], single: true }
-  return { list: (a as A[]).map(of), single: false }
-}
-
-/** A commit message, batched or single. */
-export function decodeCommitMsg(data: Uint8Array): { items: CommitReq[]; single: boolean } {
-  const { list, single } = batchOrSingle(data, commitOf)
-  return { items: list, single }
+/** Throws WireError on anything but a commit batch. */
+export function decodeCommitBatch(data: Uint8Array): CommitBatch {
+  const a = unpack<CommitArr[]>(data)
+  if (!Array.isArray(a)) throw new WireError('malformed commit batch')
+  return { items: a.map(commitOf) }
 }
 
 function replyArr(r: CommitReply): unknown[] {
@@ -253,6 +188,7 @@ function replyArr(r: CommitReply): unknown[] {
 }
 
 function replyOf(a: [1, RouteResult] | [0, 'refused' | 'conflict' | 'unavailable' | 'not_found', string | null]): CommitReply {
+  if (!Array.isArray(a)) throw new WireError('malformed commit reply')
   return a[0] === 1 ? { ok: true, result: a[1] } : { ok: false, code: a[1], reason: a[2] ?? undefined }
 }
 
@@ -260,15 +196,17 @@ export function encodeCommitBatchReply(r: CommitBatchReply): Uint8Array {
   return pack([r.idx, r.replies.map(replyArr)])
 }
 
+/** Throws WireError on anything but a commit batch reply. */
 export function decodeCommitBatchReply(data: Uint8Array): CommitBatchReply {
   const a = unpack<[number[], Parameters<typeof replyOf>[0][]]>(data)
-  if (!Array.isArray(a) || !Array.isArray(a[0]) || !Array.isArray(a[1]) || a[0].length !== a[1].length) throw new Error('malformed commit batch reply')
+  if (!Array.isArray(a) || !Array.isArray(a[0]) || !Array.isArray(a[1]) || a[0].length !== a[1].length) throw new WireError('malformed commit batch reply')
   return { idx: a[0], replies: a[1].map(replyOf) }
 }
 
 type ScoreArr = [string, string[], number, boolean, number, number, number, number, number, number[] | null, RouteRequest | null]
 
 function scoreOf(a: ScoreArr): ScoreReq {
+  if (!Array.isArray(a) || a.length !== 11 || typeof a[0] !== 'string' || !Array.isArray(a[1])) throw new WireError('malformed score request')
   const r: ScoreReq = { lang: a[0], topics: a[1], budget: a[2], sens: a[3], sla: a[4], level: a[5], k: a[6], now: a[7], remote_ms: a[8], req: a[10] }
   if (a[9]) r.excl = a[9]
   return r
@@ -278,15 +216,16 @@ function scoreArr(r: ScoreReq): ScoreArr {
   return [r.lang, r.topics, r.budget, r.sens, r.sla, r.level, r.k, r.now, r.remote_ms, r.excl ?? null, r.req]
 }
 
-/** A score batch on the wire: an array of single score arrays. */
+/** A score batch on the wire: an array of score arrays. */
 export function encodeScoreBatch(b: ScoreBatch): Uint8Array {
   return pack(b.reqs.map(scoreArr))
 }
 
-/** A score message, batched or single. */
-export function decodeScoreMsg(data: Uint8Array): { reqs: ScoreReq[]; single: boolean } {
-  const { list, single } = batchOrSingle(data, scoreOf)
-  return { reqs: list, single }
+/** Throws WireError on anything but a score batch. */
+export function decodeScoreBatch(data: Uint8Array): ScoreBatch {
+  const a = unpack<ScoreArr[]>(data)
+  if (!Array.isArray(a)) throw new WireError('malformed score batch')
+  return { reqs: a.map(scoreOf) }
 }
 
 /** A batch reply on the wire: [shard, node, full per request, bid count per request, all bids flattened]. */
@@ -315,8 +254,4 @@ export function tryDecodeScoreBatchReply(data: Uint8Array, n: number): ScoreBatc
   } catch {
     return null
   }
-}
-
-export function encodeCommitReply(r: CommitReply): Uint8Array {
-  return pack(replyArr(r))
 }
