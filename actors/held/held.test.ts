@@ -132,6 +132,36 @@ describe('through the engine', () => {
     expect(s.held).toMatchObject({ size: 52, attempts: 1 })
   })
 
+  it('two nodes: a slot freed on one shard reaches the router holding the request on the other node', async () => {
+    const store = new FakeStore()
+    for (let i = 1; i <= 5; i++) store.users.set(i, user(i))
+    // Interviewer 1 lives on shard 1 (node B); the request is held by node A's router.
+    store.interviewers = [interviewer(1, { capacity: 1 }), interviewer(2, { capacity: 1, languages: ['German'] })]
+    const bus = new LocalBus()
+    const mk = (i: number) => new Engine({ config: testConfig({ NODE_ID: `n${i}`, SUBJECT_PREFIX: 'twonodes', SHARD_INDEX: String(i), SHARD_COUNT: '2' }), bus, store, log: silentLogger })
+    const a = mk(0)
+    const b = mk(1)
+    await a.start()
+    await b.start()
+    stops.push(async () => {
+      await a.stop()
+      await b.stop()
+      await bus.close()
+    })
+    const first = await b.route(REQ)
+    expect(first).toMatchObject({ status: 'assigned', interviewer_id: 1 })
+    expect((await a.route({ ...REQ, user_id: 2, wait: true, request_id: 'far' })).status).toBe('queued')
+    const assigned: number[] = []
+    a.onDecision((d) => {
+      if (d.status === 'assigned') assigned.push(d.user_id)
+    })
+    await b.complete({ interviewer_id: 1 })
+    for (let i = 0; i < 200 && assigned.length === 0; i++) await new Promise((r) => setTimeout(r, 5))
+    expect(assigned).toEqual([2])
+    expect((await a.stats()).held).toMatchObject({ size: 0, attempts: 1 })
+    expect((await b.stats()).held).toMatchObject({ size: 0, attempts: 0 })
+  })
+
   it('a queued reply says why (code + message), its position among its competitors and, once observed, the estimated wait', async () => {
     const store = new FakeStore()
     for (let i = 1; i <= 10; i++) store.users.set(i, user(i))
