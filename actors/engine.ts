@@ -5,7 +5,7 @@ import type { AssignmentEvent, CompleteOutcome, DecisionEvent, HeldEntry, HeldPo
 
 /** Typed failure of an engine call; `code` is a protocol ErrorCode. */
 export class EngineError extends Error {
-  readonly code: 'invalid' | 'not_found' | 'conflict' | 'idempotency_conflict' | 'forbidden' | 'unavailable' | 'timeout'
+  readonly code: 'invalid' | 'not_found' | 'conflict' | 'idempotency_conflict' | 'forbidden' | 'unavailable' | 'timeout' | 'rate_limited'
   constructor(code: EngineError['code'], message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'EngineError'
@@ -47,7 +47,8 @@ export interface RoutingEngine {
   /** Stops accepting routes, lets in-flight ones finish, flushes commits. */
   stop(): Promise<void>
 
-  route(req: RouteRequest): Promise<RouteResult>
+  /** `owner`: who asks (the principal's key), for the per-principal cap on held requests. */
+  route(req: RouteRequest, owner?: string): Promise<RouteResult>
   /** Ends an active assignment; `end` (outcome, rating, duration) becomes its interview-history row. */
   complete(by: { interviewer_id: number } | { assignment_id: string }, end?: InterviewEnd): Promise<CompleteResult>
   cancel(assignmentId: string): Promise<CancelResult>

@@ -156,4 +156,5 @@ export interface EngineConfig {
   HELD_LEASE_S: number
   HELD_AGING_PER_MIN: number
   HELD_MAX_PER_NODE: number
+  HELD_MAX_PER_PRINCIPAL: number
 }

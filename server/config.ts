@@ -39,6 +39,8 @@ export const DEFAULTS = {
   HELD_AGING_PER_MIN: 10,
   /** Held requests one node keeps; beyond it a request that would be held gets `unavailable`. */
   HELD_MAX_PER_NODE: 100_000,
+  /** Held requests one principal may have on one node; beyond it `rate_limited`. */
+  HELD_MAX_PER_PRINCIPAL: 1_000,
   SEED_ON_EMPTY: true,
 } as const
 
@@ -77,6 +79,7 @@ const INT_RANGES: Partial<Record<keyof Config, [number, number]>> = {
   HELD_LEASE_S: [1, 3_600],
   HELD_AGING_PER_MIN: [0, 1_000_000],
   HELD_MAX_PER_NODE: [1, 10_000_000],
+  HELD_MAX_PER_PRINCIPAL: [1, 10_000_000],
 }
 
 /** Parses and validates configuration from an env-like object; throws ConfigError listing every problem. */

@@ -120,6 +120,7 @@ export class Engine implements RoutingEngine {
       log: o.log,
       agingPerMin: c.HELD_AGING_PER_MIN,
       maxHeld: c.HELD_MAX_PER_NODE,
+      maxPerOwner: c.HELD_MAX_PER_PRINCIPAL,
       user: async (id) => this.#users.peek(id, Date.now()) ?? this.#users.load(id),
       record: (rec) => this.#router.record(rec),
       attempt: async (h) => {
@@ -195,7 +196,7 @@ export class Engine implements RoutingEngine {
     this.#requester.close()
   }
 
-  route(input: RouteRequest): Promise<RouteResult> {
+  route(input: RouteRequest, owner?: string): Promise<RouteResult> {
     let req: RouteRequest
     try {
       if (!this.#running) throw new EngineError('unavailable', 'engine is not running')
@@ -205,11 +206,11 @@ export class Engine implements RoutingEngine {
       return Promise.reject(err)
     }
     const rid = req.request_id
-    if (rid === undefined) return this.#counted(req, false)
-    return this.#idempotent(req, rid)
+    if (rid === undefined) return this.#counted(req, false, owner)
+    return this.#idempotent(req, rid, owner)
   }
 
-  async #idempotent(req: RouteRequest, rid: string): Promise<RouteResult> {
+  async #idempotent(req: RouteRequest, rid: string, owner: string | undefined): Promise<RouteResult> {
     const fp = fingerprint(req)
     const inflight = this.#inflight.get(rid)
     if (inflight) {
@@ -226,7 +227,7 @@ export class Engine implements RoutingEngine {
       checkSameRequest(req, recent.fp)
       return { ...recent.r, replayed: true }
     }
-    const p = this.#counted(req, true)
+    const p = this.#counted(req, true, owner)
     this.#inflight.set(rid, { p, fp })
     try {
       const r = await p
@@ -238,9 +239,9 @@ export class Engine implements RoutingEngine {
   }
 
   /** One route, counted in flight (stop() waits for them); the router owns it from here. */
-  #counted(req: RouteRequest, checkStore: boolean): Promise<RouteResult> {
+  #counted(req: RouteRequest, checkStore: boolean, owner: string | undefined): Promise<RouteResult> {
     this.#routing++
-    return this.#router.route(req, checkStore).then(this.#uncount, this.#uncountErr)
+    return this.#router.route(req, checkStore, performance.now(), owner).then(this.#uncount, this.#uncountErr)
   }
 
   #uncount = (r: RouteResult): RouteResult => {

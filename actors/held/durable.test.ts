@@ -141,6 +141,18 @@ describe('durable held requests', () => {
     await expect(a.setHeldPolicy({ aging_per_min: -1 }, 'op')).rejects.toMatchObject({ code: 'invalid' })
   })
 
+  it('one principal may hold HELD_MAX_PER_PRINCIPAL requests: beyond it rate_limited, others unaffected, room again once one leaves', async () => {
+    const store = fixture()
+    const a = await engine(store, 'node-a', { HELD_MAX_PER_PRINCIPAL: '2' })
+    await a.route(REQ)
+    expect((await a.route({ ...REQ, user_id: 2, wait: true, request_id: 'm1' }, 'mallory')).status).toBe('queued')
+    expect((await a.route({ ...REQ, user_id: 3, wait: true }, 'mallory')).status).toBe('queued')
+    await expect(a.route({ ...REQ, user_id: 4, wait: true }, 'mallory')).rejects.toMatchObject({ code: 'rate_limited' })
+    expect((await a.route({ ...REQ, user_id: 4, wait: true }, 'alice')).status).toBe('queued')
+    await a.cancelHeld('m1')
+    expect((await a.route({ ...REQ, user_id: 5, wait: true }, 'mallory')).status).toBe('queued')
+  })
+
   it('a node holding HELD_MAX_PER_NODE requests answers unavailable instead of holding more', async () => {
     const store = fixture()
     const a = await engine(store, 'node-a', { HELD_MAX_PER_NODE: '2' })

@@ -21,6 +21,8 @@ export interface DurableHeldOptions {
   agingPerMin?: number
   /** Most requests held at once on this node (HELD_MAX_PER_NODE): beyond it `unavailable`. */
   maxHeld?: number
+  /** Most requests held at once for one owner (principal), HELD_MAX_PER_PRINCIPAL: beyond it `rate_limited`. */
+  maxPerOwner?: number
   /** One routing attempt (HeldRequests). */
   attempt: (h: Held) => Promise<number | null>
   /** sla_min passed: record and announce the outcome. */
@@ -36,6 +38,9 @@ export class DurableHeld {
   #o: DurableHeldOptions
   #held: HeldRequests
   #ids = new Set<string>()
+  /** Held request id → its owner, and held requests per owner (the per-principal cap). */
+  #ownerOf = new Map<string, string>()
+  #perOwner = new Map<string, number>()
   #renew: NodeJS.Timeout | null = null
   #stopped = false
 
@@ -69,12 +74,21 @@ export class DurableHeld {
    * The router's hold: a request_id held anywhere already answers that hold's status; past the
    * node's cap `unavailable`; else persisted, held, and answered `queued`.
    */
-  async hold(req: RouteRequest, user: User, decisionId: string, checkStore: boolean): Promise<RouteResult> {
+  async hold(req: RouteRequest, user: User, decisionId: string, checkStore: boolean, owner?: string): Promise<RouteResult> {
     const elsewhere = checkStore ? await this.stored(req) : null
     if (elsewhere) return elsewhere
     const max = this.#o.maxHeld ?? Number.POSITIVE_INFINITY
     if (this.size >= max) throw new EngineError('unavailable', `this node already holds ${this.size} requests (HELD_MAX_PER_NODE); retry later or without wait`)
-    return this.status(await this.add(req, user, decisionId), false)
+    const mine = owner === undefined ? 0 : (this.#perOwner.get(owner) ?? 0)
+    const cap = this.#o.maxPerOwner ?? Number.POSITIVE_INFINITY
+    if (mine >= cap)
+      throw new EngineError('rate_limited', `you already have ${mine} requests held on this node (HELD_MAX_PER_PRINCIPAL); wait for one to be assigned, cancel one, or route without wait`)
+    const h = await this.add(req, user, decisionId)
+    if (owner !== undefined) {
+      this.#ownerOf.set(h.id, owner)
+      this.#perOwner.set(owner, mine + 1)
+    }
+    return this.status(h, false)
   }
 
   /** Persists, then holds: a `queued` reply is only sent for a request that survives a crash. */
@@ -157,6 +171,8 @@ export class DurableHeld {
     this.#renew = null
     this.#held.clear()
     this.#ids.clear()
+    this.#ownerOf.clear()
+    this.#perOwner.clear()
     await this.#o.store.releaseHeld(this.#o.nodeId).catch((err: unknown) => this.#o.log.warn({ err }, 'held requests not released'))
   }
 
@@ -202,6 +218,13 @@ export class DurableHeld {
 
   #forget(id: string): void {
     this.#ids.delete(id)
+    const owner = this.#ownerOf.get(id)
+    if (owner !== undefined) {
+      this.#ownerOf.delete(id)
+      const n = (this.#perOwner.get(owner) ?? 1) - 1
+      if (n > 0) this.#perOwner.set(owner, n)
+      else this.#perOwner.delete(owner)
+    }
     void this.#o.store.deleteHeld([id]).catch((err: unknown) => this.#o.log.warn({ err, held: id }, 'held request row not removed; restore skips it once decided'))
   }
 }

@@ -40,7 +40,7 @@ export interface RouterOptions {
    * Where an at_capacity request that may wait is held until a slot frees (DurableHeld): persisted,
    * then answered `queued`; a request_id already held elsewhere gets that hold's status (replayed).
    */
-  held: { hold(req: RouteRequest, user: User, decisionId: string, checkStore: boolean): Promise<RouteResult> }
+  held: { hold(req: RouteRequest, user: User, decisionId: string, checkStore: boolean, owner?: string): Promise<RouteResult> }
   /** True while some interviewer bids remotely: only then does the scoring request carry the request. */
   remoteBidding?: () => boolean
   /** Bids asked from each host (top-k); default 4. */
@@ -88,7 +88,7 @@ export class Router {
    * A client's route (already validated): decided, held or failed. `checkStore` asks the store for
    * the request_id's first outcome before answering what is never committed (unknown user, held).
    */
-  async route(req: RouteRequest, checkStore: boolean, t0 = performance.now()): Promise<RouteResult> {
+  async route(req: RouteRequest, checkStore: boolean, t0 = performance.now(), owner?: string): Promise<RouteResult> {
     const s = new RouteState(req, t0)
     try {
       const user = await this.#user(s)
@@ -100,7 +100,7 @@ export class Router {
         return this.#finish(s, 'decided', result, null)
       }
       const o = await this.#decide(s, user)
-      if (o.kind === 'unassigned' && o.result.status === 'at_capacity' && req.wait && req.sla_min > 0) return await this.#hold(s, user, o.record, checkStore)
+      if (o.kind === 'unassigned' && o.result.status === 'at_capacity' && req.wait && req.sla_min > 0) return await this.#hold(s, user, o.record, checkStore, owner)
       return await this.#settle(s, o)
     } catch (err) {
       throw this.#failed(s, err)
@@ -285,11 +285,11 @@ export class Router {
   }
 
   /** At capacity and allowed to wait: handed to the held set, answered `queued` (not recorded). */
-  async #hold(s: RouteState, user: User, record: DecisionRecord, checkStore: boolean): Promise<RouteResult> {
+  async #hold(s: RouteState, user: User, record: DecisionRecord, checkStore: boolean, owner: string | undefined): Promise<RouteResult> {
     const req = s.req
     const stored = checkStore ? await this.#stored(req) : null
     if (stored) return this.#finish(s, 'decided', stored, null)
-    const result = await this.#o.held.hold(req, user, record.decision_id, checkStore)
+    const result = await this.#o.held.hold(req, user, record.decision_id, checkStore, owner)
     if (result.replayed) return this.#finish(s, 'decided', result, null)
     return this.#finish(s, 'held', result, { ...record, status: 'queued' })
   }

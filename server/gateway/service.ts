@@ -72,7 +72,7 @@ export class Service {
     const capped = priorityRefusal(p, body.priority)
     if (capped) return Promise.reject(GatewayError.from(capped))
     // The engine validates (client/schemas.ts) and applies the request_id rule (actors/engine/idempotency.ts).
-    return this.#run(() => this.engine.route(body)).then((result) => {
+    return this.#run(() => this.engine.route(body, p.key)).then((result) => {
       this.metrics.outcome(result.status)
       // A replay never changes who owns the assignment.
       if (p.role === 'client' && result.assignment_id && !result.replayed) {
