@@ -50,13 +50,6 @@ export class HeldIndex<T extends HeldItem> {
     return true
   }
 
-  has(item: T): boolean {
-    const lane = this.#lanes.get(laneOf(item.filter))
-    if (!lane) return false
-    const i = insertAt(lane, item) - 1
-    return i >= 0 && lane[i] === item
-  }
-
   /** Requests ahead of the item in its lane (those competing for the same interviewers); -1 when not held. */
   rank(item: T): number {
     const lane = this.#lanes.get(laneOf(item.filter))
