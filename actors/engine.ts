@@ -79,4 +79,6 @@ export interface RoutingEngine {
   setRemoteBidder(interviewerId: number, bidder: RemoteBidder): () => void
   onDecision(listener: (e: DecisionEvent) => void): () => void
   onAssignment(listener: (e: AssignmentEvent) => void): () => void
+  /** A held request was assigned: its owner (the key given to route()) and the outcome. */
+  onHeldOutcome(listener: (owner: string, result: RouteResult) => void): () => void
 }

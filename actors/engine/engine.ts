@@ -123,10 +123,7 @@ export class Engine implements RoutingEngine {
       maxPerOwner: c.HELD_MAX_PER_PRINCIPAL,
       user: async (id) => this.#users.peek(id, Date.now()) ?? this.#users.load(id),
       record: (rec) => this.#router.record(rec),
-      attempt: async (h) => {
-        const r = await this.#router.retry(h.req, h.user)
-        return r === null ? null : (r.interviewer_id ?? -1)
-      },
+      attempt: (h) => this.#router.retry(h.req, h.user),
       expire: (h) => this.#router.expire(h.req),
     })
     this.#router = new Router({
@@ -422,6 +419,10 @@ export class Engine implements RoutingEngine {
 
   onDecision(listener: (e: DecisionEvent) => void): () => void {
     return this.#events.onDecision(listener)
+  }
+
+  onHeldOutcome(listener: (owner: string, result: RouteResult) => void): () => void {
+    return this.#held.onOutcome(listener)
   }
 
   onAssignment(listener: (e: AssignmentEvent) => void): () => void {

@@ -23,8 +23,8 @@ export interface DurableHeldOptions {
   maxHeld?: number
   /** Most requests held at once for one owner (principal), HELD_MAX_PER_PRINCIPAL: beyond it `rate_limited`. */
   maxPerOwner?: number
-  /** One routing attempt (HeldRequests). */
-  attempt: (h: Held) => Promise<number | null>
+  /** One routing attempt: the outcome when assigned, else null (it stays held). */
+  attempt: (h: Held) => Promise<RouteResult | null>
   /** sla_min passed: record and announce the outcome. */
   expire: (h: Held) => Promise<void>
   user: (id: number) => Promise<User | null>
@@ -42,12 +42,19 @@ export class DurableHeld {
   #ownerOf = new Map<string, string>()
   #perOwner = new Map<string, number>()
   #renew: NodeJS.Timeout | null = null
+  #outcome = new Set<(owner: string, result: RouteResult) => void>()
   #stopped = false
 
   constructor(o: DurableHeldOptions) {
     this.#o = o
     this.#held = new HeldRequests({
-      attempt: o.attempt,
+      attempt: async (h) => {
+        const r = await o.attempt(h)
+        if (r === null) return null
+        const owner = this.#ownerOf.get(h.id)
+        if (owner !== undefined) for (const l of this.#outcome) l(owner, r)
+        return r.interviewer_id ?? -1
+      },
       agingPerMin: o.agingPerMin,
       expire: (h) =>
         void o.expire(h).then(
@@ -101,6 +108,12 @@ export class DurableHeld {
     }
     this.#ids.add(id)
     return this.#held.add(req, user, id, at)
+  }
+
+  /** Listens for held requests assigned, with the owner they were held for. */
+  onOutcome(listener: (owner: string, result: RouteResult) => void): () => void {
+    this.#outcome.add(listener)
+    return () => this.#outcome.delete(listener)
   }
 
   freed(n: FreedNotice): void {

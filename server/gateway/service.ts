@@ -35,6 +35,7 @@ export class Service {
   #idle: (() => void) | null = null
   #closing = false
   readonly #unlisten: () => void
+  readonly #unlistenHeld: () => void
 
   constructor(opts: { engine: RoutingEngine; store: GatewayStore; metrics: GatewayMetrics; log: Logger; maxInflight: number }) {
     this.engine = opts.engine
@@ -45,6 +46,14 @@ export class Service {
     this.#unlisten = this.engine.onAssignment((e) => {
       // Deferred so push fan-out of this same event still sees the owner.
       if (TERMINAL.has(e.state)) queueMicrotask(() => this.#owners.delete(e.assignment_id))
+    })
+    // A client's held request assigned later: the assignment is the client's (cancel it, see it on its stream).
+    this.#unlistenHeld = this.engine.onHeldOutcome((owner, r) => {
+      if (r.request_id) this.#heldOwners.delete(r.request_id)
+      if (!r.assignment_id) return
+      this.#owners.set(r.assignment_id, owner)
+      if (this.#owners.size > MAX_OWNERS) this.#owners.delete(this.#owners.keys().next().value!)
+      this.onOwned?.(r.assignment_id, owner)
     })
   }
 
@@ -239,5 +248,6 @@ export class Service {
 
   dispose(): void {
     this.#unlisten()
+    this.#unlistenHeld()
   }
 }

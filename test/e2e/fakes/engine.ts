@@ -193,6 +193,11 @@ export class FakeEngine implements RoutingEngine {
     return this.heldPolicy()
   }
 
+  /** The fake never holds a request, so no held outcome is ever reported. */
+  onHeldOutcome(_listener: (owner: string, result: RouteResult) => void): () => void {
+    return () => {}
+  }
+
   /** The fake never holds a request (no wait support): nothing is held, nothing to cancel. */
   held(): HeldEntry[] {
     return []
