@@ -158,3 +158,20 @@ export interface EngineConfig {
   HELD_MAX_PER_NODE: number
   HELD_MAX_PER_PRINCIPAL: number
 }
+
+/**
+ * The stages of one route, in order: the gateway's decode + validate, the user lookup, the
+ * scatter to the shard hosts and gather of their bids, waiting for a commit batch, the commit
+ * transaction, and writing the reply. server/ times decode_validate and reply_write itself.
+ */
+export const ROUTE_STAGES = ['decode_validate', 'user_lookup', 'scatter_gather', 'commit_wait', 'commit', 'reply_write'] as const
+export type RouteStage = (typeof ROUTE_STAGES)[number]
+
+/**
+ * Where stage durations go (server/: Prometheus histograms). Called on the hot path several times
+ * per route, so an implementation must be cheap: no allocation, no logging.
+ */
+export interface StageObserver {
+  /** `ms`: the stage's duration in milliseconds (a performance.now() difference). */
+  observe(stage: RouteStage, ms: number): void
+}

@@ -8,6 +8,7 @@ import type { Logger } from './log.ts'
 import { createGateway, type Gateway } from './gateway/index.ts'
 import { seedIfEmpty } from './seed/index.ts'
 import { createStore, type Store } from './store/index.ts'
+import { RouteTimings } from './metrics/route-timings.ts'
 
 export interface App {
   start(): Promise<{ port: number; seeded: boolean; store: string; bus: string }>
@@ -28,9 +29,10 @@ export function createApp(config: Config, log: Logger): App {
       if (applied.length) log.info({ applied }, 'migrations applied')
       const seeded = config.SEED_ON_EMPTY ? (await seedIfEmpty(store, log.child({ mod: 'seed' }))) !== null : false
       bus = await createBus({ natsUrl: config.NATS_URL || undefined, name: config.NODE_ID, log: log.child({ mod: 'bus' }) })
-      engine = createEngine({ config, bus, store, log: log.child({ mod: 'engine' }) })
+      const timings = new RouteTimings()
+      engine = createEngine({ config, bus, store, log: log.child({ mod: 'engine' }), stages: timings, onRoute: timings.finished })
       await engine.start()
-      gateway = createGateway({ config, engine, store, busKind: bus.kind, log: log.child({ mod: 'gateway' }) })
+      gateway = createGateway({ config, engine, store, busKind: bus.kind, log: log.child({ mod: 'gateway' }), timings })
       const port = await gateway.listen()
       return { port, seeded, store: `${store.kind} ${store.location}`, bus: bus.kind }
     },

@@ -5,7 +5,7 @@
 // more form the next batches, committed in order, so a burst becomes a stream of bounded batches
 // rather than one huge one that keeps everyone waiting. Each caller's promise settles only after
 // its batch is committed (or failed), so an acknowledgement always means durable.
-import type { AssignmentLog, AssignmentTransition, CommitBatch, DecisionRecord, InterviewEndRow } from '../ports.ts'
+import type { AssignmentLog, AssignmentTransition, CommitBatch, DecisionRecord, InterviewEndRow, StageObserver } from '../ports.ts'
 import type { Assignment } from '../model/types.ts'
 
 export interface CommitItem {
@@ -29,6 +29,8 @@ export class CommitError extends Error {
 
 interface Waiter {
   requestIds: string[] | null
+  /** performance.now() when a route's item (one with decisions) was added; -1 for other items. */
+  at: number
   resolve: (o: CommitOutcome) => void
   reject: (e: unknown) => void
 }
@@ -44,6 +46,8 @@ export interface CommitterOptions {
   maxDelayMs: number
   /** Batches committing at once (default: the store's commitSlots, else 4); later items wait for a slot. */
   maxInflight?: number
+  /** Times the routes' items (those carrying decisions): waiting for their batch, and its commit. */
+  stages?: StageObserver
 }
 
 /** A batch being formed: at most maxBatch items, flushed in the order formed. */
@@ -101,7 +105,7 @@ export class GroupCommitter {
           if (d.request_id) (requestIds ??= []).push(d.request_id)
         }
       }
-      f.waiters.push({ requestIds, resolve, reject })
+      f.waiters.push({ requestIds, at: item.decisions && this.#opts.stages ? performance.now() : -1, resolve, reject })
       this.#items++
       this.#flushSoon(f.waiters.length >= this.#maxBatch)
     })
@@ -174,6 +178,7 @@ export class GroupCommitter {
     this.#inflight++
     this.#stats.batches++
     this.#stats.items += waiters.length
+    const sent = this.#opts.stages ? performance.now() : 0
     let p: Promise<unknown>
     try {
       p = this.#opts.log.commit(batch)
@@ -194,6 +199,7 @@ export class GroupCommitter {
     }
     p.then(
       (res) => {
+        if (this.#opts.stages) this.#timed(waiters, sent)
         settled()
         const conflicts = conflictSet(res)
         for (const w of waiters) {
@@ -210,6 +216,16 @@ export class GroupCommitter {
     ).finally(() => {
       if (this.#inflight === 0) for (const r of this.#idle.splice(0)) r()
     })
+  }
+
+  #timed(waiters: Waiter[], sent: number): void {
+    const stages = this.#opts.stages as StageObserver
+    const commit = performance.now() - sent
+    for (const w of waiters) {
+      if (w.at < 0) continue
+      stages.observe('commit_wait', sent - w.at)
+      stages.observe('commit', commit)
+    }
   }
 }
 

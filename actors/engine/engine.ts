@@ -1,6 +1,6 @@
 // The routing engine of one process: the router actor, this node's shard host, the group
 // committer and the bus, behind the RoutingEngine interface the gateway calls.
-import type { EngineConfig, Logger, AssignmentLog, Directory, HeldLog, WeightsStore } from '../ports.ts'
+import type { EngineConfig, Logger, AssignmentLog, Directory, HeldLog, WeightsStore, StageObserver } from '../ports.ts'
 import type { Availability, Weights } from '../../client/model.ts'
 import type { AssignmentEvent, DecisionEvent, HeldEntry, HeldPolicy, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'
@@ -36,6 +36,8 @@ export interface EngineOptions {
   heartbeatMs?: number
   /** Every route once final: its phase path and stage times (e.g. for latency histograms). */
   onRoute?: (route: FinishedRoute) => void
+  /** Where the group committer's timings go: a route's wait for its commit batch, and the batch's commit. */
+  stages?: StageObserver
 }
 
 const RECENT_MAX = 100_000
@@ -75,7 +77,7 @@ export class Engine implements RoutingEngine {
     this.#s = subjects(c.SUBJECT_PREFIX)
     this.#requester = new Requester(o.bus)
     this.#ctl = new Control(this.#requester, this.#s, c.SHARD_COUNT, o.ctlTimeoutMs ?? 5_000)
-    this.#committer = new GroupCommitter({ log: o.store, maxBatch: c.COMMIT_MAX_BATCH, maxDelayMs: c.COMMIT_MAX_DELAY_MS })
+    this.#committer = new GroupCommitter({ log: o.store, maxBatch: c.COMMIT_MAX_BATCH, maxDelayMs: c.COMMIT_MAX_DELAY_MS, stages: o.stages })
     this.#events = new EventHub(o.bus, this.#s, c.NODE_ID, (iv) => iv % c.SHARD_COUNT === c.SHARD_INDEX)
     const snaps = isSnapshotLog(o.store) ? o.store : null
     if (snaps) this.#restorer = new Restorer(o.store, snaps, { index: c.SHARD_INDEX, count: c.SHARD_COUNT }, o.log)

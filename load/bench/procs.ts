@@ -121,7 +121,7 @@ export async function resetQueues(url: string): Promise<void> {
  * The same server on real Postgres (a temp database created and dropped here), to show what the
  * embedded PGlite costs. Null when Postgres is not reachable.
  */
-export async function startPostgresServer(tmpDir: string, adminUrl: string): Promise<(Proc & { drop(): Promise<void> }) | null> {
+export async function startPostgresServer(tmpDir: string, adminUrl: string): Promise<(Proc & { databaseUrl: string; drop(): Promise<void> }) | null> {
   const name = `bench_${randomBytes(4).toString('hex')}`
   const admin = postgres(adminUrl, { max: 1, connect_timeout: 3, onnotice: () => {} })
   try {
@@ -141,7 +141,7 @@ export async function startPostgresServer(tmpDir: string, adminUrl: string): Pro
   }
   try {
     const proc = await startServer(tmpDir, { DATABASE_URL: url.toString() })
-    return { ...proc, drop }
+    return { ...proc, databaseUrl: url.toString(), drop }
   } catch (err) {
     await drop()
     throw err

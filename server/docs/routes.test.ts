@@ -8,7 +8,7 @@ import { httpRoutes } from '../gateway/http-routes.ts'
 describe('contract tables', () => {
   it('list exactly the HTTP routes the gateway mounts', () => {
     // Building the table calls no handler, so no Service is needed.
-    const mounted = httpRoutes({} as never, () => Promise.reject(new Error('unused'))).map((r) => `${r.method} ${r.path.replace(/:id/, '{id}')}`)
+    const mounted = httpRoutes({} as never, () => Promise.reject(new Error('unused')), {} as never).map((r) => `${r.method} ${r.path.replace(/:id/, '{id}')}`)
     const documented = HTTP_ROUTES.map((r) => `${r.method} ${r.path.replace(/\{\w+\}/, '{id}')}`)
     expect(documented.sort()).toEqual(mounted.sort())
   })

@@ -5,6 +5,7 @@ import { ROUTE_STATUS, type HealthReport, type RouteStatus } from '../../client/
 import type { DecisionQuery } from '../store/types.ts'
 import { GatewayError } from './errors.ts'
 import type { HttpCtx, HttpRoute } from './http.ts'
+import type { Prometheus } from './prometheus.ts'
 import type { Service } from './service.ts'
 
 function valid<T>(r: Checked<T>): T {
@@ -21,38 +22,23 @@ function intParam(raw: string | null | undefined, name: string, def: number, min
   return n
 }
 
-export function httpRoutes(svc: Service, health: () => Promise<HealthReport>): HttpRoute[] {
+export function httpRoutes(svc: Service, health: () => Promise<HealthReport>, metrics: Prometheus): HttpRoute[] {
   const p = (ctx: HttpCtx) => ctx.principal
   return [
     { method: 'get', path: '/healthz', auth: false, handle: () => health(), status: (r) => ((r as HealthReport).status === 'ok' ? 200 : 503) },
+    { method: 'get', path: '/metrics', auth: false, contentType: metrics.contentType, handle: () => metrics.render() },
+
     {
-      method: 'get',
-      path: '/metrics',
-      auth: false,
-      contentType: 'text/plain; version=0.0.4',
-      handle: async () => {
-        const e = await svc.engine.stats()
-        return (
-          svc.metrics.render() +
-          [
-            '# TYPE router_engine_decisions_total counter',
-            `router_engine_decisions_total ${e.decisions}`,
-            '# TYPE router_engine_interviewers gauge',
-            `router_engine_interviewers ${e.interviewers}`,
-            '# TYPE router_engine_open_assignments gauge',
-            `router_engine_open_assignments ${e.open_assignments}`,
-            '# TYPE router_engine_weights_version gauge',
-            `router_engine_weights_version ${e.weights_version}`,
-            '# TYPE router_event_loop_busy_seconds_total counter',
-            `router_event_loop_busy_seconds_total ${(performance.eventLoopUtilization().active / 1000).toFixed(3)}`,
-            ...storeBusy(svc.store.threadBusySeconds()),
-          ].join('\n') +
-          '\n'
-        )
+      method: 'post',
+      path: '/v1/route',
+      auth: true,
+      timed: true,
+      handle: (c) => {
+        const req = valid(checkRouteRequest(c.body))
+        svc.metrics.timings.observe('decode_validate', performance.now() - c.at)
+        return svc.route(p(c), req)
       },
     },
-
-    { method: 'post', path: '/v1/route', auth: true, handle: (c) => svc.route(p(c), valid(checkRouteRequest(c.body))) },
     {
       method: 'post',
       path: '/v1/route/batch',
@@ -179,9 +165,4 @@ function decisionQuery(q: URLSearchParams): DecisionQuery {
     }
   }
   return out
-}
-
-/** The embedded database thread's busy time (PGlite): its rate is the share of wall time every commit queues behind. */
-function storeBusy(seconds: number | null): string[] {
-  return seconds === null ? [] : ['# TYPE router_store_thread_busy_seconds_total counter', `router_store_thread_busy_seconds_total ${seconds.toFixed(3)}`]
 }

@@ -7,11 +7,13 @@ import { mountDocs } from '../docs/index.ts'
 import type { Logger } from '../log.ts'
 import { Authenticator } from '../auth/index.ts'
 import { PresenceMonitor } from '../presence/monitor.ts'
+import type { RouteTimings } from '../metrics/route-timings.ts'
 import { AuthGate } from './auth-gate.ts'
 import { Writer, type Conn } from './conn.ts'
 import { mountHttp } from './http.ts'
 import { httpRoutes } from './http-routes.ts'
 import { GatewayMetrics } from './metrics.ts'
+import { prometheus } from './prometheus.ts'
 import { PushHub } from './pushes.ts'
 import { RateLimiter } from './rate-limit.ts'
 import { Service, type GatewayStore } from './service.ts'
@@ -31,6 +33,8 @@ export interface GatewayOptions {
   store: GatewayStore
   busKind: string
   log: Logger
+  /** Route latencies, shared with the engine (which times its own stages); a fresh one if absent. */
+  timings?: RouteTimings
 }
 
 export interface Gateway {
@@ -44,7 +48,7 @@ export interface Gateway {
 export function createGateway(opts: GatewayOptions): Gateway {
   const { config, engine, store, log } = opts
   const started = Date.now()
-  const metrics = new GatewayMetrics()
+  const metrics = new GatewayMetrics(opts.timings)
   const auth = new Authenticator(config.JWT_SECRET)
   const limiter = new RateLimiter(config.RATE_LIMIT_RPS, config.RATE_LIMIT_BURST)
   const gate = new AuthGate(auth, limiter, new RateLimiter(config.AUTH_FAIL_RPS, config.AUTH_FAIL_BURST), metrics)
@@ -79,7 +83,8 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
   mountWs(app, { gate, sessions, limiter, metrics, writer, dispatcher, log, maxPayload: config.MAX_PAYLOAD_BYTES, maxBackpressure: config.MAX_BACKPRESSURE_BYTES, conns })
   mountDocs(app)
-  mountHttp(app, httpRoutes(svc, health), { gate, metrics, log, maxBodyBytes: config.MAX_PAYLOAD_BYTES })
+  const metricsText = prometheus({ gateway: metrics, engine: () => engine.stats(), storeBusySeconds: () => store.threadBusySeconds() })
+  mountHttp(app, httpRoutes(svc, health, metricsText), { gate, metrics, log, maxBodyBytes: config.MAX_PAYLOAD_BYTES })
   const sweeper = setInterval(() => gate.sweep(), 10_000)
   sweeper.unref()
   let listenSocket: uWS.us_listen_socket | null = null

@@ -34,25 +34,42 @@ export class Dispatcher {
     this.#presence = presence
   }
 
-  dispatch(conn: Conn, msg: ClientMessage, encoding: Encoding): void {
+  /** `arrived`: performance.now() when the frame came in (a route's reply then closes its timing). */
+  dispatch(conn: Conn, msg: ClientMessage, encoding: Encoding, arrived: number): void {
     let out: unknown
     try {
       out = this.#handle(conn, msg)
     } catch (err) {
-      return this.#fail(conn, msg.id, err, encoding)
+      return this.#fail(conn, msg, err, encoding, arrived)
     }
     if (out instanceof Promise) {
       out.then(
-        (result) => this.#writer.reply(conn, msg.id, result, encoding),
-        (err: unknown) => this.#fail(conn, msg.id, err, encoding),
+        (result) => this.#reply(conn, msg, result, encoding, arrived),
+        (err: unknown) => this.#fail(conn, msg, err, encoding, arrived),
       )
-    } else this.#writer.reply(conn, msg.id, out, encoding)
+    } else this.#reply(conn, msg, out, encoding, arrived)
   }
 
-  #fail(conn: Conn, re: string | number, err: unknown, encoding: Encoding): void {
+  #reply(conn: Conn, msg: ClientMessage, result: unknown, encoding: Encoding, arrived: number): void {
+    if (msg.type !== 'route') return this.#writer.reply(conn, msg.id, result, encoding)
+    const start = performance.now()
+    this.#writer.reply(conn, msg.id, result, encoding)
+    this.#timed(start, arrived)
+  }
+
+  /** A route's reply is encoded and queued for this task's corked write: its reply_write and whole time. */
+  #timed(start: number, arrived: number): void {
+    const end = performance.now()
+    this.#metrics.timings.observe('reply_write', end - start)
+    this.#metrics.timings.route(arrived, end)
+  }
+
+  #fail(conn: Conn, msg: ClientMessage, err: unknown, encoding: Encoding, arrived: number): void {
     const body = toErrorBody(err, this.#log)
     if (body.code === 'internal') this.#metrics.errors++
-    this.#writer.error(conn, re, body, encoding)
+    const start = performance.now()
+    this.#writer.error(conn, msg.id, body, encoding)
+    if (msg.type === 'route') this.#timed(start, arrived)
   }
 
   #handle(conn: Conn, msg: ClientMessage): unknown {

@@ -57,6 +57,7 @@ export interface WsDeps {
 export function mountWs(app: TemplatedApp, deps: WsDeps): void {
   const { metrics, writer, limiter } = deps
   function onMessage(conn: Conn, data: ArrayBuffer, isBinary: boolean): void {
+    const arrived = performance.now()
     metrics.wsMessages++
     if (conn.closed) return
     if (data.byteLength > deps.maxPayload) {
@@ -88,7 +89,9 @@ export function mountWs(app: TemplatedApp, deps: WsDeps): void {
       return writer.error(conn, checked.id ?? null, checked.error, encoding)
     }
     conn.encoding = encoding
-    deps.dispatcher.dispatch(conn, checked.value, encoding)
+    // A route's decode + validate: from the frame's arrival (limits and rate limit included: cheap).
+    if (checked.value.type === 'route') metrics.timings.observe('decode_validate', performance.now() - arrived)
+    deps.dispatcher.dispatch(conn, checked.value, encoding, arrived)
   }
 
   app.ws<Conn>('/v1/ws', {
