@@ -1,7 +1,7 @@
 // TypeBox schemas of what the server sends (replies, pushes, operator events), used by the contract
 // documents (client/contract.ts). The compile-time checks at the bottom keep each equal to protocol.ts.
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { ERROR_CODE, ROLES, ROUTE_STATUS, STREAMS } from './protocol.ts'
+import { ERROR_CODE, PENDING_CODE, ROLES, ROUTE_STATUS, STREAMS } from './protocol.ts'
 import type { AssignmentEvent, AuthAck, BidAck, DecisionEvent, ErrorBody, HealthReport, HeartbeatEvent, InterviewerState, RouteResult, StateSnapshot } from './protocol.ts'
 
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
@@ -22,7 +22,8 @@ export const RouteResultSchema = Type.Object({
   decision_id: Type.Optional(Type.String()),
   request_id: Type.Optional(Type.String()),
   message: Type.Optional(Type.String()),
-  pending_reason: Type.Optional(Type.String()),
+  pending_reason: Type.Optional(Type.Object({ code: lit(Object.values(PENDING_CODE)), message: Type.String() })),
+  estimated_wait_min: Type.Optional(Type.Number({ minimum: 0 })),
   replayed: Type.Optional(Type.Boolean()),
 })
 export const ErrorBodySchema = Type.Object({
