@@ -1,11 +1,11 @@
 // The routing engine as the gateway sees it: one object per process wrapping the router actor,
 // the local shard host and the bus. HTTP and WebSocket handlers call only this.
 import type { Availability, Weights } from '../client/model.ts'
-import type { AssignmentEvent, CompleteOutcome, DecisionEvent, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../client/protocol.ts'
+import type { AssignmentEvent, CompleteOutcome, DecisionEvent, HeldEntry, HeldPolicy, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../client/protocol.ts'
 
 /** Typed failure of an engine call; `code` is a protocol ErrorCode. */
 export class EngineError extends Error {
-  readonly code: 'invalid' | 'not_found' | 'conflict' | 'idempotency_conflict' | 'forbidden' | 'unavailable' | 'timeout'
+  readonly code: 'invalid' | 'not_found' | 'conflict' | 'idempotency_conflict' | 'forbidden' | 'unavailable' | 'timeout' | 'rate_limited'
   constructor(code: EngineError['code'], message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'EngineError'
@@ -35,6 +35,8 @@ export interface EngineStats {
   outcomes: Record<string, number>
   open_assignments: number
   weights_version: number
+  /** Held requests on this node, and the routing attempts / index entries their retries cost. */
+  held: { size: number; attempts: number; scanned: number }
 }
 
 /** Called for each remote-bid request aimed at an interviewer whose client opted in. */
@@ -45,12 +47,20 @@ export interface RoutingEngine {
   /** Stops accepting routes, lets in-flight ones finish, flushes commits. */
   stop(): Promise<void>
 
-  route(req: RouteRequest): Promise<RouteResult>
+  /** `owner`: who asks (the principal's key), for the per-principal cap on held requests. */
+  route(req: RouteRequest, owner?: string): Promise<RouteResult>
   /** Ends an active assignment; `end` (outcome, rating, duration) becomes its interview-history row. */
   complete(by: { interviewer_id: number } | { assignment_id: string }, end?: InterviewEnd): Promise<CompleteResult>
   cancel(assignmentId: string): Promise<CancelResult>
   accept(assignmentId: string): Promise<{ status: 'accepted'; assignment_id: string }>
   reject(assignmentId: string): Promise<RouteResult>
+  heldPolicy(): HeldPolicy
+  /** Changes the held-request policy on every node (broadcast), audited. */
+  setHeldPolicy(policy: HeldPolicy, by: string): Promise<HeldPolicy>
+  /** The requests held on this node, best first (operators). */
+  held(): HeldEntry[]
+  /** Cancels a request held on this node by its request_id; `not_found` when none is. */
+  cancelHeld(requestId: string): Promise<{ status: 'cancelled'; request_id: string; decision_id: string }>
   setAvailability(interviewerId: number, availability: Availability): Promise<InterviewerState>
 
   /** Every interviewer's queue, across all nodes. */
@@ -69,4 +79,6 @@ export interface RoutingEngine {
   setRemoteBidder(interviewerId: number, bidder: RemoteBidder): () => void
   onDecision(listener: (e: DecisionEvent) => void): () => void
   onAssignment(listener: (e: AssignmentEvent) => void): () => void
+  /** A held request was assigned: its owner (the key given to route()) and the outcome. */
+  onHeldOutcome(listener: (owner: string, result: RouteResult) => void): () => void
 }

@@ -1,6 +1,6 @@
 // The actors package, public surface: bus factory, engine factory, and the pure modules (scoring,
 // interviewer queue state machine) for tests and benchmarks.
-import type { EngineConfig, Logger, AssignmentLog, Directory, WeightsStore, StageObserver } from './ports.ts'
+import type { EngineConfig, Logger, AssignmentLog, Directory, HeldLog, WeightsStore, StageObserver } from './ports.ts'
 import type { Bus } from './bus/types.ts'
 import type { RoutingEngine } from './engine.ts'
 import type { FinishedRoute } from './router/route.ts'
@@ -21,7 +21,7 @@ export { Actor, ActorFailure } from './runtime/actor.ts'
 export function createEngine(opts: {
   config: EngineConfig
   bus: Bus
-  store: Directory & AssignmentLog & WeightsStore
+  store: Directory & AssignmentLog & WeightsStore & HeldLog
   log: Logger
   /** Most candidates a shard host scores per request; default 64. */
   scanLimit?: number

@@ -99,6 +99,33 @@ export interface SnapshotLog {
   openAssignmentsOf(interviewerIds: number[]): Promise<Assignment[]>
 }
 
+/** A held request as persisted: the promise of a `queued` reply (issue 16). */
+export interface HeldRow {
+  /** The decision_id of the `queued` reply. */
+  id: string
+  request_id: string | null
+  /** The router node holding it in memory; null once released (graceful stop). */
+  node_id: string | null
+  request: RouteRequest
+  /** ISO time it was queued: its sla_min and its aging count from here. */
+  queued_at: string
+}
+
+/** Held requests, durable: written when queued, removed when they leave the hold. */
+export interface HeldLog {
+  saveHeld(row: HeldRow): Promise<void>
+  deleteHeld(ids: string[]): Promise<void>
+  /** The held request of a request_id, whoever holds it. */
+  findHeld(requestId: string): Promise<HeldRow | null>
+  /**
+   * Renews the lease of `nodeId`'s held requests and takes over the unowned ones and those whose
+   * owner's lease is older than `staleMs` (a dead node); returns every row it now owns.
+   */
+  claimHeld(nodeId: string, staleMs: number): Promise<HeldRow[]>
+  /** Gives the node's held requests up (graceful stop): the next node claims them at once. */
+  releaseHeld(nodeId: string): Promise<void>
+}
+
 /** Operator actions worth a durable record (queue resets, reloads); the Store implements it. */
 export interface AuditLog {
   appendAudit(entry: { actor: string; action: string; details: Record<string, unknown> }): Promise<void>
@@ -126,6 +153,10 @@ export interface EngineConfig {
   MAX_INFLIGHT: number
   OFFER_TIMEOUT_S: number
   SNAPSHOT_INTERVAL_S: number
+  HELD_LEASE_S: number
+  HELD_AGING_PER_MIN: number
+  HELD_MAX_PER_NODE: number
+  HELD_MAX_PER_PRINCIPAL: number
 }
 
 /**

@@ -4,7 +4,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { ERROR_CODE, HTTP_STATUS } from './protocol.ts'
 import * as R from './replies.ts'
-import { CompleteRequestSchema, MessageSchemas, RouteBatchSchema, RouteRequestSchema, WeightsPatchSchema, WeightsRollbackSchema } from './schemas.ts'
+import { CompleteRequestSchema, HeldPolicySchema, MessageSchemas, RouteBatchSchema, RouteRequestSchema, WeightsPatchSchema, WeightsRollbackSchema } from './schemas.ts'
 
 type Json = Record<string, unknown>
 /** A schema as plain JSON: TypeBox's symbol keys (Kind, Optional) do not survive stringify. */
@@ -22,6 +22,7 @@ const SCHEMAS: Record<string, TSchema> = {
   WeightsVersion: R.WeightsVersionSchema,
   DecisionExplanation: R.DecisionExplanationSchema,
   StatsEvent: R.StatsEventSchema,
+  HeldPolicy: HeldPolicySchema,
   RouteResult: R.RouteResultSchema,
   RouteBatchResult: R.RouteBatchResultSchema,
   ErrorReply: R.ErrorReplySchema,
@@ -64,6 +65,21 @@ export const HTTP_ROUTES: Route[] = [
     reply: anyObject('{status:"completed", assignment_id, interviewer_id, current_queue}'),
   },
   { method: 'post', path: '/v1/cancel', summary: 'Cancel an assignment', body: CancelRequest, reply: anyObject('{status:"cancelled", assignment_id, interviewer_id, current_queue}') },
+  { method: 'get', path: '/v1/admin/held_policy', summary: 'How held requests wait: the aging rate (operator)', reply: ref('HeldPolicy') },
+  { method: 'put', path: '/v1/admin/held_policy', summary: 'Change the aging rate of held requests live, on every node (operator)', body: ref('HeldPolicy'), reply: ref('HeldPolicy') },
+  {
+    method: 'get',
+    path: '/v1/held',
+    summary: "This node's held requests, best first (operator)",
+    reply: anyObject('{held: [{decision_id, request_id, user_id, language, priority, effective_priority, queued_at, waited_min, sla_min, queue_position, estimated_wait_min}]}'),
+  },
+  {
+    method: 'post',
+    path: '/v1/held/cancel',
+    summary: 'Cancel a held request by its request_id (a client: only its own)',
+    body: { type: 'object', required: ['request_id'], properties: { request_id: { type: 'string', minLength: 1, maxLength: 128 } } },
+    reply: anyObject('{status:"cancelled", request_id, decision_id}'),
+  },
   { method: 'get', path: '/v1/state', summary: 'Every interviewer queue and totals', reply: ref('StateSnapshot') },
   { method: 'get', path: '/v1/state/{interviewer_id}', summary: "One interviewer's queue", reply: ref('InterviewerState') },
   { method: 'post', path: '/v1/admin/reload', summary: 'Reload users and interviewers from the store (operator)', reply: anyObject('{status:"reloaded", users, interviewers}') },

@@ -46,10 +46,54 @@ export interface RouteResult {
   request_id?: string
   /** Human-readable explanation for anything but `assigned`. */
   message?: string
-  /** For `queued`: why the request is held and how long it may wait. */
-  pending_reason?: string
+  /** For `queued`: why the request is held, as a stable code and a message. */
+  pending_reason?: PendingReason
+  /**
+   * For `queued`: minutes until a slot is expected, from how fast held requests competing for the
+   * same interviewers have been assigned on this node; absent until one has been observed.
+   */
+  estimated_wait_min?: number
   /** True when this is the stored first outcome of a repeated request_id. */
   replayed?: boolean
+}
+
+/**
+ * Why a request is held (`queued`); stable codes. Only at_capacity requests are held today, so one
+ * code; reasons for holding requests nobody could take yet (paused, offline, over budget) join it
+ * when the shard hosts report why they had no bid.
+ */
+export const PENDING_CODE = {
+  /** Every interviewer passing the hard filters is online and at capacity. */
+  all_eligible_full: 'all_eligible_full',
+} as const
+export type PendingCode = (typeof PENDING_CODE)[keyof typeof PENDING_CODE]
+
+export interface PendingReason {
+  code: PendingCode
+  message: string
+}
+
+/** How held requests wait, changed live by operators (PUT /v1/admin/held_policy), on every node. */
+export interface HeldPolicy {
+  /** Effective priority gained per minute waited (aging); 0 turns aging off. */
+  aging_per_min: number
+}
+
+/** One held request as operators see it (GET /v1/held): this node's, best first. */
+export interface HeldEntry {
+  decision_id: string
+  request_id: string | null
+  user_id: number
+  language: string
+  sensitivity: boolean
+  priority: number
+  /** priority plus aging (HELD_AGING_PER_MIN × minutes waited). */
+  effective_priority: number
+  queued_at: string
+  waited_min: number
+  sla_min: number
+  queue_position: number
+  estimated_wait_min: number | null
 }
 
 /** Protocol error codes: stable, machine-readable; tests assert on these, never on text. */
@@ -206,8 +250,8 @@ export interface StatsEvent {
   latency_us: { p50: number; p99: number; max: number }
   /** Offer lifecycle in the window; accept_ms_p50 is null when nothing was accepted. */
   offers: { offered: number; accepted: number; rejected: number; expired: number; accept_ms_p50: number | null }
-  /** Queue totals now, across every node's interviewers. */
-  queue: { interviewers: number; online: number; current_queue: number; capacity: number }
+  /** Queue totals now, across every node's interviewers; `held`: requests this node holds waiting for capacity. */
+  queue: { interviewers: number; online: number; current_queue: number; capacity: number; held: number }
 }
 
 export const STREAMS = ['decisions', 'assignments', 'stats'] as const

@@ -1,7 +1,7 @@
 // TypeBox schemas of what the server sends (replies, pushes, operator events), used by the contract
 // documents (client/contract.ts). The compile-time checks at the bottom keep each equal to protocol.ts.
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
-import { ERROR_CODE, ROLES, ROUTE_STATUS, STREAMS } from './protocol.ts'
+import { ERROR_CODE, PENDING_CODE, ROLES, ROUTE_STATUS, STREAMS } from './protocol.ts'
 import type {
   AssignmentEvent,
   AuthAck,
@@ -36,7 +36,8 @@ export const RouteResultSchema = Type.Object({
   decision_id: Type.Optional(Type.String()),
   request_id: Type.Optional(Type.String()),
   message: Type.Optional(Type.String()),
-  pending_reason: Type.Optional(Type.String()),
+  pending_reason: Type.Optional(Type.Object({ code: lit(Object.values(PENDING_CODE)), message: Type.String() })),
+  estimated_wait_min: Type.Optional(Type.Number({ minimum: 0 })),
   replayed: Type.Optional(Type.Boolean()),
 })
 export const ErrorBodySchema = Type.Object({
@@ -129,7 +130,7 @@ export const StatsEventSchema = Type.Object({
   outcomes: Type.Object(Object.fromEntries(Object.values(ROUTE_STATUS).map((s) => [s, Count])) as Record<keyof typeof ROUTE_STATUS, typeof Count>),
   latency_us: Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }),
   offers: Type.Object({ offered: Count, accepted: Count, rejected: Count, expired: Count, accept_ms_p50: Nullable(Type.Number()) }),
-  queue: Type.Object({ interviewers: Count, online: Count, current_queue: Count, capacity: Count }),
+  queue: Type.Object({ interviewers: Count, online: Count, current_queue: Count, capacity: Count, held: Count }),
 })
 export const WeightsVersionSchema = Type.Object({ weights: WeightsSchema, created_by: Type.String(), created_at: Type.String({ format: 'date-time' }) })
 const FactorName = lit(['topic', 'experience', 'cost', 'load', 'fairness', 'quality'] as const)

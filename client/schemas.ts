@@ -5,7 +5,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { AVAILABILITY } from './model.ts'
 import { COMPLETE_OUTCOMES, STREAMS } from './protocol.ts'
-import type { ClientMessage, ClientMessageType, CompleteRequest, ErrorBody, RouteRequest, WeightsPatch, WeightsRollback } from './protocol.ts'
+import type { ClientMessage, ClientMessageType, CompleteRequest, ErrorBody, HeldPolicy, RouteRequest, WeightsPatch, WeightsRollback } from './protocol.ts'
 
 const Id = Type.Union([Type.String({ maxLength: 128 }), Type.Integer()])
 const Int = (opts: { minimum?: number; maximum?: number } = {}) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...opts })
@@ -71,6 +71,7 @@ export const CompleteRequestSchema = Type.Union([
   Type.Object({ assignment_id: AssignmentId, interviewer_id: Type.Optional(Int()), ...interviewEnd }),
 ])
 const Weight = Type.Number({ minimum: 0, maximum: 100 })
+export const HeldPolicySchema = Type.Object({ aging_per_min: Type.Number({ minimum: 0, maximum: 1_000_000 }) }, { additionalProperties: false })
 export const WeightsPatchSchema = Type.Object(
   {
     topic: Type.Optional(Weight),
@@ -154,7 +155,16 @@ export function readId(value: unknown): string | number | undefined {
   return (typeof id === 'string' && id.length <= 128) || (typeof id === 'number' && Number.isFinite(id)) ? id : undefined
 }
 
-export const checkRouteRequest = compile<RouteRequest>(RouteRequestSchema, 'route request')
+const checkRouteShape = compile<RouteRequest>(RouteRequestSchema, 'route request')
+
+/** A route request's shape, then its one cross-field rule: a request held for 0 minutes is never held. */
+export function checkRouteRequest(value: unknown): Checked<RouteRequest> {
+  const r = checkRouteShape(value)
+  if (r.ok && r.value.wait === true && r.value.sla_min <= 0) {
+    return { ok: false, error: { code: 'invalid', path: '/sla_min', message: 'route request: /sla_min must be above 0 with wait: true (it is how long the request may be held)' } }
+  }
+  return r
+}
 
 /**
  * The known fields of a checked route request: the schemas let unknown fields through (forward
@@ -170,6 +180,7 @@ export function routeFieldsOf(r: RouteRequest): RouteRequest {
 export const checkCompleteRequest = compile<CompleteRequest>(CompleteRequestSchema, 'complete request')
 export const checkWeightsPatch = compile<WeightsPatch>(WeightsPatchSchema, 'weights patch')
 export const checkWeightsRollback = compile<WeightsRollback>(WeightsRollbackSchema, 'weights rollback')
+export const checkHeldPolicy = compile<HeldPolicy>(HeldPolicySchema, 'held policy')
 const batchCheck = compile<RouteRequest[] | { requests: RouteRequest[] }>(RouteBatchSchema, 'route batch')
 export function checkRouteBatch(value: unknown): Checked<RouteRequest[]> {
   const r = batchCheck(value)

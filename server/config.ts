@@ -33,6 +33,14 @@ export const DEFAULTS = {
   /** An interviewer whose console sessions are all gone longer than this goes offline. */
   PRESENCE_GRACE_S: 30,
   SNAPSHOT_INTERVAL_S: 30,
+  /** A node's lease on its persisted held requests: older than this (a dead node), another node takes them over. */
+  HELD_LEASE_S: 15,
+  /** Aging of held requests, in priority points per minute waited (0: off). */
+  HELD_AGING_PER_MIN: 10,
+  /** Held requests one node keeps; beyond it a request that would be held gets `unavailable`. */
+  HELD_MAX_PER_NODE: 100_000,
+  /** Held requests one principal may have on one node; beyond it `rate_limited`. */
+  HELD_MAX_PER_PRINCIPAL: 1_000,
   SEED_ON_EMPTY: true,
 } as const
 
@@ -68,6 +76,10 @@ const INT_RANGES: Partial<Record<keyof Config, [number, number]>> = {
   OFFER_TIMEOUT_S: [0, 86_400],
   PRESENCE_GRACE_S: [0, 86_400],
   SNAPSHOT_INTERVAL_S: [0, 86_400],
+  HELD_LEASE_S: [1, 3_600],
+  HELD_AGING_PER_MIN: [0, 1_000_000],
+  HELD_MAX_PER_NODE: [1, 10_000_000],
+  HELD_MAX_PER_PRINCIPAL: [1, 10_000_000],
 }
 
 /** Parses and validates configuration from an env-like object; throws ConfigError listing every problem. */

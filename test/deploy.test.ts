@@ -17,7 +17,7 @@ describe('deploy: Prometheus and Grafana', () => {
     expect(exprs.length).toBeGreaterThan(5)
     // What /metrics renders: the registry over the gateway, engine and store figures, plus the two
     // route histograms (server/metrics/route-timings.ts).
-    const engine = async () => ({ node_id: 'n', interviewers: 1, decisions: 1, outcomes: {}, open_assignments: 0, weights_version: 1 })
+    const engine = async () => ({ node_id: 'n', interviewers: 1, decisions: 1, outcomes: {}, open_assignments: 0, weights_version: 1, held: { size: 0, attempts: 0, scanned: 0 } })
     const text = await prometheus({ gateway: new GatewayMetrics(), engine, storeBusySeconds: () => 1 }).render()
     const served = new Set([...text.matchAll(/^# TYPE (\w+)/gm), ...read('server/metrics/route-timings.ts').matchAll(/name: '(\w+)'/g)].map((m) => m[1]))
     expect(served).toContain('route_stage_seconds')

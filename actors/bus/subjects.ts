@@ -39,6 +39,7 @@ export const subjects = (prefix: string) => ({
   ctl: (shard: number) => `${prefix}.shard.${shard}.ctl`,
   weights: `${prefix}.weights`,
   freed: `${prefix}.freed`,
+  heldPolicy: `${prefix}.held.policy`,
   bidders: `${prefix}.bidders`,
   bidder: (iv: number) => `${prefix}.bidder.${iv}`,
   decisions: `${prefix}.decisions`,

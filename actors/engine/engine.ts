@@ -1,8 +1,8 @@
 // The routing engine of one process: the router actor, this node's shard host, the group
 // committer and the bus, behind the RoutingEngine interface the gateway calls.
-import type { EngineConfig, Logger, AssignmentLog, Directory, WeightsStore, StageObserver } from '../ports.ts'
+import type { EngineConfig, Logger, AssignmentLog, Directory, HeldLog, WeightsStore, StageObserver } from '../ports.ts'
 import type { Availability, Weights } from '../../client/model.ts'
-import type { AssignmentEvent, DecisionEvent, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
+import type { AssignmentEvent, DecisionEvent, HeldEntry, HeldPolicy, InterviewEnd, InterviewerState, RouteRequest, RouteResult } from '../../client/protocol.ts'
 import type { Bus, BusSubscription } from '../bus/types.ts'
 import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../engine.ts'
 import { GroupCommitter } from '../commit/committer.ts'
@@ -17,7 +17,8 @@ import { UserCache } from '../router/users.ts'
 import { checkRouteRequest, routeFieldsOf } from '../../client/schemas.ts'
 import { EventHub } from './events.ts'
 import { checkSameRequest, fingerprint } from './idempotency.ts'
-import { HeldRequests } from './held.ts'
+import { DurableHeld } from '../held/durable.ts'
+import type { FreedNotice } from '../held/notice.ts'
 import { isSnapshotLog, Restorer } from '../snapshot/restorer.ts'
 import { Snapshotter } from '../snapshot/snapshotter.ts'
 import { auditAndSnapshot, reofferExpired, routeAgain } from './durable-ops.ts'
@@ -26,7 +27,7 @@ import { Control, subscribeBidder } from './control.ts'
 export interface EngineOptions {
   config: EngineConfig
   bus: Bus
-  store: Directory & AssignmentLog & WeightsStore
+  store: Directory & AssignmentLog & WeightsStore & HeldLog
   log: Logger
   /** Most candidates a shard host scores per request (see CandidateIndex). */
   scanLimit?: number
@@ -53,7 +54,7 @@ export class Engine implements RoutingEngine {
   #router: Router
   #users: UserCache
   #events: EventHub
-  #held: HeldRequests
+  #held: DurableHeld
   #subs: BusSubscription[] = []
   #bidders = new Map<number, { bidder: RemoteBidder; sub: BusSubscription }>()
   /** Interviewers with a remote bidder anywhere in the cluster (from `bidders` announcements). */
@@ -114,9 +115,18 @@ export class Engine implements RoutingEngine {
     }
     this.#users = new UserCache(o.store)
     // Held requests are retried and expired by the router (a later call: both are built by then).
-    this.#held = new HeldRequests({
-      attempt: async (h) => (await this.#router.retry(h.req, h.user)) !== null,
-      expire: (h) => void this.#router.expire(h.req),
+    this.#held = new DurableHeld({
+      store: o.store,
+      nodeId: c.NODE_ID,
+      leaseMs: c.HELD_LEASE_S * 1000,
+      log: o.log,
+      agingPerMin: c.HELD_AGING_PER_MIN,
+      maxHeld: c.HELD_MAX_PER_NODE,
+      maxPerOwner: c.HELD_MAX_PER_PRINCIPAL,
+      user: async (id) => this.#users.peek(id, Date.now()) ?? this.#users.load(id),
+      record: (rec) => this.#router.record(rec),
+      attempt: (h) => this.#router.retry(h.req, h.user),
+      expire: (h) => this.#router.expire(h.req),
     })
     this.#router = new Router({
       subjects: this.#s,
@@ -147,7 +157,11 @@ export class Engine implements RoutingEngine {
     this.#events.start()
     const { bus } = this.#o
     this.#subs.push(
-      bus.subscribe(this.#s.freed, () => this.#held.freed()),
+      bus.subscribe(this.#s.freed, (m) => this.#held.freed(unpack<FreedNotice>(m.data))),
+      bus.subscribe(this.#s.heldPolicy, (m) => {
+        const p = unpack<HeldPolicy>(m.data)
+        if (p.aging_per_min !== this.#held.requests.agingPerMin) this.#held.requests.setAging(p.aging_per_min)
+      }),
       bus.subscribe(this.#s.weights, (m) => this.#weights.adopt(unpack<Weights>(m.data))),
       bus.subscribe(this.#s.bidders, (m) => {
         const b = unpack<BidderMsg>(m.data)
@@ -156,6 +170,7 @@ export class Engine implements RoutingEngine {
       }),
     )
     this.#running = true
+    await this.#held.start(() => this.#weights.version)
     this.#startedAt = Date.now()
     const every = this.#o.heartbeatMs ?? 5_000
     this.#heartbeat = setInterval(() => this.#beat(), every)
@@ -167,7 +182,7 @@ export class Engine implements RoutingEngine {
     this.#running = false
     if (this.#heartbeat) clearInterval(this.#heartbeat)
     this.#heartbeat = null
-    this.#held.clear()
+    await this.#held.stop()
     const until = Date.now() + 5_000
     while (this.#routing > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 5))
     await this.#committer.drain()
@@ -180,7 +195,7 @@ export class Engine implements RoutingEngine {
     this.#requester.close()
   }
 
-  route(input: RouteRequest): Promise<RouteResult> {
+  route(input: RouteRequest, owner?: string): Promise<RouteResult> {
     let req: RouteRequest
     try {
       if (!this.#running) throw new EngineError('unavailable', 'engine is not running')
@@ -190,23 +205,28 @@ export class Engine implements RoutingEngine {
       return Promise.reject(err)
     }
     const rid = req.request_id
-    if (rid === undefined) return this.#counted(req, false)
-    return this.#idempotent(req, rid)
+    if (rid === undefined) return this.#counted(req, false, owner)
+    return this.#idempotent(req, rid, owner)
   }
 
-  async #idempotent(req: RouteRequest, rid: string): Promise<RouteResult> {
+  async #idempotent(req: RouteRequest, rid: string, owner: string | undefined): Promise<RouteResult> {
     const fp = fingerprint(req)
     const inflight = this.#inflight.get(rid)
     if (inflight) {
       checkSameRequest(req, inflight.fp)
       return inflight.p.then((r) => ({ ...r, replayed: true }))
     }
+    const held = this.#held.find(rid)
+    if (held) {
+      checkSameRequest(req, fingerprint(held.req))
+      return this.#held.status(held, true)
+    }
     const recent = this.#recent.get(rid)
     if (recent) {
       checkSameRequest(req, recent.fp)
       return { ...recent.r, replayed: true }
     }
-    const p = this.#counted(req, true)
+    const p = this.#counted(req, true, owner)
     this.#inflight.set(rid, { p, fp })
     try {
       const r = await p
@@ -218,9 +238,9 @@ export class Engine implements RoutingEngine {
   }
 
   /** One route, counted in flight (stop() waits for them); the router owns it from here. */
-  #counted(req: RouteRequest, checkStore: boolean): Promise<RouteResult> {
+  #counted(req: RouteRequest, checkStore: boolean, owner: string | undefined): Promise<RouteResult> {
     this.#routing++
-    return this.#router.route(req, checkStore).then(this.#uncount, this.#uncountErr)
+    return this.#router.route(req, checkStore, performance.now(), owner).then(this.#uncount, this.#uncountErr)
   }
 
   #uncount = (r: RouteResult): RouteResult => {
@@ -260,6 +280,39 @@ export class Engine implements RoutingEngine {
   async cancel(assignmentId: string): Promise<CancelResult> {
     const r = await this.#ctl.one<TransitionResult>({ op: 'cancel', aid: assignmentId }, 'all')
     return { status: 'cancelled', assignment_id: r.assignment.id, interviewer_id: r.interviewer_id, current_queue: r.current_queue }
+  }
+
+  heldPolicy(): HeldPolicy {
+    return { aging_per_min: this.#held.requests.agingPerMin }
+  }
+
+  async setHeldPolicy(policy: HeldPolicy, by: string): Promise<HeldPolicy> {
+    try {
+      this.#held.requests.setAging(policy.aging_per_min)
+    } catch (err) {
+      throw new EngineError('invalid', err instanceof Error ? err.message : String(err), { cause: err })
+    }
+    this.#o.bus.publish(this.#s.heldPolicy, pack(policy))
+    await auditAndSnapshot(this.#o.store, null, this.#o.log, by, 'held_policy', { ...policy, node_id: this.#c.NODE_ID })
+    return this.heldPolicy()
+  }
+
+  held(): HeldEntry[] {
+    return this.#held.list()
+  }
+
+  /** A client cancels its own held request (by its request_id): it leaves the hold with a decision row. */
+  async cancelHeld(requestId: string): Promise<{ status: 'cancelled'; request_id: string; decision_id: string }> {
+    const h = this.#held.find(requestId)
+    if (!h) throw new EngineError('not_found', `no request is held on this node with request_id ${JSON.stringify(requestId)}`)
+    let ok: boolean
+    try {
+      ok = await this.#held.cancel(requestId, this.#weights.version)
+    } catch (err) {
+      throw new EngineError('unavailable', 'the cancellation could not be recorded', { cause: err })
+    }
+    if (!ok) throw new EngineError('conflict', 'the held request is being routed right now; ask again for its outcome')
+    return { status: 'cancelled', request_id: requestId, decision_id: h.id }
   }
 
   async accept(assignmentId: string): Promise<{ status: 'accepted'; assignment_id: string }> {
@@ -348,6 +401,7 @@ export class Engine implements RoutingEngine {
       ...this.#router.counts,
       open_assignments: this.#host.openAssignments,
       weights_version: this.#weights.version,
+      held: { size: this.#held.size, ...this.#held.counters },
     }
   }
 
@@ -367,6 +421,10 @@ export class Engine implements RoutingEngine {
 
   onDecision(listener: (e: DecisionEvent) => void): () => void {
     return this.#events.onDecision(listener)
+  }
+
+  onHeldOutcome(listener: (owner: string, result: RouteResult) => void): () => void {
+    return this.#held.onOutcome(listener)
   }
 
   onAssignment(listener: (e: AssignmentEvent) => void): () => void {

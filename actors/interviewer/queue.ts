@@ -29,6 +29,23 @@ export interface HardFilterInput {
 export type Reserved = { ok: true; position: number; estimated_start_min: number; current_queue: number }
 export type Refused = { ok: false; reason: Refusal }
 
+/**
+ * The static hard filters of DESIGN §3 (language, budget, clearance): what an interviewer's profile
+ * alone decides. One function for the actor's own check and for the held-request index, which
+ * tests a freed interviewer against held requests on the router's node.
+ */
+export function staticRefusal(langs: ReadonlySet<string>, cost: number, clearance: boolean, req: HardFilterInput): Refusal | null {
+  if (!langs.has(req.language)) return 'language'
+  if (cost > req.budget) return 'budget'
+  if (req.sensitivity && !clearance) return 'clearance'
+  return null
+}
+
+/** The sla_min filter: an assignment expected to start after sla_min is refused. */
+export function startsTooLate(startMin: number, slaMin: number): boolean {
+  return startMin > slaMin
+}
+
 /** No promotions (shared, never written). */
 const NONE: Assignment[] = []
 
@@ -98,17 +115,14 @@ export class InterviewerQueue implements Candidate {
 
   /** The hard filters of DESIGN §3 against the current state; null when the interviewer may bid. */
   check(req: HardFilterInput): Refusal | null {
-    if (!this.langs.has(req.language)) return 'language'
-    if (this.cost > req.budget) return 'budget'
-    if (req.sensitivity && !this.profile.clearance) return 'clearance'
-    return this.checkState(req.sla_min)
+    return staticRefusal(this.langs, this.cost, this.profile.clearance, req) ?? this.checkState(req.sla_min)
   }
 
   /** The state-dependent filters only: availability, room, expected start. */
   checkState(slaMin: number): Refusal | null {
     if (this.availability !== 'online') return this.availability
     if (!this.hasRoom) return 'full'
-    if (this.estimatedStart(this.#entries.length) > slaMin) return 'sla'
+    if (startsTooLate(this.estimatedStart(this.#entries.length), slaMin)) return 'sla'
     return null
   }
 

@@ -82,7 +82,12 @@ function setup(script: HostScript) {
     },
     store: { findDecisionByRequestId: async () => null },
     weights: new WeightsBook(),
-    held: { add: (req) => held.push(req) },
+    held: {
+      hold: async (req, _user, decision_id) => {
+        held.push(req)
+        return { status: 'queued', user_id: req.user_id, decision_id, ...(req.request_id ? { request_id: req.request_id } : {}) }
+      },
+    },
     onDecision: (e) => decisions.push(e),
     remember: (r) => remembered.push(r),
     observe: (r) => finished.push(r),

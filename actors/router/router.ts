@@ -36,8 +36,11 @@ export interface RouterOptions {
   committer: Pick<GroupCommitter, 'add'>
   store: Pick<AssignmentLog, 'findDecisionByRequestId'>
   weights: WeightsBook
-  /** Where an at_capacity request that may wait is held until a slot frees (HeldRequests). */
-  held: { add(req: RouteRequest, user: User): unknown }
+  /**
+   * Where an at_capacity request that may wait is held until a slot frees (DurableHeld): persisted,
+   * then answered `queued`; a request_id already held elsewhere gets that hold's status (replayed).
+   */
+  held: { hold(req: RouteRequest, user: User, decisionId: string, checkStore: boolean, owner?: string): Promise<RouteResult> }
   /** True while some interviewer bids remotely: only then does the scoring request carry the request. */
   remoteBidding?: () => boolean
   /** Bids asked from each host (top-k); default 4. */
@@ -85,7 +88,7 @@ export class Router {
    * A client's route (already validated): decided, held or failed. `checkStore` asks the store for
    * the request_id's first outcome before answering what is never committed (unknown user, held).
    */
-  async route(req: RouteRequest, checkStore: boolean, t0 = performance.now()): Promise<RouteResult> {
+  async route(req: RouteRequest, checkStore: boolean, t0 = performance.now(), owner?: string): Promise<RouteResult> {
     const s = new RouteState(req, t0)
     try {
       const user = await this.#user(s)
@@ -97,7 +100,7 @@ export class Router {
         return this.#finish(s, 'decided', result, null)
       }
       const o = await this.#decide(s, user)
-      if (o.kind === 'unassigned' && o.result.status === 'at_capacity' && req.wait && req.sla_min > 0) return await this.#hold(s, user, o.record, checkStore)
+      if (o.kind === 'unassigned' && o.result.status === 'at_capacity' && req.wait && req.sla_min > 0) return await this.#hold(s, user, o.record, checkStore, owner)
       return await this.#settle(s, o)
     } catch (err) {
       throw this.#failed(s, err)
@@ -115,6 +118,18 @@ export class Router {
         return null
       }
       return this.#finish(s, 'decided', o.result, o.kind === 'assigned' ? null : o.record, o.kind === 'assigned' ? o : undefined)
+    } catch (err) {
+      throw this.#failed(s, err)
+    }
+  }
+
+  /** A decision a hold ended with (dropped, cancelled): recorded (a `conflict` replays), then finished and announced. */
+  async record(record: DecisionRecord): Promise<void> {
+    const s = new RouteState(record.request, performance.now())
+    try {
+      const replay = await this.#persist(record)
+      if (replay) this.#finish(s, 'decided', replay.result, replay.record)
+      else this.#finish(s, 'decided', record.result, record)
     } catch (err) {
       throw this.#failed(s, err)
     }
@@ -270,19 +285,12 @@ export class Router {
   }
 
   /** At capacity and allowed to wait: handed to the held set, answered `queued` (not recorded). */
-  async #hold(s: RouteState, user: User, record: DecisionRecord, checkStore: boolean): Promise<RouteResult> {
+  async #hold(s: RouteState, user: User, record: DecisionRecord, checkStore: boolean, owner: string | undefined): Promise<RouteResult> {
     const req = s.req
     const stored = checkStore ? await this.#stored(req) : null
     if (stored) return this.#finish(s, 'decided', stored, null)
-    this.#o.held.add(req, user)
-    const result: RouteResult = {
-      status: 'queued',
-      user_id: req.user_id,
-      decision_id: record.decision_id,
-      pending_reason: 'every eligible interviewer is at capacity; held until a slot frees',
-      message: `held for up to ${req.sla_min} min`,
-    }
-    if (req.request_id) result.request_id = req.request_id
+    const result = await this.#o.held.hold(req, user, record.decision_id, checkStore, owner)
+    if (result.replayed) return this.#finish(s, 'decided', result, null)
     return this.#finish(s, 'held', result, { ...record, status: 'queued' })
   }
 

@@ -13,6 +13,7 @@ import type { Requester } from '../runtime/requester.ts'
 import { contextInto, contextOf } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
 import { CandidateIndex } from './candidates.ts'
+import { ANY_FREED, freedNotice } from '../held/notice.ts'
 import type { Subjects } from '../bus/subjects.ts'
 import {
   decodeCommitBatch,
@@ -94,7 +95,10 @@ export class ShardHost {
       log: o.log,
       changed: (a) => this.#index.update(a),
       assignmentEvent: (a, previous, current_queue) => o.onAssignment(a, previous, current_queue),
-      freed: (iv) => o.bus.publish(o.subjects.freed, pack({ iv })),
+      freed: (iv) => {
+        const a = this.#actors.get(iv)
+        if (a) o.bus.publish(o.subjects.freed, pack(freedNotice(a.queue)))
+      },
       track: (id, actor) => {
         if (actor) this.#byAssignment.set(id, actor)
         else this.#byAssignment.delete(id)
@@ -374,7 +378,7 @@ export class ShardHost {
       this.#index.update(actor)
     }
     this.#byAssignment.clear()
-    this.#o.bus.publish(this.#o.subjects.freed, pack({ iv: -1 }))
+    this.#o.bus.publish(this.#o.subjects.freed, pack(ANY_FREED))
     return n
   }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { quantile, StatsWindow } from './window.ts'
 
-const queue = { interviewers: 3, online: 2, current_queue: 1, capacity: 9 }
+const queue = { interviewers: 3, online: 2, current_queue: 1, capacity: 9, held: 4 }
 const at = (ms: number) => new Date(Date.UTC(2026, 0, 1) + ms).toISOString()
 
 describe('StatsWindow', () => {

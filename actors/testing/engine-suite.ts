@@ -6,14 +6,14 @@ import type { Bus } from '../bus/types.ts'
 import { decodeCommitBatch, type CommitBatch } from '../shard/wire.ts'
 import type { Interviewer } from '../../client/model.ts'
 import type { User } from '../model/types.ts'
-import type { AssignmentLog, Directory, WeightsStore } from '../ports.ts'
+import type { AssignmentLog, Directory, HeldLog, WeightsStore } from '../ports.ts'
 import type { AssignmentEvent, DecisionEvent, RouteRequest } from '../../client/protocol.ts'
 import { Engine } from '../engine/engine.ts'
 import { silentLogger } from '../../server/log.ts'
 import { uniquePrefix } from '../../test/helpers/services.ts'
 import { interviewer, testConfig, user } from './fixtures.ts'
 
-export type EngineStore = Directory & AssignmentLog & WeightsStore
+export type EngineStore = Directory & AssignmentLog & WeightsStore & HeldLog
 
 export interface StoreHarness {
   store: EngineStore

@@ -4,13 +4,13 @@
 import type { Interviewer, Weights } from '../../client/model.ts'
 import type { Assignment, InterviewerStats, User } from '../model/types.ts'
 import { OPEN_ASSIGNMENT_STATES } from '../model/types.ts'
-import type { AssignmentLog, CommitBatch, CommitResult, DecisionRecord, Directory, WeightsStore } from '../ports.ts'
+import type { AssignmentLog, CommitBatch, CommitResult, DecisionRecord, Directory, HeldLog, HeldRow, WeightsStore } from '../ports.ts'
 
 export class FakeStoreError extends Error {
   readonly code = 'db_error'
 }
 
-export class FakeStore implements Directory, AssignmentLog, WeightsStore {
+export class FakeStore implements Directory, AssignmentLog, WeightsStore, HeldLog {
   users = new Map<number, User>()
   interviewers: Interviewer[] = []
   stats: InterviewerStats[] = []
@@ -18,6 +18,8 @@ export class FakeStore implements Directory, AssignmentLog, WeightsStore {
   decisions = new Map<string, DecisionRecord>()
   byRequest = new Map<string, DecisionRecord>()
   weights: Weights | null = null
+  /** Held requests with their lease time (ms epoch). */
+  held = new Map<string, { row: HeldRow; lease: number }>()
   commits = 0
   /** When true every call rejects (a database outage). */
   failing = false
@@ -98,6 +100,37 @@ export class FakeStore implements Directory, AssignmentLog, WeightsStore {
   async saveWeights(w: Weights): Promise<void> {
     this.#check()
     this.weights = { ...w }
+  }
+
+  async saveHeld(row: HeldRow): Promise<void> {
+    this.#check()
+    const had = this.held.get(row.id)
+    this.held.set(row.id, { row: had ? { ...had.row, node_id: row.node_id } : { ...row }, lease: Date.now() })
+  }
+  async deleteHeld(ids: string[]): Promise<void> {
+    this.#check()
+    for (const id of ids) this.held.delete(id)
+  }
+  async findHeld(requestId: string): Promise<HeldRow | null> {
+    this.#check()
+    for (const h of this.held.values()) if (h.row.request_id === requestId) return { ...h.row }
+    return null
+  }
+  async claimHeld(nodeId: string, staleMs: number): Promise<HeldRow[]> {
+    this.#check()
+    const now = Date.now()
+    const out: HeldRow[] = []
+    for (const h of this.held.values()) {
+      if (h.row.node_id !== null && h.row.node_id !== nodeId && h.lease >= now - staleMs) continue
+      h.row = { ...h.row, node_id: nodeId }
+      h.lease = now
+      out.push({ ...h.row })
+    }
+    return out.sort((a, b) => a.queued_at.localeCompare(b.queued_at))
+  }
+  async releaseHeld(nodeId: string): Promise<void> {
+    this.#check()
+    for (const h of this.held.values()) if (h.row.node_id === nodeId) h.row = { ...h.row, node_id: null }
   }
 
   /** Open assignment ids per interviewer, as committed. */

@@ -4,7 +4,7 @@
 // the model dirty; the page redraws at most every RENDER_MS, so a flood is sampled.
 import { render } from 'preact'
 import { useEffect, useState } from 'preact/hooks'
-import type { DecisionEvent, ServerPush, StateSnapshot, StatsEvent } from '../protocol.ts'
+import type { DecisionEvent, HeldEntry, ServerPush, StateSnapshot, StatsEvent } from '../protocol.ts'
 import { TimeChart, type Columns } from './charts.ts'
 import { Explorer } from './explorer.ts'
 import { filterRows, InterviewerGrid, type GridRow } from './grid.ts'
@@ -78,6 +78,20 @@ function Optional(props: { id: string; title: string; path: string; render: (dat
   return html`<section class="panel" id=${props.id}><h2>${props.title} <button onClick=${load}>refresh</button></h2>${data === undefined ? html`<p class="muted">${note}</p>` : props.render(data)}</section>`
 }
 
+/** Held requests, best first as the server ranks them, with the longest wait and the share still within sla_min. */
+function HeldList(props: { held: HeldEntry[] }) {
+  const h = props.held
+  if (h.length === 0) return html`<p class="muted">no request is held</p>`
+  const longest = Math.max(...h.map((x) => x.waited_min))
+  const within = h.filter((x) => x.waited_min <= x.sla_min).length
+  return html`<div>
+    <p>${h.length} held · longest wait ${longest.toFixed(1)} min · ${((100 * within) / h.length).toFixed(0)} % still within sla_min</p>
+    <table><thead><tr><th>#</th><th>request</th><th>user</th><th>language</th><th>priority (effective)</th><th>waited</th><th>sla</th><th>estimated wait</th></tr></thead>
+      <tbody>${h.slice(0, 50).map((x) => html`<tr><td>${x.queue_position}</td><td>${x.request_id ?? x.decision_id}</td><td>${x.user_id}</td><td>${x.language}${x.sensitivity ? ' (sensitive)' : ''}</td><td>${x.priority} (${x.effective_priority.toFixed(1)})</td><td>${x.waited_min.toFixed(1)} min</td><td>${x.sla_min} min</td><td>${x.estimated_wait_min === null ? 'not yet observed' : `${x.estimated_wait_min} min`}</td></tr>`)}</tbody>
+    </table>
+  </div>`
+}
+
 function App(props: { model: Model }) {
   const m = props.model
   const [, setFrame] = useState(0)
@@ -114,6 +128,7 @@ function App(props: { model: Model }) {
       <div><b>${s ? (s.latency_us.p99 / 1000).toFixed(2) : '—'}</b> ms p99</div>
       <div><b id="kpi-online">${s ? s.queue.online : '—'}</b> online of ${s?.queue.interviewers ?? '—'}</div>
       <div><b>${s ? `${s.queue.current_queue}/${s.queue.capacity}` : '—'}</b> queued/capacity</div>
+      <div><b id="kpi-held">${s ? s.queue.held : '—'}</b> held</div>
       <div id="kpi-offers">offers: ${m.offers.offered} offered · ${m.offers.accepted} accepted · ${m.offers.rejected} rejected · ${m.offers.expired} expired${s?.offers.accept_ms_p50 != null ? ` · ${s.offers.accept_ms_p50} ms to accept` : ''}</div>
     </section>
     <section class="charts">
@@ -136,7 +151,7 @@ function App(props: { model: Model }) {
     </section>
     <${Explorer} recent=${m.recent} selected=${selected} select=${setSelected} />
     <${WeightsEditor} />
-    <${Optional} id="held" title="Held requests" path="/v1/held" render=${(d: unknown) => html`<pre>${JSON.stringify(d, null, 1).slice(0, 4000)}</pre>`} />
+    <${Optional} id="held" title="Held requests (this node)" path="/v1/held" render=${(d: unknown) => html`<${HeldList} held=${(d as { held: HeldEntry[] }).held} />`} />
     <${Optional} id="cluster" title="Cluster" path="/v1/cluster" render=${(d: unknown) => html`<pre>${JSON.stringify(d, null, 1).slice(0, 4000)}</pre>`} />
   </div>`
 }

@@ -114,7 +114,7 @@ async function feedServer(rate: number): Promise<{ url: string; close: () => Pro
           outcomes: o,
           latency_us: { p50: 600, p99: 990, max: 1000 },
           offers: { offered: 0, accepted: 0, rejected: 0, expired: 0, accept_ms_p50: null },
-          queue: { interviewers: INTERVIEWERS, online: 8571, current_queue: 20000, capacity: 50000 },
+          queue: { interviewers: INTERVIEWERS, online: 8571, current_queue: 20000, capacity: 50000, held: 0 },
         }
         ws.send(JSON.stringify({ type: 'event', stream: 'stats', event: s }))
       }, 1000),

@@ -10,7 +10,7 @@ import { LocalBus } from '../../actors/bus/local.ts'
 import { NatsBus } from '../../actors/bus/nats.ts'
 import type { Bus } from '../../actors/bus/types.ts'
 import { Engine } from '../../actors/engine/engine.ts'
-import type { AssignmentLog, CommitBatch, CommitResult, DecisionRecord, Directory, WeightsStore } from '../../actors/ports.ts'
+import type { AssignmentLog, CommitBatch, CommitResult, DecisionRecord, Directory, HeldLog, WeightsStore } from '../../actors/ports.ts'
 import type { Bid } from '../../client/model.ts'
 import type { Assignment } from '../../actors/model/types.ts'
 import { GroupCommitter } from '../../actors/commit/committer.ts'
@@ -25,7 +25,7 @@ const SIZES = [1_000, 10_000, 100_000]
 const CONCURRENCY = 512
 const USERS = 1_000
 
-type EngineStore = Directory & AssignmentLog & WeightsStore
+type EngineStore = Directory & AssignmentLog & WeightsStore & HeldLog
 
 /** Commits instantly and keeps nothing: the decision rate without a database. */
 class InstantLog extends FakeStore {

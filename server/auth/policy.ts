@@ -61,3 +61,12 @@ export function authorize(p: Principal, verb: Verb, interviewerId?: number | nul
   }
   return null
 }
+
+/** The highest route priority a non-operator role may ask for; operators may use the whole range. */
+export const CLIENT_PRIORITY_MAX = 10
+
+/** Null when the principal may route with this priority, else a `forbidden` error naming the cap. */
+export function priorityRefusal(p: Principal, priority: number | undefined): ErrorBody | null {
+  if (priority === undefined || p.role === 'operator' || priority <= CLIENT_PRIORITY_MAX) return null
+  return { code: 'forbidden', message: `role ${p.role} may use priority up to ${CLIENT_PRIORITY_MAX}, not ${priority} (operators may set any)` }
+}

@@ -1,6 +1,6 @@
 // The HTTP endpoints of DESIGN.md section 4, as a table of handlers over the Service.
 // Replies keep the Terac demo's shapes: /v1/route answers exactly the RouteResult.
-import { checkCompleteRequest, checkRouteBatch, checkRouteRequest, checkWeightsPatch, checkWeightsRollback, type Checked } from '../../client/schemas.ts'
+import { checkCompleteRequest, checkHeldPolicy, checkRouteBatch, checkRouteRequest, checkWeightsPatch, checkWeightsRollback, type Checked } from '../../client/schemas.ts'
 import { ROUTE_STATUS, type HealthReport, type RouteStatus } from '../../client/protocol.ts'
 import type { DecisionQuery } from '../store/types.ts'
 import { GatewayError } from './errors.ts'
@@ -54,6 +54,19 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>, me
         const id = (c.body as { assignment_id?: unknown } | null)?.assignment_id
         if (typeof id !== 'string' || !id) throw new GatewayError('invalid', 'cancel request: /assignment_id must be a string', { path: '/assignment_id' })
         return svc.cancel(p(c), id)
+      },
+    },
+    { method: 'get', path: '/v1/held', auth: true, handle: (c) => svc.held(p(c)) },
+    { method: 'get', path: '/v1/admin/held_policy', auth: true, handle: (c) => svc.heldPolicy(p(c)) },
+    { method: 'put', path: '/v1/admin/held_policy', auth: true, handle: (c) => svc.setHeldPolicy(p(c), valid(checkHeldPolicy(c.body))) },
+    {
+      method: 'post',
+      path: '/v1/held/cancel',
+      auth: true,
+      handle: (c) => {
+        const id = (c.body as { request_id?: unknown } | null)?.request_id
+        if (typeof id !== 'string' || !id) throw new GatewayError('invalid', 'held cancel request: /request_id must be a string', { path: '/request_id' })
+        return svc.cancelHeld(p(c), id)
       },
     },
     { method: 'get', path: '/v1/state', auth: true, handle: (c) => svc.state(p(c)) },

@@ -7,6 +7,8 @@ import type {
   RouteRequest,
   RouteResult,
   StateSnapshot,
+  HeldEntry,
+  HeldPolicy,
   WeightsPatch,
   CompleteRequest,
   InterviewEnd,
@@ -17,7 +19,7 @@ import { explainDecision } from '../../actors/explain/explain.ts'
 import type { Weights } from '../../client/model.ts'
 import type { Store } from '../store/types.ts'
 import type { Logger } from '../log.ts'
-import { authorize, mayUse, type Principal, type Verb } from '../auth/index.ts'
+import { authorize, mayUse, priorityRefusal, type Principal, type Verb } from '../auth/index.ts'
 import { GatewayError } from './errors.ts'
 import type { GatewayMetrics } from './metrics.ts'
 
@@ -43,11 +45,14 @@ export class Service {
   readonly #maxInflight: number
   /** Which client principal created each open assignment, for "cancel its own". */
   readonly #owners = new Map<string, string>()
+  /** request_id → principal key of the client answered `queued` for it (who may cancel it). */
+  readonly #heldOwners = new Map<string, string>()
   /** Set by the push hub: a client's route created an assignment. */
   onOwned: ((assignmentId: string, key: string) => void) | null = null
   #idle: (() => void) | null = null
   #closing = false
   readonly #unlisten: () => void
+  readonly #unlistenHeld: () => void
 
   constructor(opts: { engine: RoutingEngine; store: GatewayStore; metrics: GatewayMetrics; log: Logger; maxInflight: number }) {
     this.engine = opts.engine
@@ -58,6 +63,14 @@ export class Service {
     this.#unlisten = this.engine.onAssignment((e) => {
       // Deferred so push fan-out of this same event still sees the owner.
       if (TERMINAL.has(e.state)) queueMicrotask(() => this.#owners.delete(e.assignment_id))
+    })
+    // A client's held request assigned later: the assignment is the client's (cancel it, see it on its stream).
+    this.#unlistenHeld = this.engine.onHeldOutcome((owner, r) => {
+      if (r.request_id) this.#heldOwners.delete(r.request_id)
+      if (!r.assignment_id) return
+      this.#owners.set(r.assignment_id, owner)
+      if (this.#owners.size > MAX_OWNERS) this.#owners.delete(this.#owners.keys().next().value!)
+      this.onOwned?.(r.assignment_id, owner)
     })
   }
 
@@ -82,8 +95,10 @@ export class Service {
 
   route(p: Principal, body: RouteRequest): Promise<RouteResult> {
     this.check(p, 'route')
+    const capped = priorityRefusal(p, body.priority)
+    if (capped) return Promise.reject(GatewayError.from(capped))
     // The engine validates (client/schemas.ts) and applies the request_id rule (actors/engine/idempotency.ts).
-    return this.#run(() => this.engine.route(body)).then((result) => {
+    return this.#run(() => this.engine.route(body, p.key)).then((result) => {
       this.metrics.outcome(result.status)
       // A replay never changes who owns the assignment.
       if (p.role === 'client' && result.assignment_id && !result.replayed) {
@@ -91,6 +106,10 @@ export class Service {
         this.onOwned?.(result.assignment_id, p.key)
         // Bounded even if terminal events are missed (e.g. a queue reset): forget the oldest first.
         if (this.#owners.size > MAX_OWNERS) this.#owners.delete(this.#owners.keys().next().value!)
+      }
+      if (p.role === 'client' && result.status === 'queued' && result.request_id && !result.replayed) {
+        this.#heldOwners.set(result.request_id, p.key)
+        if (this.#heldOwners.size > MAX_OWNERS) this.#heldOwners.delete(this.#heldOwners.keys().next().value!)
       }
       return result
     })
@@ -122,6 +141,31 @@ export class Service {
     const owner = await this.#assignmentFor(p, 'complete', aid)
     if (iv !== undefined && iv !== owner) throw new GatewayError('invalid', `assignment ${JSON.stringify(aid)} does not belong to interviewer ${iv}`, { path: '/interviewer_id' })
     return this.#run(() => this.engine.complete({ assignment_id: aid }, end))
+  }
+
+  heldPolicy(p: Principal): HeldPolicy {
+    this.check(p, 'admin')
+    return this.engine.heldPolicy()
+  }
+
+  setHeldPolicy(p: Principal, policy: HeldPolicy): Promise<HeldPolicy> {
+    this.check(p, 'admin')
+    return this.#run(() => this.engine.setHeldPolicy(policy, p.sub))
+  }
+
+  /** This node's held requests (operators). */
+  held(p: Principal): { held: HeldEntry[] } {
+    this.check(p, 'admin')
+    return { held: this.engine.held() }
+  }
+
+  /** Cancels a held request; a client only its own (one it was answered `queued` for), anything else looks unknown. */
+  async cancelHeld(p: Principal, requestId: string): Promise<{ status: 'cancelled'; request_id: string; decision_id: string }> {
+    this.check(p, 'cancel')
+    if (p.role === 'client' && this.#heldOwners.get(requestId) !== p.key) throw new GatewayError('not_found', `no request is held with request_id ${JSON.stringify(requestId)}`)
+    const r = await this.#run(() => this.engine.cancelHeld(requestId))
+    this.#heldOwners.delete(requestId)
+    return r
   }
 
   async cancel(p: Principal, assignmentId: string): Promise<CancelResult> {
@@ -251,5 +295,6 @@ export class Service {
 
   dispose(): void {
     this.#unlisten()
+    this.#unlistenHeld()
   }
 }

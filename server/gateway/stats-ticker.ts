@@ -28,10 +28,9 @@ export class StatsTicker {
         return
       }
       this.#busy = true
-      engine
-        .state()
-        .then((all) => {
-          const queue = { interviewers: all.length, online: 0, current_queue: 0, capacity: 0 }
+      Promise.all([engine.state(), engine.stats()])
+        .then(([all, stats]) => {
+          const queue = { interviewers: all.length, online: 0, current_queue: 0, capacity: 0, held: stats.held.size }
           for (const s of all) {
             if (s.availability === 'online') queue.online++
             queue.current_queue += s.current_queue
@@ -55,4 +54,4 @@ export class StatsTicker {
   }
 }
 
-const EMPTY: StatsEvent['queue'] = { interviewers: 0, online: 0, current_queue: 0, capacity: 0 }
+const EMPTY: StatsEvent['queue'] = { interviewers: 0, online: 0, current_queue: 0, capacity: 0, held: 0 }

@@ -2,7 +2,7 @@
 // only in their driver and in how bulkLoad streams rows (COPY from stdin vs COPY from a blob).
 import type { Interviewer, Weights } from '../../client/model.ts'
 import type { Assignment, InterviewerStats, InterviewRecord, User } from '../../actors/model/types.ts'
-import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
+import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, HeldRow, InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
 import type { Db, Row } from './db.ts'
 import { ShardEpochs } from './epochs.ts'
 import { migrate } from './migrate.ts'
@@ -10,6 +10,7 @@ import { ASSIGNMENT_INPUT, assignmentInput, DECISION_INPUT, decisionInput, toAss
 import { encodeCopy } from './copy.ts'
 import { snapshotQueries } from './snapshots.ts'
 import type { WeightsVersion } from '../../client/protocol.ts'
+import { heldQueries } from './held.ts'
 import type { AuditEntry, CopyChunk, Counts, DecisionQuery, ModelVersion, Page, SeedRow, SeedTable, Store, TrainingRow } from './types.ts'
 
 function toWeightsVersion(r: { version: number; weights: Row; created_by: string; created_at: string | Date }): WeightsVersion {
@@ -178,7 +179,9 @@ export class SqlStore implements Store, SnapshotLog {
   }
 
   async reset(): Promise<void> {
-    await this.#db.exec('truncate users, interviewers, interviews, assignments, decisions, weight_versions, audit_log, interviewer_snapshots, snapshot_runs, model_versions restart identity')
+    await this.#db.exec(
+      'truncate users, interviewers, interviews, assignments, decisions, weight_versions, audit_log, interviewer_snapshots, snapshot_runs, model_versions, held_requests restart identity',
+    )
   }
 
   /**
@@ -392,6 +395,22 @@ export class SqlStore implements Store, SnapshotLog {
   }
 
   // ---- Snapshots (durability): the queries live in snapshots.ts ----
+
+  saveHeld(row: HeldRow): Promise<void> {
+    return heldQueries(this.#db).saveHeld(row)
+  }
+  deleteHeld(ids: string[]): Promise<void> {
+    return heldQueries(this.#db).deleteHeld(ids)
+  }
+  findHeld(requestId: string): Promise<HeldRow | null> {
+    return heldQueries(this.#db).findHeld(requestId)
+  }
+  claimHeld(nodeId: string, staleMs: number): Promise<HeldRow[]> {
+    return heldQueries(this.#db).claimHeld(nodeId, staleMs)
+  }
+  releaseHeld(nodeId: string): Promise<void> {
+    return heldQueries(this.#db).releaseHeld(nodeId)
+  }
 
   saveSnapshots(run: Parameters<SnapshotLog['saveSnapshots']>[0]): Promise<void> {
     return snapshotQueries(this.#db).saveSnapshots(run)

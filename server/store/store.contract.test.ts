@@ -66,7 +66,16 @@ for (const backend of backends) {
     let dispose: () => Promise<void>
     beforeAll(async () => {
       ;({ store, dispose } = await backend.open())
-      expect((await store.migrate()).applied).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes', '006_learning', '008_shard_epochs'])
+      expect((await store.migrate()).applied).toEqual([
+        '001_init',
+        '002_durability',
+        '003_lean_writes',
+        '004_compact_decisions',
+        '005_plan_safe_indexes',
+        '006_learning',
+        '008_shard_epochs',
+        '010_held_requests',
+      ])
     })
     afterAll(async () => dispose?.())
     beforeEach(async () => {
@@ -381,6 +390,31 @@ for (const backend of backends) {
       expect(await store.migrate()).toEqual({ applied: [] })
     })
 
+    it('held requests: saved once, found by request_id, claimed by one node, released, stale ones taken over, deleted', async () => {
+      const req = { user_id: 1, topics: ['FinTech'], language: 'English', budget: 75, sensitivity: false, sla_min: 30, wait: true, request_id: 'h-1' }
+      await store.saveHeld({ id: 'd-1', request_id: 'h-1', node_id: 'n1', request: req, queued_at: '2026-12-03T10:00:00.000Z' })
+      await store.saveHeld({ id: 'd-1', request_id: 'h-1', node_id: 'n1', request: req, queued_at: '2026-12-03T10:00:00.000Z' })
+      await store.saveHeld({ id: 'd-2', request_id: null, node_id: 'n1', request: { ...req, request_id: undefined }, queued_at: '2026-12-03T10:00:01.000Z' })
+      expect(await store.findHeld('h-1')).toEqual({ id: 'd-1', request_id: 'h-1', node_id: 'n1', request: req, queued_at: '2026-12-03T10:00:00.000Z' })
+      expect(await store.findHeld('nope')).toBeNull()
+      // Another node takes nothing while n1's lease is fresh; n1 renews and gets both, oldest first.
+      expect(await store.claimHeld('n2', 60_000)).toEqual([])
+      expect((await store.claimHeld('n1', 60_000)).map((h) => h.id)).toEqual(['d-1', 'd-2'])
+      // Released (graceful stop): the next node claims at once.
+      await store.releaseHeld('n1')
+      expect((await store.findHeld('h-1'))?.node_id).toBeNull()
+      expect((await store.claimHeld('n2', 60_000)).map((h) => [h.id, h.node_id])).toEqual([
+        ['d-1', 'n2'],
+        ['d-2', 'n2'],
+      ])
+      // n2 died (kill -9): with its lease stale, n3 takes over.
+      await new Promise((r) => setTimeout(r, 20))
+      expect((await store.claimHeld('n3', 5)).map((h) => h.node_id)).toEqual(['n3', 'n3'])
+      await store.deleteHeld(['d-1', 'd-2', 'unknown'])
+      await store.deleteHeld([])
+      expect(await store.claimHeld('n3', 0)).toEqual([])
+    })
+
     it('exclusive() runs holders of one key one at a time, and returns what fn returns', async () => {
       const log: string[] = []
       const hold = (tag: string) =>
@@ -416,7 +450,16 @@ describe.runIf(await hasPostgres())('migrations on real Postgres', () => {
     const stores = await Promise.all([1, 2, 3, 4].map(() => createStore({ databaseUrl: db.url, dataDir: 'unused' })))
     try {
       const results = await Promise.all(stores.map((s) => s.migrate()))
-      expect(results.flatMap((r) => r.applied).sort()).toEqual(['001_init', '002_durability', '003_lean_writes', '004_compact_decisions', '005_plan_safe_indexes', '006_learning', '008_shard_epochs'])
+      expect(results.flatMap((r) => r.applied).sort()).toEqual([
+        '001_init',
+        '002_durability',
+        '003_lean_writes',
+        '004_compact_decisions',
+        '005_plan_safe_indexes',
+        '006_learning',
+        '008_shard_epochs',
+        '010_held_requests',
+      ])
       expect(await stores[0].isEmpty()).toBe(true)
     } finally {
       await Promise.all(stores.map((s) => s.close()))

@@ -2,7 +2,7 @@
 // on embedded PGlite; one contract test suite runs over both.
 import type { Interviewer } from '../../client/model.ts'
 import type { InterviewRecord, User } from '../../actors/model/types.ts'
-import type { AssignmentLog, DecisionRecord, Directory, WeightsStore } from '../../actors/ports.ts'
+import type { AssignmentLog, DecisionRecord, Directory, HeldLog, WeightsStore } from '../../actors/ports.ts'
 import type { RouteStatus, WeightsVersion } from '../../client/protocol.ts'
 
 export type SeedTable = 'users' | 'interviewers' | 'interviews'
@@ -72,7 +72,7 @@ export interface TrainingRow {
   topic: string
 }
 
-export interface Store extends Directory, AssignmentLog, WeightsStore {
+export interface Store extends Directory, AssignmentLog, WeightsStore, HeldLog {
   readonly kind: 'postgres' | 'pglite'
   /** Where the data lives, safe to log (password masked). */
   readonly location: string

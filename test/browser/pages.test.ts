@@ -87,6 +87,8 @@ describe.skipIf(!RUN_BROWSER)('browser: dashboard and console', () => {
       await dash.locator('#why[data-verdict="filtered"]').waitFor({ timeout: 5000 })
       expect(await dash.locator('#why').textContent()).toContain('does not speak English')
     }
+    // The held view reads GET /v1/held (nothing is held here).
+    await dash.locator('#held', { hasText: 'no request is held' }).waitFor({ timeout: 2000 })
     const api = (await get<DecisionExplanation>(`${srv.url}/v1/decisions/${r.decision_id}/explain?interviewer_id=${r.interviewer_id}`)).body
     expect(api.verdict).toBe('won')
   })

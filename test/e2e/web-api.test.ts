@@ -26,7 +26,7 @@ describe('web APIs', () => {
     expect((await ws.call({ id: 1, type: 'subscribe', stream: 'stats' })).ok).toBe(true)
     await route()
     const push = await ws.next<Frame & { event: StatsEvent }>((m) => m.type === 'event' && m.stream === 'stats' && (m.event as StatsEvent).outcomes.assigned > 0, 5000)
-    expect(push.event).toMatchObject({ type: 'stats', window_s: expect.any(Number), queue: { interviewers: 100 } })
+    expect(push.event).toMatchObject({ type: 'stats', window_s: expect.any(Number), queue: { interviewers: 100, held: 0 } })
     expect(push.event.latency_us.max).toBeGreaterThan(0)
     ws.ws.close()
     for (const t of [tok.client, tok.interviewer]) {

@@ -6,6 +6,7 @@ import m004 from './004_compact_decisions.ts'
 import m005 from './005_plan_safe_indexes.ts'
 import m006 from './006_learning.ts'
 import m008 from './008_shard_epochs.ts'
+import m010 from './010_held_requests.ts'
 
 export interface Migration {
   version: number
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: '005_plan_safe_indexes', sql: m005 },
   { version: 6, name: '006_learning', sql: m006 },
   { version: 8, name: '008_shard_epochs', sql: m008 },
+  { version: 10, name: '010_held_requests', sql: m010 },
 ]

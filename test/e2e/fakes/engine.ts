@@ -3,7 +3,7 @@
 import { EngineError, type CancelResult, type CompleteResult, type EngineStats, type RemoteBidder, type RoutingEngine } from '../../../actors/engine.ts'
 import type { Availability, Weights } from '../../../client/model.ts'
 import { DEFAULT_WEIGHTS } from '../../../actors/model/types.ts'
-import type { AssignmentEvent, DecisionEvent, InterviewerState, RouteRequest, RouteResult } from '../../../client/protocol.ts'
+import type { AssignmentEvent, DecisionEvent, HeldEntry, HeldPolicy, InterviewerState, RouteRequest, RouteResult } from '../../../client/protocol.ts'
 
 interface Open {
   id: string
@@ -182,6 +182,31 @@ export class FakeEngine implements RoutingEngine {
     return { status: 'accepted', assignment_id: assignmentId }
   }
 
+  #heldPolicy: HeldPolicy = { aging_per_min: 10 }
+
+  heldPolicy(): HeldPolicy {
+    return { ...this.#heldPolicy }
+  }
+
+  async setHeldPolicy(policy: HeldPolicy): Promise<HeldPolicy> {
+    this.#heldPolicy = { ...policy }
+    return this.heldPolicy()
+  }
+
+  /** The fake never holds a request, so no held outcome is ever reported. */
+  onHeldOutcome(_listener: (owner: string, result: RouteResult) => void): () => void {
+    return () => {}
+  }
+
+  /** The fake never holds a request (no wait support): nothing is held, nothing to cancel. */
+  held(): HeldEntry[] {
+    return []
+  }
+
+  async cancelHeld(requestId: string): Promise<{ status: 'cancelled'; request_id: string; decision_id: string }> {
+    throw new EngineError('not_found', `no request is held with request_id ${JSON.stringify(requestId)}`)
+  }
+
   async reject(assignmentId: string): Promise<RouteResult> {
     const { s, open } = this.#take(assignmentId)
     this.#event(s, assignmentId, open.user_id, 'cancelled', 'offered')
@@ -238,7 +263,15 @@ export class FakeEngine implements RoutingEngine {
   }
 
   async stats(): Promise<EngineStats> {
-    return { node_id: 'fake', interviewers: this.#ivs.length, decisions: this.#decisions, outcomes: {}, open_assignments: this.#owners.size, weights_version: this.#weights.version }
+    return {
+      node_id: 'fake',
+      interviewers: this.#ivs.length,
+      decisions: this.#decisions,
+      outcomes: {},
+      open_assignments: this.#owners.size,
+      weights_version: this.#weights.version,
+      held: { size: 0, attempts: 0, scanned: 0 },
+    }
   }
 
   setRemoteBidder(interviewerId: number, bidder: RemoteBidder): () => void {
