@@ -105,7 +105,8 @@ async function main(): Promise<number> {
     if (stream !== 'decisions' && stream !== 'assignments') throw new RouterError('invalid', '--stream must be decisions or assignments')
     const interviewer = values.interviewer === undefined ? undefined : num('interviewer', values.interviewer)
     client.on('event', (s, e) => {
-      if (s !== stream) return
+      // The tail prints the decision and assignment streams; stats (a stream it does not subscribe to) is skipped.
+      if (s !== stream || e.type === 'stats') return
       if (interviewer !== undefined && e.interviewer_id !== interviewer) return
       if (values.status && (e.type === 'decision' ? e.status : e.type === 'assignment' ? e.state : e.availability) !== values.status) return
       if (values.json) console.log(JSON.stringify(e))

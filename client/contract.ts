@@ -4,7 +4,7 @@
 import type { TSchema } from '@sinclair/typebox'
 import { ERROR_CODE, HTTP_STATUS } from './protocol.ts'
 import * as R from './replies.ts'
-import { CompleteRequestSchema, HeldPolicySchema, MessageSchemas, RouteBatchSchema, RouteRequestSchema, WeightsPatchSchema } from './schemas.ts'
+import { CompleteRequestSchema, HeldPolicySchema, MessageSchemas, RouteBatchSchema, RouteRequestSchema, WeightsPatchSchema, WeightsRollbackSchema } from './schemas.ts'
 
 type Json = Record<string, unknown>
 /** A schema as plain JSON: TypeBox's symbol keys (Kind, Optional) do not survive stringify. */
@@ -18,6 +18,10 @@ const SCHEMAS: Record<string, TSchema> = {
   RouteBatchRequest: RouteBatchSchema,
   CompleteRequest: CompleteRequestSchema,
   WeightsPatch: WeightsPatchSchema,
+  WeightsRollback: WeightsRollbackSchema,
+  WeightsVersion: R.WeightsVersionSchema,
+  DecisionExplanation: R.DecisionExplanationSchema,
+  StatsEvent: R.StatsEventSchema,
   HeldPolicy: HeldPolicySchema,
   RouteResult: R.RouteResultSchema,
   RouteBatchResult: R.RouteBatchResultSchema,
@@ -82,6 +86,21 @@ export const HTTP_ROUTES: Route[] = [
   { method: 'post', path: '/v1/admin/reset_queues', summary: 'Clear every open assignment (operator)', reply: anyObject('{status:"reset", cleared}') },
   { method: 'get', path: '/v1/admin/weights', summary: 'Current scoring weights (operator)', reply: ref('Weights') },
   { method: 'put', path: '/v1/admin/weights', summary: 'Change some scoring weights (operator)', body: ref('WeightsPatch'), reply: ref('Weights') },
+  {
+    method: 'get',
+    path: '/v1/admin/weights/history',
+    summary: 'Saved weights versions, newest first, with who and when (operator)',
+    query: ['limit'],
+    reply: { type: 'object', properties: { versions: { type: 'array', items: ref('WeightsVersion') } } },
+  },
+  { method: 'post', path: '/v1/admin/weights/rollback', summary: "A saved version's factors become the next version (operator)", body: ref('WeightsRollback'), reply: ref('Weights') },
+  {
+    method: 'get',
+    path: '/v1/decisions/{decision_id}/explain',
+    summary: 'Why an interviewer did or did not win a decision (operator)',
+    query: ['interviewer_id'],
+    reply: ref('DecisionExplanation'),
+  },
   { method: 'get', path: '/v1/users', summary: 'Users, paged (operator)', query: [...Q_PAGE, 'search'], reply: anyObject('{items, total, page, limit}') },
   { method: 'get', path: '/v1/users/{user_id}', summary: 'A user with interview and routing history (operator)', reply: anyObject('the user, history, routing_history, routing_total') },
   { method: 'get', path: '/v1/interviewers', summary: 'Interviewers (operator)', reply: { type: 'object', properties: { interviewers: { type: 'array', items: ref('InterviewerState') } } } },
@@ -98,7 +117,7 @@ export const HTTP_ROUTES: Route[] = [
 export function openApiDocument(version: string): Json {
   const paths: Record<string, Record<string, Json>> = {}
   for (const r of HTTP_ROUTES) {
-    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'integer', minimum: 0 } }))
+    const params = [...r.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: m[1] === 'decision_id' ? { type: 'string' } : { type: 'integer', minimum: 0 } }))
     for (const q of r.query ?? [])
       params.push({ name: q, in: 'query', required: false, schema: { type: q === 'search' || q === 'outcome' || q === 'from' || q === 'to' ? 'string' : 'integer' } } as never)
     const ok = { description: 'OK', content: { [r.text ?? 'application/json']: { schema: r.reply } } }

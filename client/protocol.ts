@@ -191,16 +191,17 @@ export interface AssignmentEvent {
 }
 
 /**
- * An interviewer's availability changed by the server itself, with the reason: `presence_lost` when
- * every console session has been gone longer than PRESENCE_GRACE_S. Pushed on the assignments stream
- * to subscribers of that interviewer; `reoffered` counts its pending offers routed to others.
+ * An interviewer's availability changed, with the reason: `presence_lost` when every console session
+ * has been gone longer than PRESENCE_GRACE_S (`reoffered` counts its pending offers routed to
+ * others), `set` when a WebSocket `availability` message changed it (reoffered 0). Pushed on the
+ * assignments stream to operators and subscribers of that interviewer.
  */
 export interface AvailabilityEvent {
   type: 'availability'
   interviewer_id: number
   availability: Availability
   previous: Availability
-  reason: 'presence_lost'
+  reason: 'presence_lost' | 'set'
   reoffered: number
   node_id: string
   at: string
@@ -232,7 +233,28 @@ export interface HeartbeatEvent {
   at: string
 }
 
-export const STREAMS = ['decisions', 'assignments'] as const
+/**
+ * Live figures of one node over the last `window_s` seconds, pushed once a second on the `stats`
+ * stream (operator): what the dashboard charts. Counts are per window, not since start-up.
+ */
+export interface StatsEvent {
+  type: 'stats'
+  node_id: string
+  at: string
+  window_s: number
+  /** Routing decisions per second over the window. */
+  throughput: number
+  /** Decisions of the window by status. */
+  outcomes: Record<RouteStatus, number>
+  /** Route latency quantiles of the window's decisions, in microseconds (0 when there were none). */
+  latency_us: { p50: number; p99: number; max: number }
+  /** Offer lifecycle in the window; accept_ms_p50 is null when nothing was accepted. */
+  offers: { offered: number; accepted: number; rejected: number; expired: number; accept_ms_p50: number | null }
+  /** Queue totals now, across every node's interviewers; `held`: requests this node holds waiting for capacity. */
+  queue: { interviewers: number; online: number; current_queue: number; capacity: number; held: number }
+}
+
+export const STREAMS = ['decisions', 'assignments', 'stats'] as const
 export type Stream = (typeof STREAMS)[number]
 
 // ---- WebSocket messages: every request has `id` and `type`; its reply has `re` = that id. ----
@@ -258,7 +280,7 @@ export type ClientMessageType = ClientMessage['type']
 export type ServerPush =
   | { type: 'offer'; assignment_id: string; user_id: number; interviewer_id: number; score: number; expires_at: string | null }
   | { type: 'bid_request'; bid_id: string; interviewer_id: number; request: RouteRequest; local_score: number | null; deadline_ms: number }
-  | { type: 'event'; stream: Stream; event: DecisionEvent | AssignmentEvent | AvailabilityEvent }
+  | { type: 'event'; stream: Stream; event: DecisionEvent | AssignmentEvent | AvailabilityEvent | StatsEvent }
   | { type: 'dropped'; count: number }
 
 export type ServerReply = { re: string | number; ok: true; result: unknown } | { re: string | number | null; ok: false; error: ErrorBody }
@@ -325,4 +347,39 @@ export interface HealthReport {
   auth: 'jwt' | 'open'
   store: { kind: string; ok: boolean; error?: string }
   bus: { kind: string }
+}
+
+/** One saved version of the scoring weights (`GET /v1/admin/weights/history`): who set it and when. */
+export interface WeightsVersion {
+  weights: Weights
+  created_by: string
+  created_at: string
+}
+
+/** Body of `POST /v1/admin/weights/rollback`: the factors of that version become a new version. */
+export interface WeightsRollback {
+  version: number
+}
+
+/**
+ * Reply of `GET /v1/decisions/:id/explain?interviewer_id=X`: why X did or did not win, from what the
+ * decision recorded and X's profile now. `verdict`: `won`; `outscored` (X bid and lost: `gap` and the
+ * weighted factor differences against the winner); `filtered` (a hard filter refuses X: `filters`);
+ * `not_bid` (X passes the static filters but did not bid: the record cannot say why, see `unknown`);
+ * `no_winner` (X bid, but the decision assigned nobody).
+ */
+export interface DecisionExplanation {
+  decision_id: string
+  interviewer_id: number
+  verdict: 'won' | 'outscored' | 'filtered' | 'not_bid' | 'no_winner'
+  winner_id: number | null
+  /** The hard filters checked against the interviewer's current profile: passed or refused, with the reason. */
+  filters: { filter: 'language' | 'clearance' | 'budget'; passed: boolean; detail: string }[]
+  /** For outscored: winner score − this score. */
+  gap: number | null
+  /** For outscored: per factor, weight × (winner factor − this factor), largest loss first. */
+  factors: { factor: keyof Factors; weight: number; winner: number; this: number; weighted_diff: number }[]
+  /** Plain statements of what the record does not tell. */
+  unknown: string[]
+  summary: string
 }

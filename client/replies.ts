@@ -2,7 +2,21 @@
 // documents (client/contract.ts). The compile-time checks at the bottom keep each equal to protocol.ts.
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { ERROR_CODE, PENDING_CODE, ROLES, ROUTE_STATUS, STREAMS } from './protocol.ts'
-import type { AssignmentEvent, AuthAck, BidAck, DecisionEvent, ErrorBody, HealthReport, HeartbeatEvent, InterviewerState, RouteResult, StateSnapshot } from './protocol.ts'
+import type {
+  AssignmentEvent,
+  AuthAck,
+  BidAck,
+  DecisionEvent,
+  DecisionExplanation,
+  ErrorBody,
+  HealthReport,
+  HeartbeatEvent,
+  InterviewerState,
+  RouteResult,
+  StateSnapshot,
+  StatsEvent,
+  WeightsVersion,
+} from './protocol.ts'
 
 const lit = <T extends string>(values: readonly T[]) => Type.Union(values.map((v) => Type.Literal(v)))
 const Nullable = <T extends TSchema>(t: T) => Type.Union([t, Type.Null()])
@@ -106,6 +120,31 @@ export const HeartbeatEventSchema = Type.Object({
   uptime_s: Type.Number(),
   at: Type.String({ format: 'date-time' }),
 })
+const Count = Type.Integer({ minimum: 0 })
+export const StatsEventSchema = Type.Object({
+  type: Type.Literal('stats'),
+  node_id: Type.String(),
+  at: Type.String({ format: 'date-time' }),
+  window_s: Type.Number(),
+  throughput: Type.Number(),
+  outcomes: Type.Object(Object.fromEntries(Object.values(ROUTE_STATUS).map((s) => [s, Count])) as Record<keyof typeof ROUTE_STATUS, typeof Count>),
+  latency_us: Type.Object({ p50: Type.Number(), p99: Type.Number(), max: Type.Number() }),
+  offers: Type.Object({ offered: Count, accepted: Count, rejected: Count, expired: Count, accept_ms_p50: Nullable(Type.Number()) }),
+  queue: Type.Object({ interviewers: Count, online: Count, current_queue: Count, capacity: Count, held: Count }),
+})
+export const WeightsVersionSchema = Type.Object({ weights: WeightsSchema, created_by: Type.String(), created_at: Type.String({ format: 'date-time' }) })
+const FactorName = lit(['topic', 'experience', 'cost', 'load', 'fairness', 'quality'] as const)
+export const DecisionExplanationSchema = Type.Object({
+  decision_id: Type.String(),
+  interviewer_id: Type.Integer(),
+  verdict: lit(['won', 'outscored', 'filtered', 'not_bid', 'no_winner'] as const),
+  winner_id: Nullable(Type.Integer()),
+  filters: Type.Array(Type.Object({ filter: lit(['language', 'clearance', 'budget'] as const), passed: Type.Boolean(), detail: Type.String() })),
+  gap: Nullable(Type.Number()),
+  factors: Type.Array(Type.Object({ factor: FactorName, weight: Type.Number(), winner: Type.Number(), this: Type.Number(), weighted_diff: Type.Number() })),
+  unknown: Type.Array(Type.String()),
+  summary: Type.String(),
+})
 export const BidAckSchema = Type.Object({ accepted: Type.Boolean(), score: Nullable(Type.Number()) })
 export const AuthAckSchema = Type.Object({ sub: Type.String(), role: lit(ROLES), exp: Nullable(Type.Number()) })
 
@@ -123,7 +162,7 @@ export const PushSchemas = {
     local_score: Nullable(Type.Number()),
     deadline_ms: Type.Number(),
   }),
-  event: Type.Object({ type: Type.Literal('event'), stream: Stream, event: Type.Union([DecisionEventSchema, AssignmentEventSchema]) }),
+  event: Type.Object({ type: Type.Literal('event'), stream: Stream, event: Type.Union([DecisionEventSchema, AssignmentEventSchema, StatsEventSchema]) }),
   dropped: Type.Object({ type: Type.Literal('dropped'), count: Type.Integer() }),
 } as const
 
@@ -142,5 +181,8 @@ const matches: [
   Same<typeof HeartbeatEventSchema, HeartbeatEvent>,
   Same<typeof BidAckSchema, BidAck>,
   Same<typeof AuthAckSchema, AuthAck>,
-] = [true, true, true, true, true, true, true, true, true, true]
+  Same<typeof StatsEventSchema, StatsEvent>,
+  Same<typeof WeightsVersionSchema, WeightsVersion>,
+  Same<typeof DecisionExplanationSchema, DecisionExplanation>,
+] = [true, true, true, true, true, true, true, true, true, true, true, true, true]
 void matches

@@ -5,7 +5,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { AVAILABILITY } from './model.ts'
 import { COMPLETE_OUTCOMES, STREAMS } from './protocol.ts'
-import type { ClientMessage, ClientMessageType, CompleteRequest, ErrorBody, HeldPolicy, RouteRequest, WeightsPatch } from './protocol.ts'
+import type { ClientMessage, ClientMessageType, CompleteRequest, ErrorBody, HeldPolicy, RouteRequest, WeightsPatch, WeightsRollback } from './protocol.ts'
 
 const Id = Type.Union([Type.String({ maxLength: 128 }), Type.Integer()])
 const Int = (opts: { minimum?: number; maximum?: number } = {}) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, ...opts })
@@ -83,6 +83,7 @@ export const WeightsPatchSchema = Type.Object(
   },
   { additionalProperties: false, minProperties: 1 },
 )
+export const WeightsRollbackSchema = Type.Object({ version: Int({ minimum: 1 }) })
 
 const msg = <T extends string, P extends Record<string, TSchema>>(type: T, props: P) => Type.Object({ id: Id, type: Type.Literal(type), ...props })
 
@@ -178,6 +179,7 @@ export function routeFieldsOf(r: RouteRequest): RouteRequest {
 }
 export const checkCompleteRequest = compile<CompleteRequest>(CompleteRequestSchema, 'complete request')
 export const checkWeightsPatch = compile<WeightsPatch>(WeightsPatchSchema, 'weights patch')
+export const checkWeightsRollback = compile<WeightsRollback>(WeightsRollbackSchema, 'weights rollback')
 export const checkHeldPolicy = compile<HeldPolicy>(HeldPolicySchema, 'held policy')
 const batchCheck = compile<RouteRequest[] | { requests: RouteRequest[] }>(RouteBatchSchema, 'route batch')
 export function checkRouteBatch(value: unknown): Checked<RouteRequest[]> {
@@ -211,4 +213,6 @@ const routeMatches: Equals<Flat<Static<typeof RouteRequestSchema>>, Flat<RouteRe
 const weightsMatches: Equals<Flat<Static<typeof WeightsPatchSchema>>, Flat<WeightsPatch>> = true
 void schemaMatches
 void routeMatches
+const rollbackMatches: Equals<Flat<Static<typeof WeightsRollbackSchema>>, Flat<WeightsRollback>> = true
 void weightsMatches
+void rollbackMatches

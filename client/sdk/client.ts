@@ -22,6 +22,7 @@ import type {
   ServerPush,
   ServerReply,
   StateSnapshot,
+  StatsEvent,
   Stream,
 } from '../protocol.ts'
 import type { Availability } from '../model.ts'
@@ -72,7 +73,7 @@ export interface RouterClientEvents {
   reconnecting: [attempt: number, delayMs: number]
   close: [code: number, reason: string]
   push: [push: ServerPush]
-  event: [stream: Stream, event: DecisionEvent | AssignmentEvent | AvailabilityEvent]
+  event: [stream: Stream, event: DecisionEvent | AssignmentEvent | AvailabilityEvent | StatsEvent]
   offer: [offer: Extract<ServerPush, { type: 'offer' }>]
   bid_request: [req: Extract<ServerPush, { type: 'bid_request' }>]
   dropped: [count: number]

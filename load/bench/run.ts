@@ -12,7 +12,7 @@ import type { BenchContext, BenchModule } from './types.ts'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 /** Run order: the cheap transport figures first, the long scale runs last. */
-const MODULES = ['ids', 'echo-vs-ws', 'http', 'router', 'held', 'stages', 'seed', 'restore'] as const
+const MODULES = ['ids', 'echo-vs-ws', 'http', 'router', 'held', 'stages', 'seed', 'restore', 'render'] as const
 
 interface Flags {
   quick: boolean

@@ -1,6 +1,6 @@
 // The HTTP endpoints of DESIGN.md section 4, as a table of handlers over the Service.
 // Replies keep the Terac demo's shapes: /v1/route answers exactly the RouteResult.
-import { checkCompleteRequest, checkHeldPolicy, checkRouteBatch, checkRouteRequest, checkWeightsPatch, type Checked } from '../../client/schemas.ts'
+import { checkCompleteRequest, checkHeldPolicy, checkRouteBatch, checkRouteRequest, checkWeightsPatch, checkWeightsRollback, type Checked } from '../../client/schemas.ts'
 import { ROUTE_STATUS, type HealthReport, type RouteStatus } from '../../client/protocol.ts'
 import type { DecisionQuery } from '../store/types.ts'
 import { GatewayError } from './errors.ts'
@@ -76,6 +76,18 @@ export function httpRoutes(svc: Service, health: () => Promise<HealthReport>, me
     { method: 'post', path: '/v1/admin/reset_queues', auth: true, handle: async (c) => ({ status: 'reset', ...(await svc.resetQueues(p(c))) }) },
     { method: 'get', path: '/v1/admin/weights', auth: true, handle: (c) => svc.weights(p(c)) },
     { method: 'put', path: '/v1/admin/weights', auth: true, handle: (c) => svc.setWeights(p(c), valid(checkWeightsPatch(c.body))) },
+    { method: 'get', path: '/v1/admin/weights/history', auth: true, handle: (c) => svc.weightsHistory(p(c), intParam(c.query.get('limit'), 'limit', 50, 1, 500)) },
+    { method: 'post', path: '/v1/admin/weights/rollback', auth: true, handle: (c) => svc.rollbackWeights(p(c), valid(checkWeightsRollback(c.body)).version) },
+    {
+      method: 'get',
+      path: '/v1/decisions/:id/explain',
+      auth: true,
+      handle: (c) => {
+        const raw = c.query.get('interviewer_id')
+        if (!raw) throw new GatewayError('invalid', 'interviewer_id is required', { path: '/interviewer_id' })
+        return svc.explain(p(c), c.params[0], intParam(raw, 'interviewer_id', 0))
+      },
+    },
 
     {
       method: 'get',

@@ -4,6 +4,7 @@ import type { RoutingEngine } from '../../actors/engine.ts'
 import { CLOSE_CODE, type HealthReport } from '../../client/protocol.ts'
 import type { Config } from '../config.ts'
 import { mountDocs } from '../docs/index.ts'
+import { mountWeb } from '../web/index.ts'
 import type { Logger } from '../log.ts'
 import { Authenticator } from '../auth/index.ts'
 import { PresenceMonitor } from '../presence/monitor.ts'
@@ -18,6 +19,7 @@ import { PushHub } from './pushes.ts'
 import { RateLimiter } from './rate-limit.ts'
 import { Service, type GatewayStore } from './service.ts'
 import { Sessions } from './session.ts'
+import { StatsTicker } from './stats-ticker.ts'
 import { Dispatcher } from './ws-dispatch.ts'
 import { mountWs } from './ws.ts'
 
@@ -56,6 +58,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
   const writer = new Writer(metrics, config.MAX_BACKPRESSURE_BYTES)
   const hub = new PushHub(engine, svc, writer, config.OFFER_TIMEOUT_S)
   const sessions = new Sessions(gate, writer)
+  const ticker = new StatsTicker(engine, hub, config.NODE_ID, log.child({ mod: 'stats' }))
   const presence = new PresenceMonitor({ engine, graceMs: config.PRESENCE_GRACE_S * 1000, nodeId: config.NODE_ID, log: log.child({ mod: 'presence' }), announce: (e) => hub.availability(e) })
   const dispatcher = new Dispatcher(svc, hub, sessions, writer, metrics, log, presence)
   const conns = new Set<Conn>()
@@ -83,6 +86,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
 
   mountWs(app, { gate, sessions, limiter, metrics, writer, dispatcher, log, maxPayload: config.MAX_PAYLOAD_BYTES, maxBackpressure: config.MAX_BACKPRESSURE_BYTES, conns })
   mountDocs(app)
+  mountWeb(app, auth.open ? 'open' : 'jwt')
   const metricsText = prometheus({ gateway: metrics, engine: () => engine.stats(), storeBusySeconds: () => store.threadBusySeconds() })
   mountHttp(app, httpRoutes(svc, health, metricsText), { gate, metrics, log, maxBodyBytes: config.MAX_PAYLOAD_BYTES })
   const sweeper = setInterval(() => gate.sweep(), 10_000)
@@ -108,6 +112,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
       for (const conn of conns) writer.close(conn, CLOSE_CODE.server_shutdown, 'server shutting down')
       clearInterval(sweeper)
       presence.stop()
+      ticker.dispose()
       hub.dispose()
       svc.dispose()
     },

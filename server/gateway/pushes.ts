@@ -1,6 +1,6 @@
 // Fan-out of engine events to WebSocket subscribers: decision and assignment streams, and offers to
 // the connections that speak for an interviewer. Each event is encoded once per encoding.
-import type { AssignmentEvent, AvailabilityEvent, DecisionEvent, Stream } from '../../client/protocol.ts'
+import type { AssignmentEvent, AvailabilityEvent, DecisionEvent, StatsEvent, Stream } from '../../client/protocol.ts'
 import type { RoutingEngine } from '../../actors/engine.ts'
 import { Frames, type Conn, type Writer } from './conn.ts'
 import type { Service } from './service.ts'
@@ -12,6 +12,7 @@ export class PushHub {
   readonly #svc: Service
   readonly #decisions = new Set<Conn>()
   readonly #assignments = new Set<Conn>()
+  readonly #stats = new Set<Conn>()
   readonly #claims = new Map<number, Set<Conn>>()
   /** Creating events not yet matched to a client (see owned()); bounded, oldest dropped first. */
   readonly #unowned = new Map<string, AssignmentEvent>()
@@ -28,8 +29,8 @@ export class PushHub {
 
   subscribe(conn: Conn, stream: Stream, interviewerId: number | undefined): void {
     conn.streams.add(stream)
-    if (stream === 'decisions') {
-      this.#decisions.add(conn)
+    if (stream === 'decisions' || stream === 'stats') {
+      ;(stream === 'decisions' ? this.#decisions : this.#stats).add(conn)
       return
     }
     if (conn.principal.role === 'interviewer' || interviewerId !== undefined) {
@@ -41,9 +42,9 @@ export class PushHub {
   }
 
   unsubscribe(conn: Conn, stream: Stream, interviewerId: number | undefined): void {
-    if (stream === 'decisions') {
+    if (stream === 'decisions' || stream === 'stats') {
       conn.streams.delete(stream)
-      this.#decisions.delete(conn)
+      ;(stream === 'decisions' ? this.#decisions : this.#stats).delete(conn)
       return
     }
     if (interviewerId !== undefined && conn.assignmentFilter) {
@@ -66,6 +67,7 @@ export class PushHub {
   drop(conn: Conn): void {
     this.#decisions.delete(conn)
     this.#assignments.delete(conn)
+    this.#stats.delete(conn)
     for (const id of conn.claims) {
       const set = this.#claims.get(id)
       set?.delete(conn)
@@ -77,6 +79,18 @@ export class PushHub {
     if (this.#decisions.size === 0) return
     const frames = new Frames({ type: 'event', stream: 'decisions', event: e })
     for (const conn of this.#decisions) this.#writer.push(conn, frames)
+  }
+
+  /** Whether any connection reads the stats stream (the ticker skips the queue totals otherwise). */
+  get statsWanted(): boolean {
+    return this.#stats.size > 0
+  }
+
+  /** One stats event to every stats subscriber, encoded once per encoding. */
+  stats(e: StatsEvent): void {
+    if (this.#stats.size === 0) return
+    const frames = new Frames({ type: 'event', stream: 'stats', event: e })
+    for (const conn of this.#stats) this.#writer.push(conn, frames)
   }
 
   #assignment(e: AssignmentEvent): void {

@@ -1,7 +1,21 @@
 // The gateway's verbs, independent of transport: authorize, bound in-flight work, call the engine.
 // HTTP and WebSocket handlers both call this, so the role rules and limits are enforced once.
 import type { RoutingEngine, CancelResult, CompleteResult } from '../../actors/engine.ts'
-import type { Availability, HeldEntry, HeldPolicy, InterviewerState, RouteRequest, RouteResult, StateSnapshot, WeightsPatch, CompleteRequest, InterviewEnd } from '../../client/protocol.ts'
+import type {
+  Availability,
+  InterviewerState,
+  RouteRequest,
+  RouteResult,
+  StateSnapshot,
+  HeldEntry,
+  HeldPolicy,
+  WeightsPatch,
+  CompleteRequest,
+  InterviewEnd,
+  DecisionExplanation,
+  WeightsVersion,
+} from '../../client/protocol.ts'
+import { explainDecision } from '../../actors/explain/explain.ts'
 import type { Weights } from '../../client/model.ts'
 import type { Store } from '../store/types.ts'
 import type { Logger } from '../log.ts'
@@ -10,7 +24,10 @@ import { GatewayError } from './errors.ts'
 import type { GatewayMetrics } from './metrics.ts'
 
 /** The part of the Store the gateway reads directly (listings, health). */
-export type GatewayStore = Pick<Store, 'kind' | 'location' | 'ping' | 'threadBusySeconds' | 'listUsers' | 'getUser' | 'userHistory' | 'listDecisions'>
+export type GatewayStore = Pick<
+  Store,
+  'kind' | 'location' | 'ping' | 'threadBusySeconds' | 'listUsers' | 'getUser' | 'userHistory' | 'listDecisions' | 'getDecision' | 'getInterviewer' | 'weightsHistory' | 'weightsVersion'
+>
 
 const TERMINAL = new Set(['completed', 'cancelled', 'expired'])
 const MAX_OWNERS = 500_000
@@ -168,6 +185,13 @@ export class Service {
     return this.#run(() => this.engine.reject(assignmentId))
   }
 
+  /** The interviewer's availability now, for a caller allowed to set it; null when unknown. */
+  async availabilityOf(p: Principal, interviewerId: number): Promise<Availability | null> {
+    this.check(p, 'availability', interviewerId)
+    const s = await this.#run(() => this.engine.stateOf(interviewerId))
+    return s?.availability ?? null
+  }
+
   availability(p: Principal, interviewerId: number, availability: Availability): Promise<InterviewerState> {
     this.check(p, 'availability', interviewerId)
     return this.#run(() => this.engine.setAvailability(interviewerId, availability))
@@ -200,6 +224,29 @@ export class Service {
   setWeights(p: Principal, patch: WeightsPatch): Promise<Weights> {
     this.check(p, 'admin')
     return this.#run(() => this.engine.setWeights(patch, p.sub))
+  }
+
+  async weightsHistory(p: Principal, limit: number): Promise<{ versions: WeightsVersion[] }> {
+    this.check(p, 'admin')
+    return { versions: await this.store.weightsHistory(limit) }
+  }
+
+  /** Rolling back is a new version with an old version's factors, so history only grows. */
+  async rollbackWeights(p: Principal, version: number): Promise<Weights> {
+    this.check(p, 'admin')
+    const old = await this.store.weightsVersion(version)
+    if (!old) throw new GatewayError('not_found', `weights version ${version} not found`)
+    const { version: _v, ...factors } = old.weights
+    return this.#run(() => this.engine.setWeights(factors, p.sub))
+  }
+
+  async explain(p: Principal, decisionId: string, interviewerId: number): Promise<DecisionExplanation> {
+    this.check(p, 'read_decisions')
+    const [decision, interviewer] = await Promise.all([this.store.getDecision(decisionId), this.store.getInterviewer(interviewerId)])
+    if (!decision) throw new GatewayError('not_found', `decision ${JSON.stringify(decisionId.slice(0, 128))} not found`)
+    if (!interviewer) throw new GatewayError('not_found', `interviewer ${interviewerId} not found`)
+    const weights = await this.store.weightsVersion(decision.weights_version)
+    return explainDecision(decision, interviewer, weights?.weights ?? null)
   }
 
   resetQueues(p: Principal): Promise<{ cleared: number }> {

@@ -97,6 +97,7 @@ export class Dispatcher {
         return msg.interviewer_id === undefined ? svc.state(p) : svc.stateOf(p, msg.interviewer_id)
       case 'subscribe': {
         if (msg.stream === 'decisions') svc.check(p, 'subscribe_decisions')
+        else if (msg.stream === 'stats') svc.check(p, 'stats')
         else if (p.role === 'interviewer') svc.check(p, 'subscribe_assignments', msg.interviewer_id ?? interviewerOf(p))
         else svc.check(p, 'subscribe_assignments')
         this.#hub.subscribe(conn, msg.stream, msg.interviewer_id)
@@ -123,7 +124,21 @@ export class Dispatcher {
 
   async #availability(conn: Conn, msg: Extract<ClientMessage, { type: 'availability' }>): Promise<unknown> {
     const id = msg.interviewer_id
+    const before = await this.#svc.availabilityOf(conn.principal, id)
     const state = await this.#svc.availability(conn.principal, id, msg.availability)
+    // Operators' dashboards learn of the change on the assignments stream (previous: as read just before).
+    if (before !== null && before !== state.availability) {
+      this.#hub.availability({
+        type: 'availability',
+        interviewer_id: id,
+        availability: state.availability,
+        previous: before,
+        reason: 'set',
+        reoffered: 0,
+        node_id: state.node_id,
+        at: new Date().toISOString(),
+      })
+    }
     if (conn.closed) return state
     this.#hub.claim(conn, id)
     if (this.#presence) {

@@ -9,8 +9,15 @@ import { migrate } from './migrate.ts'
 import { ASSIGNMENT_INPUT, assignmentInput, DECISION_INPUT, decisionInput, toAssignment, toDecision, toInterview, toInterviewer, toModelVersion, toUser } from './rows.ts'
 import { encodeCopy } from './copy.ts'
 import { snapshotQueries } from './snapshots.ts'
+import type { WeightsVersion } from '../../client/protocol.ts'
 import { heldQueries } from './held.ts'
 import type { AuditEntry, CopyChunk, Counts, DecisionQuery, ModelVersion, Page, SeedRow, SeedTable, Store, TrainingRow } from './types.ts'
+
+function toWeightsVersion(r: { version: number; weights: Row; created_by: string; created_at: string | Date }): WeightsVersion {
+  const w = (typeof r.weights === 'string' ? JSON.parse(r.weights) : r.weights) as Record<string, number>
+  const weights: Weights = { topic: w.topic, experience: w.experience, cost: w.cost, load: w.load, fairness: w.fairness, quality: w.quality, version: Number(r.version) }
+  return { weights, created_by: r.created_by, created_at: new Date(r.created_at).toISOString() }
+}
 
 /** maintenance_work_mem of a bulk load's index builds on Postgres (the server's memory, for seconds). */
 const BUILD_MEMORY = '512MB'
@@ -246,6 +253,11 @@ export class SqlStore implements Store, SnapshotLog {
     const [r] = await this.#db.query('select * from users where id = $1::int', [id])
     return r ? toUser(r) : null
   }
+  async getInterviewer(id: number): Promise<Interviewer | null> {
+    if (!Number.isSafeInteger(id) || id < -2147483648 || id > 2147483647) return null
+    const [r] = await this.#db.query('select * from interviewers where id = $1::int', [id])
+    return r ? toInterviewer(r) : null
+  }
   async loadInterviewers(): Promise<Interviewer[]> {
     return (await this.#db.query('select * from interviewers order by id')).map(toInterviewer)
   }
@@ -347,6 +359,23 @@ export class SqlStore implements Store, SnapshotLog {
   async latestWeights(): Promise<Weights | null> {
     const [r] = await this.#db.query<{ version: number; weights: Row }>('select version, weights from weight_versions order by version desc limit 1')
     return r ? ({ ...r.weights, version: Number(r.version) } as unknown as Weights) : null
+  }
+
+  async weightsHistory(limit: number): Promise<WeightsVersion[]> {
+    const rows = await this.#db.query<{ version: number; weights: Row; created_by: string; created_at: string | Date }>(
+      'select version, weights, created_by, created_at from weight_versions order by version desc limit $1::int',
+      [limit],
+    )
+    return rows.map(toWeightsVersion)
+  }
+
+  async weightsVersion(version: number): Promise<WeightsVersion | null> {
+    if (!Number.isSafeInteger(version) || version < 0 || version > 2147483647) return null
+    const [r] = await this.#db.query<{ version: number; weights: Row; created_by: string; created_at: string | Date }>(
+      'select version, weights, created_by, created_at from weight_versions where version = $1::int',
+      [version],
+    )
+    return r ? toWeightsVersion(r) : null
   }
 
   /** A version already saved is a StoreError('conflict'): versions are never overwritten. */

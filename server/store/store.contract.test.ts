@@ -121,6 +121,9 @@ for (const backend of backends) {
       expect(await store.getUser(100_000)).toBeNull()
       expect(await store.getUser(2 ** 40)).toBeNull()
       expect(await store.loadInterviewers()).toEqual(generateInterviewers(SEED, 20))
+      expect(await store.getInterviewer(7)).toEqual(generateInterviewers(SEED, 20)[6])
+      expect(await store.getInterviewer(21)).toBeNull()
+      expect(await store.getInterviewer(2 ** 40)).toBeNull()
     })
 
     it('pages and searches users', async () => {
@@ -369,6 +372,18 @@ for (const backend of backends) {
       await store.saveWeights({ ...w, version: 3, topic: 2 }, 'op')
       expect(await store.latestWeights()).toEqual({ ...w, version: 3, topic: 2 })
       expect(await codeOf(store.saveWeights(w, 'op'))).toBe('conflict')
+      // History: newest first, with who saved each version and when; one version by number.
+      await store.saveWeights({ ...w, version: 4, cost: 0.9 }, 'alice')
+      const h = await store.weightsHistory(2)
+      expect(h.map((v) => [v.weights.version, v.created_by])).toEqual([
+        [4, 'alice'],
+        [3, 'op'],
+      ])
+      expect(h[0].weights).toEqual({ ...w, version: 4, cost: 0.9 })
+      expect(Math.abs(Date.parse(h[0].created_at) - Date.now())).toBeLessThan(3_600_000)
+      expect((await store.weightsVersion(3))?.weights).toEqual({ ...w, version: 3, topic: 2 })
+      expect(await store.weightsVersion(99)).toBeNull()
+      expect(await store.weightsVersion(-1)).toBeNull()
     })
 
     it('cancels every open assignment at once', async () => {

@@ -3,7 +3,7 @@
 import type { Interviewer } from '../../client/model.ts'
 import type { InterviewRecord, User } from '../../actors/model/types.ts'
 import type { AssignmentLog, DecisionRecord, Directory, HeldLog, WeightsStore } from '../../actors/ports.ts'
-import type { RouteStatus } from '../../client/protocol.ts'
+import type { RouteStatus, WeightsVersion } from '../../client/protocol.ts'
 
 export type SeedTable = 'users' | 'interviewers' | 'interviews'
 export interface SeedRow {
@@ -115,6 +115,12 @@ export interface Store extends Directory, AssignmentLog, WeightsStore, HeldLog {
   userHistory(userId: number, limit?: number): Promise<InterviewRecord[]>
   listDecisions(q: DecisionQuery): Promise<Page<DecisionRecord>>
   getDecision(id: string): Promise<DecisionRecord | null>
+  /** One interviewer's profile as stored, or null. */
+  getInterviewer(id: number): Promise<Interviewer | null>
+  /** Saved weights versions, newest first, with who saved each and when. */
+  weightsHistory(limit: number): Promise<WeightsVersion[]>
+  /** One saved weights version, or null. */
+  weightsVersion(version: number): Promise<WeightsVersion | null>
 
   /** Marks every open assignment cancelled in one transaction with an audit row; returns how many. */
   cancelOpenAssignments(by: string, reason: string): Promise<number>

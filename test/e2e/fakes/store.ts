@@ -33,6 +33,18 @@ export function fakeStore(users = 1000): GatewayStore {
       const all = Array.from({ length: users }, (_, i) => make(i + 1)).filter((u) => !search || u.name.includes(search))
       return { items: all.slice((page - 1) * limit, page * limit), total: all.length, page, limit }
     },
+    async getDecision() {
+      return null
+    },
+    async getInterviewer() {
+      return null
+    },
+    async weightsHistory() {
+      return []
+    },
+    async weightsVersion() {
+      return null
+    },
     async listDecisions(q) {
       return { items: [], total: 0, page: q.page ?? 1, limit: q.limit ?? 50 }
     },
