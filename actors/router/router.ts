@@ -16,7 +16,7 @@ import { levelIndex } from '../scoring/scoring.ts'
 import type { WeightsBook } from '../scoring/weights.ts'
 import { recordOf, type DecisionDraft } from '../model/decision.ts'
 import type { ScoreReq } from '../shard/wire.ts'
-import { Batches } from './batches.ts'
+import { Batches, type Committed, type Scored } from './batches.ts'
 import { RouteState, type FinishedRoute } from './route.ts'
 import type { UserCache } from './users.ts'
 import { isoNow } from '../runtime/clock.ts'
@@ -57,6 +57,35 @@ export interface RouterOptions {
 /** How many times a route whose every bid was refused is scored again before it is at_capacity. */
 const RESCORE_ROUNDS = 2
 
+const NO_BIDS: Bid[] = []
+
+/** A route's scoring and committing in progress: the router's own, never handed to another module. */
+interface Attempt {
+  s: RouteState
+  score: ScoreReq
+  remote: boolean
+  /** Bids of earlier rounds, all refused; kept for the decision record. */
+  prior: Bid[]
+  /** This round's bids after the prior ones; `next` is the one to try. */
+  bids: Bid[]
+  /** This round's interviewers that passed the static filters but were full. */
+  full: number
+  next: number
+  refused: number
+  round: number
+  /** performance.now() when the current scatter or commit was queued. */
+  t: number
+  resolve: (o: Outcome) => void
+  reject: (err: unknown) => void
+}
+
+/** The executor of #decide's promise: a module function, so no closure per route; it hands its functions over here. */
+const captured: { resolve: (o: Outcome) => void; reject: (err: unknown) => void } = { resolve: () => {}, reject: () => {} }
+function capture(resolve: (o: Outcome) => void, reject: (err: unknown) => void): void {
+  captured.resolve = resolve
+  captured.reject = reject
+}
+
 /** What scoring and committing came to: the route's decision before it is finished. */
 type Outcome =
   /** Committed (and recorded) by the owning host. */
@@ -91,7 +120,8 @@ export class Router {
   async route(req: RouteRequest, checkStore: boolean, t0 = performance.now(), owner?: string): Promise<RouteResult> {
     const s = new RouteState(req, t0)
     try {
-      const user = await this.#user(s)
+      // A cached user costs no await: most routes go straight on to scoring.
+      const user = this.#o.users.peek(req.user_id, Date.now()) ?? (await this.#user(s))
       if (!user) {
         const stored = checkStore ? await this.#stored(req) : null
         if (stored) return this.#finish(s, 'decided', stored, null)
@@ -100,6 +130,7 @@ export class Router {
         return this.#finish(s, 'decided', result, null)
       }
       const o = await this.#decide(s, user)
+      if (o.kind === 'assigned') return this.#finish(s, 'decided', o.result, null, o)
       if (o.kind === 'unassigned' && o.result.status === 'at_capacity' && req.wait && req.sla_min > 0) return await this.#hold(s, user, o.record, checkStore, owner)
       return await this.#settle(s, o)
     } catch (err) {
@@ -185,13 +216,18 @@ export class Router {
   /**
    * Scoring and committing: scatter, gather, commit the best bid that still fits. Routes scored in
    * the same event-loop turn travel together (see Batches); each still gets its own bids and decision.
+   * One Attempt per route carries it from callback to callback (#scoreRound → #scored → #tryNext →
+   * #committed) instead of a suspended async frame: with hundreds of routes in flight, those frames
+   * were young-generation garbage the scavenger copied on every collection (measured in
+   * BENCHMARKS.md, "Routing core before and after this rework").
    */
-  async #decide(s: RouteState, user: User, exclude?: number[]): Promise<Outcome> {
+  #decide(s: RouteState, user: User, exclude?: number[]): Promise<Outcome> {
+    const p = new Promise<Outcome>(capture)
     const o = this.#o
     const req = s.req
     const remote = o.remoteBidding?.() ?? false
     // Plain data for the wire: a copy of what the hosts need, never this route's state.
-    let score: ScoreReq = {
+    const score: ScoreReq = {
       lang: req.language.toLowerCase(),
       topics: lower(req.topics),
       budget: req.budget,
@@ -204,18 +240,34 @@ export class Router {
       req: remote ? req : null,
     }
     if (exclude?.length) score.excl = exclude
-    /** Bids of earlier rounds, all refused; kept for the decision record. */
-    let prior: Bid[] = []
-    let refused = 0
-    for (let round = 0; ; round++) {
-      s.to('scoring')
-      const t = performance.now()
-      // A request shown to remote bidders waits for them: it goes alone, holding no other route up.
-      const got = await this.#batches.score(score, remote)
-      s.times.gather_ms += performance.now() - t
-      if (o.shardCount > 1) got.bids.sort((a, b) => b.score - a.score)
-      const bids = prior.length > 0 ? prior.concat(got.bids) : got.bids
-      const draft: DecisionDraft = (s.draft = {
+    const a: Attempt = { s, score, remote, prior: NO_BIDS, bids: NO_BIDS, full: 0, next: 0, refused: 0, round: 0, t: 0, resolve: captured.resolve, reject: captured.reject }
+    this.#scoreRound(a)
+    return p
+  }
+
+  /** One scoring round: scatter to the hosts; #scored goes on once they answered. */
+  #scoreRound(a: Attempt): void {
+    a.s.to('scoring')
+    a.t = performance.now()
+    // A request shown to remote bidders waits for them: it goes alone, holding no other route up.
+    this.#batches.score(a.score, a.remote).then(
+      (got) => this.#scored(a, got),
+      (err: unknown) => a.reject(err),
+    )
+  }
+
+  #scored(a: Attempt, got: Scored): void {
+    try {
+      const o = this.#o
+      const s = a.s
+      const req = s.req
+      s.times.gather_ms += performance.now() - a.t
+      if (o.shardCount > 1) got.bids.sort((x, y) => y.score - x.score)
+      const bids = a.prior.length > 0 ? a.prior.concat(got.bids) : got.bids
+      a.bids = bids
+      a.full = got.full
+      a.next = a.prior.length
+      s.draft = {
         type: 'decision',
         decision_id: s.draft?.decision_id ?? nextId(),
         request_id: req.request_id ?? null,
@@ -227,51 +279,79 @@ export class Router {
         node_id: o.nodeId,
         at: isoNow(),
         request: req,
-      })
+      }
       if (bids.length === 0 && got.skipped.length > 0) {
         // Nobody bid, but a host that may hold eligible interviewers never answered: `no_candidates`
         // would be a claim we cannot make. Fail the request so the client retries.
         throw new EngineError('unavailable', `no bids, and shard hosts ${got.skipped.join(', ')} did not answer within ${o.gatherDeadlineMs} ms; retry`)
       }
-      for (let next = prior.length; next < bids.length; next++) {
-        const bid = bids[next]
-        s.to('committing')
-        draft.latency_us = Math.round((performance.now() - s.t0) * 1000)
-        const queued = performance.now()
-        const { reply, sentAt } = await this.#batches.commit(bid.interviewer_id % o.shardCount, { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft })
-        s.times.commit_wait_ms += sentAt - queued
-        s.times.commit_ms += performance.now() - sentAt
-        if (reply.ok) {
-          // A copy: the host's object is also the stored record's result.
-          const r = { ...reply.result }
-          draft.latency_us = Math.round((performance.now() - s.t0) * 1000)
-          return { kind: 'assigned', result: r, iv: r.interviewer_id ?? bid.interviewer_id, score: r.score ?? bid.score }
-        }
-        if (reply.code === 'unavailable') throw new EngineError('unavailable', 'assignment could not be committed')
-        if (reply.code === 'conflict') return this.#replay(req)
-        refused++
-      }
-      if (refused > 0 && round < RESCORE_ROUNDS) {
-        // Every bid was refused: their interviewers filled up between bidding and commit (a burst
-        // of alike routes). Bids are a snapshot, so score again against the current state, without
-        // the refusers, rather than answer at_capacity while other interviewers have room.
-        const excl = score.excl ? score.excl.slice() : []
-        for (const b of bids) excl.push(b.interviewer_id)
-        score = { ...score, excl, now: Date.now() }
-        prior = bids
-        continue
-      }
-      const status: RouteStatus = got.full > 0 || refused > 0 ? 'at_capacity' : 'no_candidates'
-      const result: RouteResult = {
-        status,
-        user_id: req.user_id,
-        decision_id: draft.decision_id,
-        message: status === 'at_capacity' ? 'every eligible interviewer is at capacity' : 'no interviewer passes the hard filters',
-      }
-      if (req.request_id) result.request_id = req.request_id
-      if (draft.skipped_hosts.length) result.message += ` (hosts skipped: ${draft.skipped_hosts.join(', ')})`
+      this.#tryNext(a)
+    } catch (err) {
+      a.reject(err)
+    }
+  }
+
+  /** Asks the host of the next bid to commit; with none left, scores again or decides unassigned. */
+  #tryNext(a: Attempt): void {
+    const o = this.#o
+    const s = a.s
+    const req = s.req
+    const draft = s.draft as DecisionDraft
+    if (a.next < a.bids.length) {
+      const bid = a.bids[a.next]
+      s.to('committing')
       draft.latency_us = Math.round((performance.now() - s.t0) * 1000)
-      return { kind: 'unassigned', result, record: recordOf(draft, status, null, null, result, null) }
+      a.t = performance.now()
+      this.#batches.commit(bid.interviewer_id % o.shardCount, { iv: bid.interviewer_id, score: bid.score, sla: req.sla_min, draft }).then(
+        (c) => this.#committed(a, bid, c),
+        (err: unknown) => a.reject(err),
+      )
+      return
+    }
+    if (a.refused > 0 && a.round < RESCORE_ROUNDS) {
+      // Every bid was refused: their interviewers filled up between bidding and commit (a burst
+      // of alike routes). Bids are a snapshot, so score again against the current state, without
+      // the refusers, rather than answer at_capacity while other interviewers have room.
+      const excl = a.score.excl ? a.score.excl.slice() : []
+      for (const b of a.bids) excl.push(b.interviewer_id)
+      a.score = { ...a.score, excl, now: Date.now() }
+      a.prior = a.bids
+      a.round++
+      this.#scoreRound(a)
+      return
+    }
+    const status: RouteStatus = a.full > 0 || a.refused > 0 ? 'at_capacity' : 'no_candidates'
+    const result: RouteResult = {
+      status,
+      user_id: req.user_id,
+      decision_id: draft.decision_id,
+      message: status === 'at_capacity' ? 'every eligible interviewer is at capacity' : 'no interviewer passes the hard filters',
+    }
+    if (req.request_id) result.request_id = req.request_id
+    if (draft.skipped_hosts.length) result.message += ` (hosts skipped: ${draft.skipped_hosts.join(', ')})`
+    draft.latency_us = Math.round((performance.now() - s.t0) * 1000)
+    a.resolve({ kind: 'unassigned', result, record: recordOf(draft, status, null, null, result, null) })
+  }
+
+  #committed(a: Attempt, bid: Bid, c: Committed): void {
+    try {
+      const s = a.s
+      const { reply, sentAt } = c
+      s.times.commit_wait_ms += sentAt - a.t
+      s.times.commit_ms += performance.now() - sentAt
+      if (reply.ok) {
+        // A copy: the host's object is also the stored record's result.
+        const r = { ...reply.result }
+        ;(s.draft as DecisionDraft).latency_us = Math.round((performance.now() - s.t0) * 1000)
+        return a.resolve({ kind: 'assigned', result: r, iv: r.interviewer_id ?? bid.interviewer_id, score: r.score ?? bid.score })
+      }
+      if (reply.code === 'unavailable') throw new EngineError('unavailable', 'assignment could not be committed')
+      if (reply.code === 'conflict') return void this.#replay(s.req).then(a.resolve, a.reject)
+      a.refused++
+      a.next++
+      this.#tryNext(a)
+    } catch (err) {
+      a.reject(err)
     }
   }
 

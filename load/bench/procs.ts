@@ -45,9 +45,9 @@ async function waitReady(url: string, child: ChildProcess, tail: () => string): 
   throw new Error(`not ready after ${READY_TIMEOUT_MS / 1000}s:\n${tail()}`)
 }
 
-async function start(args: string[], env: Record<string, string>, port: number): Promise<Proc> {
+async function start(args: string[], env: Record<string, string>, port: number, root = ROOT): Promise<Proc> {
   // node --import tsx directly (not npm / the tsx wrapper) so the pid is the process that serves.
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let log = ''
   const keep = (b: Buffer): void => {
     log = (log + b.toString()).slice(-4000)
@@ -103,12 +103,13 @@ export async function stopShared(): Promise<void> {
   if (s) await (await s.catch(() => null))?.stop()
 }
 
-export async function startServer(tmpDir: string, extra: Record<string, string> = {}): Promise<Proc> {
+/** The server of this checkout, or of another one (`root`, e.g. an older commit checked out beside it). */
+export async function startServer(tmpDir: string, extra: Record<string, string> = {}, root = ROOT): Promise<Proc> {
   const port = await freePort()
   const dataDir = join(tmpDir, `data-${port}`)
   mkdirSync(dataDir, { recursive: true })
   const env = { PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_RPS: '100000000', RATE_LIMIT_BURST: '100000000', ...extra }
-  return start([join(ROOT, 'server/main.ts')], env, port)
+  return start([join(root, 'server/main.ts')], env, port, root)
 }
 
 /** Empties every queue (operator endpoint, open local mode) so each measured cell starts alike. */
