@@ -256,6 +256,11 @@ export interface StatsEvent {
 
 export const STREAMS = ['decisions', 'assignments', 'stats'] as const
 export type Stream = (typeof STREAMS)[number]
+/** Longest `batch_ms` a subscription may ask for: its events then come as one `events` push per window. */
+export const MAX_PUSH_BATCH_MS = 1000
+/** Most events one connection's batch holds; older ones are dropped first and counted in a `dropped` push. */
+export const MAX_PUSH_BATCH_EVENTS = 5000
+export type StreamEvent = DecisionEvent | AssignmentEvent | AvailabilityEvent | StatsEvent
 
 // ---- WebSocket messages: every request has `id` and `type`; its reply has `re` = that id. ----
 
@@ -264,7 +269,8 @@ export type ClientMessage =
   | { id: string | number; type: 'cancel'; assignment_id: string }
   | ({ id: string | number; type: 'complete'; assignment_id?: string; interviewer_id?: number } & InterviewEnd)
   | { id: string | number; type: 'state'; interviewer_id?: number }
-  | { id: string | number; type: 'subscribe'; stream: Stream; interviewer_id?: number }
+  /** `batch_ms` > 0: the stream's events arrive as `events` pushes, at most one per that many ms. */
+  | { id: string | number; type: 'subscribe'; stream: Stream; interviewer_id?: number; batch_ms?: number }
   | { id: string | number; type: 'unsubscribe'; stream: Stream; interviewer_id?: number }
   | { id: string | number; type: 'availability'; interviewer_id: number; availability: Availability; remote_bidding?: boolean }
   | { id: string | number; type: 'accept'; assignment_id: string }
@@ -280,7 +286,9 @@ export type ClientMessageType = ClientMessage['type']
 export type ServerPush =
   | { type: 'offer'; assignment_id: string; user_id: number; interviewer_id: number; score: number; expires_at: string | null }
   | { type: 'bid_request'; bid_id: string; interviewer_id: number; request: RouteRequest; local_score: number | null; deadline_ms: number }
-  | { type: 'event'; stream: Stream; event: DecisionEvent | AssignmentEvent | AvailabilityEvent | StatsEvent }
+  | { type: 'event'; stream: Stream; event: StreamEvent }
+  /** A batched subscription's events of one window, oldest first. */
+  | { type: 'events'; stream: Stream; events: StreamEvent[] }
   | { type: 'dropped'; count: number }
 
 export type ServerReply = { re: string | number; ok: true; result: unknown } | { re: string | number | null; ok: false; error: ErrorBody }

@@ -163,6 +163,7 @@ export const PushSchemas = {
     deadline_ms: Type.Number(),
   }),
   event: Type.Object({ type: Type.Literal('event'), stream: Stream, event: Type.Union([DecisionEventSchema, AssignmentEventSchema, StatsEventSchema]) }),
+  events: Type.Object({ type: Type.Literal('events'), stream: Stream, events: Type.Array(Type.Union([DecisionEventSchema, AssignmentEventSchema, StatsEventSchema])) }),
   dropped: Type.Object({ type: Type.Literal('dropped'), count: Type.Integer() }),
 } as const
 

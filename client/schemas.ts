@@ -4,7 +4,7 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox'
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler'
 import { AVAILABILITY } from './model.ts'
-import { COMPLETE_OUTCOMES, STREAMS } from './protocol.ts'
+import { COMPLETE_OUTCOMES, MAX_PUSH_BATCH_MS, STREAMS } from './protocol.ts'
 import type { ClientMessage, ClientMessageType, CompleteRequest, ErrorBody, HeldPolicy, RouteRequest, WeightsPatch, WeightsRollback } from './protocol.ts'
 
 const Id = Type.Union([Type.String({ maxLength: 128 }), Type.Integer()])
@@ -93,7 +93,7 @@ export const MessageSchemas = {
   cancel: msg('cancel', { assignment_id: AssignmentId }),
   complete: msg('complete', { assignment_id: Type.Optional(AssignmentId), interviewer_id: Type.Optional(Int()), ...interviewEnd }),
   state: msg('state', { interviewer_id: Type.Optional(Int()) }),
-  subscribe: msg('subscribe', { stream: Stream, interviewer_id: Type.Optional(Int()) }),
+  subscribe: msg('subscribe', { stream: Stream, interviewer_id: Type.Optional(Int()), batch_ms: Type.Optional(Int({ minimum: 0, maximum: MAX_PUSH_BATCH_MS })) }),
   unsubscribe: msg('unsubscribe', { stream: Stream, interviewer_id: Type.Optional(Int()) }),
   availability: msg('availability', { interviewer_id: Int(), availability: Availability, remote_bidding: Type.Optional(Type.Boolean()) }),
   accept: msg('accept', { assignment_id: AssignmentId }),

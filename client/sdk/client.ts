@@ -238,6 +238,7 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
     }
     this.emit('push', msg)
     if (msg.type === 'event') this.emit('event', msg.stream, msg.event)
+    else if (msg.type === 'events') for (const e of msg.events) this.emit('event', msg.stream, e)
     else if (msg.type === 'offer') this.emit('offer', msg)
     else if (msg.type === 'bid_request') this.emit('bid_request', msg)
     else if (msg.type === 'dropped') this.emit('dropped', msg.count)
@@ -300,9 +301,14 @@ export class RouterClient extends EventEmitter<RouterClientEvents> {
     return this.request({ type: 'complete', ...by, ...end })
   }
 
-  /** Subscribes to an operator stream; renewed automatically after a reconnect. */
-  subscribe(stream: Stream, interviewerId?: number): Promise<unknown> {
-    const msg: Outgoing = interviewerId === undefined ? { type: 'subscribe', stream } : { type: 'subscribe', stream, interviewer_id: interviewerId }
+  /**
+   * Subscribes to an operator stream; renewed automatically after a reconnect. With `batchMs` > 0
+   * the server sends the stream's events in one frame per window (the `event` emits stay one per event).
+   */
+  subscribe(stream: Stream, interviewerId?: number, batchMs?: number): Promise<unknown> {
+    const msg: Extract<Outgoing, { type: 'subscribe' }> = { type: 'subscribe', stream }
+    if (interviewerId !== undefined) msg.interviewer_id = interviewerId
+    if (batchMs !== undefined) msg.batch_ms = batchMs
     this.#sticky.set(`sub:${stream}:${interviewerId ?? '*'}`, msg)
     return this.request(msg)
   }

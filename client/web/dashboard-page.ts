@@ -13,6 +13,8 @@ import { api, boot, html } from './session.ts'
 import { WeightsEditor } from './weights.ts'
 
 const POINTS = 120
+/** Window of the batched decision and assignment streams (ms). */
+const PUSH_BATCH_MS = 100
 const RECENT = 500
 const SHOWN = 30
 const RENDER_MS = 200
@@ -170,7 +172,13 @@ void boot(
       push: (msg) => model.push(msg),
       open: () => {
         // Subscribe first, then load the grid: the snapshot is newer than any event that came before it.
-        void Promise.all([live.request({ type: 'subscribe', stream: 'stats' }), live.request({ type: 'subscribe', stream: 'decisions' }), live.request({ type: 'subscribe', stream: 'assignments' })])
+        // Decisions and assignments come batched (one frame per PUSH_BATCH_MS): the page redraws at
+        // most every 200 ms anyway, and thousands of frames a second cost the browser more than drawing.
+        void Promise.all([
+          live.request({ type: 'subscribe', stream: 'stats' }),
+          live.request({ type: 'subscribe', stream: 'decisions', batch_ms: PUSH_BATCH_MS }),
+          live.request({ type: 'subscribe', stream: 'assignments', batch_ms: PUSH_BATCH_MS }),
+        ])
           .then(() => live.request<StateSnapshot>({ type: 'state' }))
           .then((s) => {
             model.load(s)

@@ -76,6 +76,8 @@ export class Live {
       this.#pending.delete(msg.re as number)
       return msg.ok ? p.resolve(msg.result) : p.reject(new ApiError(msg.error))
     }
-    this.#on.push(msg)
+    // A batched stream's window: the page sees the same one-event pushes as an unbatched one.
+    if (msg.type === 'events') for (const event of msg.events) this.#on.push({ type: 'event', stream: msg.stream, event })
+    else this.#on.push(msg)
   }
 }

@@ -28,6 +28,8 @@ export interface Conn {
   /** Pushes dropped since the reader last caught up; reported in a `dropped` push on drain. */
   dropped: number
   streams: Set<Stream>
+  /** Streams subscribed with `batch_ms` > 0, and that window in ms. */
+  batchMs: Map<Stream, number>
   /** Assignment stream filter: null = all (operator without filter), else these interviewers. */
   assignmentFilter: Set<number> | null
   /** Interviewers whose offers this connection receives (set by `availability`). */
@@ -58,6 +60,7 @@ export function newConn(principal: Principal, peer: string, encoding: Encoding):
     limited: 0,
     dropped: 0,
     streams: new Set(),
+    batchMs: new Map(),
     assignmentFilter: null,
     claims: new Set(),
     bidders: new Map(),

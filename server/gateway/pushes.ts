@@ -1,8 +1,9 @@
 // Fan-out of engine events to WebSocket subscribers: decision and assignment streams, and offers to
 // the connections that speak for an interviewer. Each event is encoded once per encoding.
-import type { AssignmentEvent, AvailabilityEvent, DecisionEvent, StatsEvent, Stream } from '../../client/protocol.ts'
+import type { AssignmentEvent, AvailabilityEvent, DecisionEvent, StatsEvent, Stream, StreamEvent } from '../../client/protocol.ts'
 import type { RoutingEngine } from '../../actors/engine.ts'
 import { Frames, type Conn, type Writer } from './conn.ts'
+import { PushBatches } from './push-batch.ts'
 import type { Service } from './service.ts'
 
 const MAX_UNOWNED = 10_000
@@ -18,6 +19,10 @@ export class PushHub {
   readonly #unowned = new Map<string, AssignmentEvent>()
   readonly #offerTimeoutS: number
   readonly #unlisten: (() => void)[]
+  readonly #batches = new PushBatches<Conn>((conn, stream, events, dropped) => {
+    conn.dropped += dropped
+    if (!conn.closed) this.#writer.push(conn, new Frames({ type: 'events', stream, events }))
+  })
 
   constructor(engine: RoutingEngine, svc: Service, writer: Writer, offerTimeoutS: number) {
     this.#writer = writer
@@ -27,8 +32,10 @@ export class PushHub {
     svc.onOwned = (assignmentId, key) => this.owned(assignmentId, key)
   }
 
-  subscribe(conn: Conn, stream: Stream, interviewerId: number | undefined): void {
+  subscribe(conn: Conn, stream: Stream, interviewerId: number | undefined, batchMs = 0): void {
     conn.streams.add(stream)
+    if (batchMs > 0) conn.batchMs.set(stream, batchMs)
+    else if (conn.batchMs.delete(stream)) this.#batches.discard(conn, stream)
     if (stream === 'decisions' || stream === 'stats') {
       ;(stream === 'decisions' ? this.#decisions : this.#stats).add(conn)
       return
@@ -44,6 +51,8 @@ export class PushHub {
   unsubscribe(conn: Conn, stream: Stream, interviewerId: number | undefined): void {
     if (stream === 'decisions' || stream === 'stats') {
       conn.streams.delete(stream)
+      conn.batchMs.delete(stream)
+      this.#batches.discard(conn, stream)
       ;(stream === 'decisions' ? this.#decisions : this.#stats).delete(conn)
       return
     }
@@ -53,6 +62,8 @@ export class PushHub {
     }
     conn.assignmentFilter = null
     conn.streams.delete(stream)
+    conn.batchMs.delete(stream)
+    this.#batches.discard(conn, stream)
     this.#assignments.delete(conn)
   }
 
@@ -65,6 +76,7 @@ export class PushHub {
   }
 
   drop(conn: Conn): void {
+    this.#batches.discard(conn)
     this.#decisions.delete(conn)
     this.#assignments.delete(conn)
     this.#stats.delete(conn)
@@ -77,8 +89,15 @@ export class PushHub {
 
   #decision(e: DecisionEvent): void {
     if (this.#decisions.size === 0) return
-    const frames = new Frames({ type: 'event', stream: 'decisions', event: e })
-    for (const conn of this.#decisions) this.#writer.push(conn, frames)
+    let frames: Frames | null = null
+    for (const conn of this.#decisions) this.#deliver(conn, 'decisions', e, (frames ??= new Frames({ type: 'event', stream: 'decisions', event: e })))
+  }
+
+  /** One event to one subscriber: into its batch when it asked for one, else as its own frame. */
+  #deliver(conn: Conn, stream: Stream, event: StreamEvent, frames: Frames): void {
+    const windowMs = conn.batchMs.get(stream)
+    if (windowMs) this.#batches.add(conn, stream, event, windowMs)
+    else this.#writer.push(conn, frames)
   }
 
   /** Whether any connection reads the stats stream (the ticker skips the queue totals otherwise). */
@@ -90,7 +109,7 @@ export class PushHub {
   stats(e: StatsEvent): void {
     if (this.#stats.size === 0) return
     const frames = new Frames({ type: 'event', stream: 'stats', event: e })
-    for (const conn of this.#stats) this.#writer.push(conn, frames)
+    for (const conn of this.#stats) this.#deliver(conn, 'stats', e, frames)
   }
 
   #assignment(e: AssignmentEvent): void {
@@ -117,7 +136,7 @@ export class PushHub {
         }
         if (owner !== conn.principal.key) continue
       } else if (conn.assignmentFilter && !conn.assignmentFilter.has(e.interviewer_id)) continue
-      this.#writer.push(conn, (frames ??= new Frames({ type: 'event', stream: 'assignments', event: e })))
+      this.#deliver(conn, 'assignments', e, (frames ??= new Frames({ type: 'event', stream: 'assignments', event: e })))
     }
   }
 
@@ -127,7 +146,7 @@ export class PushHub {
     for (const conn of this.#assignments) {
       if (conn.principal.role === 'client') continue
       if (conn.assignmentFilter && !conn.assignmentFilter.has(e.interviewer_id)) continue
-      this.#writer.push(conn, (frames ??= new Frames({ type: 'event', stream: 'assignments', event: e })))
+      this.#deliver(conn, 'assignments', e, (frames ??= new Frames({ type: 'event', stream: 'assignments', event: e })))
     }
   }
 
@@ -142,10 +161,13 @@ export class PushHub {
     if (!e) return
     this.#unowned.delete(assignmentId)
     const frames = new Frames({ type: 'event', stream: 'assignments', event: e })
-    for (const conn of this.#assignments) if (conn.principal.key === key) this.#writer.push(conn, frames)
+    for (const conn of this.#assignments) if (conn.principal.key === key) this.#deliver(conn, 'assignments', e, frames)
   }
 
   dispose(): void {
+    for (const conn of this.#decisions) this.#batches.discard(conn)
+    for (const conn of this.#assignments) this.#batches.discard(conn)
+    for (const conn of this.#stats) this.#batches.discard(conn)
     for (const off of this.#unlisten) off()
   }
 }

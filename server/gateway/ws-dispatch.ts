@@ -100,8 +100,8 @@ export class Dispatcher {
         else if (msg.stream === 'stats') svc.check(p, 'stats')
         else if (p.role === 'interviewer') svc.check(p, 'subscribe_assignments', msg.interviewer_id ?? interviewerOf(p))
         else svc.check(p, 'subscribe_assignments')
-        this.#hub.subscribe(conn, msg.stream, msg.interviewer_id)
-        return { subscribed: msg.stream, interviewer_id: msg.interviewer_id ?? null }
+        this.#hub.subscribe(conn, msg.stream, msg.interviewer_id, msg.batch_ms)
+        return { subscribed: msg.stream, interviewer_id: msg.interviewer_id ?? null, batch_ms: msg.batch_ms ?? 0 }
       }
       case 'unsubscribe':
         this.#hub.unsubscribe(conn, msg.stream, msg.interviewer_id)
