@@ -24,8 +24,7 @@ describe('batched pushes', () => {
     const res = await post<{ results: { decision_id: string }[] }>(`${srv.url}/v1/route/batch`, { requests })
     expect(res.status).toBe(200)
     const ids = res.body.results.map((r) => r.decision_id)
-    const seen = (frames: Frame[], type: string) =>
-      frames.filter((f) => f.type === type).flatMap((f) => (type === 'events' ? (f.events as Frame[]) : [f.event as Frame]))
+    const seen = (frames: Frame[], type: string) => frames.filter((f) => f.type === type).flatMap((f) => (type === 'events' ? (f.events as Frame[]) : [f.event as Frame]))
     await batched.next(() => seen(batched.frames, 'events').length >= 5)
     await plain.next(() => seen(plain.frames, 'event').length >= 5)
     expect(batched.frames.some((f) => f.type === 'event')).toBe(false)
