@@ -2,18 +2,25 @@
 // core writes them (one decision and one assignment per route, earlier assignments completed in
 // later batches, 4 batches in flight), on a fresh database as a new deployment starts. Prints routes/s
 // per minute, the sequential scans of assignments and decisions in that minute, and last-5 vs first-5.
-// `npx tsx load/bench/soak.ts [--minutes 30] [--batch 32]` (BENCH_DATABASE_URL overrides the admin URL).
-import { randomBytes } from 'node:crypto'
+// Keys as in production: assignment and decision ids from the router's own generator (time-ordered
+// prefix, actors/runtime/ids.ts) and request_ids as clients often make them, random UUIDs (the
+// worst case for the unique index: every insert lands on a random leaf). `--keys counter` uses
+// `a<n>`-style counters instead, the shape of earlier runs.
+// `npx tsx load/bench/soak.ts [--minutes 30] [--batch 32] [--keys ids|counter]` (BENCH_DATABASE_URL overrides the admin URL).
+import { randomBytes, randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import type { Assignment } from '../../actors/model/types.ts'
+import { nextId } from '../../actors/runtime/ids.ts'
 import type { AssignmentTransition, DecisionRecord } from '../../actors/ports.ts'
 import { createPostgresStore } from '../../server/store/postgres.ts'
 
-const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, batch: { type: 'string', default: '32' } } })
+const { values } = parseArgs({ options: { minutes: { type: 'string', default: '30' }, batch: { type: 'string', default: '32' }, keys: { type: 'string', default: 'ids' } } })
 const minutes = Number(values.minutes)
 const batchSize = Number(values.batch)
 if (!(minutes > 0) || !Number.isInteger(batchSize) || batchSize < 1) throw new Error('--minutes must be > 0 and --batch a positive integer')
+if (values.keys !== 'ids' && values.keys !== 'counter') throw new Error('--keys must be ids or counter')
+const counterKeys = values.keys === 'counter'
 const IN_FLIGHT = 4
 
 const adminUrl = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
@@ -34,7 +41,8 @@ function batch(): { assignments: Assignment[]; decisions: DecisionRecord[]; tran
   const decisions: DecisionRecord[] = []
   for (let i = 0; i < batchSize; i++) {
     const n = ++seq
-    const a: Assignment = { id: `a${n}`, request_id: `r${n}`, decision_id: `d${n}`, user_id: n % 50_000, interviewer_id: n % 1000, score: 1, state: 'offered', created_at: at, updated_at: at }
+    const ids = counterKeys ? { id: `a${n}`, request_id: `r${n}`, decision_id: `d${n}` } : { id: nextId(), request_id: randomUUID(), decision_id: nextId() }
+    const a: Assignment = { ...ids, user_id: n % 50_000, interviewer_id: n % 1000, score: 1, state: 'offered', created_at: at, updated_at: at }
     assignments.push(a)
     decisions.push({
       type: 'decision',
@@ -85,7 +93,7 @@ try {
   }
   const workers = Array.from({ length: IN_FLIGHT }, worker)
   let scans = await seqScans()
-  console.log(`soak on ${store.location}: ${minutes} min, batches of ${batchSize}, ${IN_FLIGHT} in flight`)
+  console.log(`soak on ${store.location}: ${minutes} min, batches of ${batchSize}, ${IN_FLIGHT} in flight, keys ${values.keys}`)
   for (let m = 1; Date.now() < end; m++) {
     const from = routes
     await new Promise((r) => setTimeout(r, Math.min(60_000, end - Date.now())))
