@@ -5,7 +5,7 @@ import type { AssignmentEvent, CompleteOutcome, DecisionEvent, HeldEntry, HeldPo
 
 /** Typed failure of an engine call; `code` is a protocol ErrorCode. */
 export class EngineError extends Error {
-  readonly code: 'invalid' | 'not_found' | 'conflict' | 'idempotency_conflict' | 'forbidden' | 'unavailable' | 'timeout' | 'rate_limited'
+  readonly code: 'invalid' | 'not_found' | 'conflict' | 'forbidden' | 'unavailable' | 'timeout' | 'rate_limited'
   constructor(code: EngineError['code'], message: string, options?: { cause?: unknown }) {
     super(message, options)
     this.name = 'EngineError'

@@ -102,9 +102,12 @@ export const ERROR_CODE = {
   unauthorized: 'unauthorized',
   forbidden: 'forbidden',
   not_found: 'not_found',
+  /**
+   * The request conflicts with what is recorded: a request_id reused with a different request body
+   * (the first outcome stands and is not replayed), or a transition the assignment's state (or a
+   * held request being routed right now) does not allow. HTTP 422, as the IETF Idempotency-Key draft says.
+   */
   conflict: 'conflict',
-  /** A request_id reused with a different request body (the first outcome is not replayed). */
-  idempotency_conflict: 'idempotency_conflict',
   rate_limited: 'rate_limited',
   unavailable: 'unavailable',
   timeout: 'timeout',
@@ -128,8 +131,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   unauthorized: 401,
   forbidden: 403,
   not_found: 404,
-  conflict: 409,
-  idempotency_conflict: 422,
+  conflict: 422,
   too_large: 413,
   rate_limited: 429,
   internal: 500,

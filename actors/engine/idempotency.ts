@@ -1,5 +1,5 @@
 // The idempotency rule of a route's request_id: a repeat with the same routing-relevant body replays
-// the first outcome (`replayed: true`); a repeat with a different body is `idempotency_conflict`.
+// the first outcome (`replayed: true`); a repeat with a different body is `conflict`.
 import { createHash } from 'node:crypto'
 import type { RouteRequest, RouteResult } from '../../client/protocol.ts'
 import { EngineError } from '../engine.ts'
@@ -16,10 +16,10 @@ export function fingerprint(req: RouteRequest): string {
   return createHash('sha256').update(canonical).digest('base64url')
 }
 
-/** Throws `idempotency_conflict` unless `req` has the fingerprint of the key's first request. */
+/** Throws `conflict` unless `req` has the fingerprint of the key's first request. */
 export function checkSameRequest(req: RouteRequest, first: string): void {
   if (fingerprint(req) !== first) {
-    throw new EngineError('idempotency_conflict', `request_id ${JSON.stringify(req.request_id)} was already used with a different request body`)
+    throw new EngineError('conflict', `request_id ${JSON.stringify(req.request_id)} was already used with a different request body`)
   }
 }
 

@@ -6,7 +6,19 @@ import type { InterviewerStats, User } from '../model/types.ts'
 import { levelIndex, seniorityIndex } from '../scoring/scoring.ts'
 
 /** Names in the order of featuresOf's vector; a model version stores them beside its coefficients. */
-export const FEATURE_NAMES = ['language_match', 'topic_overlap', 'level_fit', 'rating', 'type_match', 'type_mismatch', 'cost', 'experience_years', 'history_interviews', 'history_completion'] as const
+export const FEATURE_NAMES = [
+  'language_match',
+  'topic_overlap',
+  'level_fit',
+  'rating',
+  'type_match',
+  'type_mismatch',
+  'cost',
+  'experience_years',
+  'history_interviews',
+  'history_completion',
+  'user_topic_coverage',
+] as const
 
 /** Completion-rate prior (pseudo-interviews at 70 %): a new interviewer is neither best nor worst. */
 const PRIOR_N = 5
@@ -30,6 +42,12 @@ export function featuresOf(user: User, iv: Interviewer, stats?: InterviewerStats
   let hit = 0
   for (const t of want) if (specs.has(t)) hit++
   const overlap = want.size ? hit / want.size : 0
+  // The user's whole profile, not only the request's topics: how much of what they care about the
+  // interviewer covers (the request's topic alone hides a partial match of the rest).
+  const own = lowerSet(user.topics)
+  let covered = 0
+  for (const t of own) if (specs.has(t)) covered++
+  const coverage = own.size ? covered / own.size : 0
   const li = levelIndex(user.level)
   const si = seniorityIndex(iv.seniority)
   // Level vs seniority, 1 when equal, 0 three steps apart; unknown either side is neutral.
@@ -48,5 +66,6 @@ export function featuresOf(user: User, iv: Interviewer, stats?: InterviewerStats
     sanitize(Math.log1p(sanitize(iv.years_experience, 0, 80, 0)) / Math.log1p(40), 0, 2, 0),
     sanitize(Math.log1p(n) / Math.log1p(1000), 0, 3, 0),
     sanitize((done + PRIOR_N * PRIOR_RATE) / (n + PRIOR_N), 0, 1, PRIOR_RATE),
+    sanitize(coverage, 0, 1, 0),
   ]
 }

@@ -136,6 +136,11 @@ describe('pair features', () => {
     const other = featuresOf({ ...user, languages: ['German'], level: 'entry', preferred_type: 'ai' }, { ...iv, seniority: 'principal' })
     expect(other.slice(0, 6)).toEqual([0, 0.5, 0, 1, 0, 1])
     expect(featuresOf(user, iv, null, ['pricing'])[1]).toBe(0)
+    // Coverage of the user's whole profile stays whatever the request's topic.
+    const cov = FEATURE_NAMES.indexOf('user_topic_coverage')
+    expect(featuresOf(user, iv, null, ['pricing'])[cov]).toBe(0.5)
+    expect(featuresOf(user, { ...iv, specializations: ['FINTECH', 'Pricing'] }, null, ['pricing'])[cov]).toBe(1)
+    expect(featuresOf({ ...user, topics: [] }, iv)[cov]).toBe(0)
   })
 
   it('are finite and bounded for any input, NaN and Infinity included', () => {

@@ -5,7 +5,7 @@ import type { InterviewerStats, User } from '../model/types.ts'
 import { FEATURE_NAMES, featuresOf } from './features.ts'
 import { fitLogistic, LearnError, metricsOf, predict, type LogisticModel, type Metrics } from './logistic.ts'
 
-/** Fewer rows than this cannot estimate ten coefficients and a hold-out score. */
+/** Fewer rows than this cannot estimate eleven coefficients and a hold-out score. */
 export const MIN_TRAINING_ROWS = 200
 
 export interface HistoryExample {

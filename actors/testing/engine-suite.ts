@@ -238,11 +238,11 @@ export function engineSuite(o: SuiteOptions): void {
       expect(await h.store.openAssignments()).toHaveLength(1)
     })
 
-    it('a request_id reused with another body is idempotency_conflict, in flight and after; the first outcome stands', async () => {
+    it('a request_id reused with another body is conflict, in flight and after; the first outcome stands', async () => {
       const { e, h } = await setup()
       const [a, clash] = await Promise.allSettled([e.route({ ...REQ, request_id: 'k' }), e.route({ ...REQ, language: 'Spanish', request_id: 'k' })])
-      expect(clash).toMatchObject({ status: 'rejected', reason: { code: 'idempotency_conflict' } })
-      await expect(e.route({ ...REQ, user_id: 2, request_id: 'k' })).rejects.toMatchObject({ code: 'idempotency_conflict' })
+      expect(clash).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } })
+      await expect(e.route({ ...REQ, user_id: 2, request_id: 'k' })).rejects.toMatchObject({ code: 'conflict' })
       // Topic case and order are not part of the body's identity.
       const same = await e.route({ ...REQ, topics: REQ.topics.map((t) => t.toUpperCase()).reverse(), request_id: 'k' })
       expect(same).toMatchObject({ assignment_id: a.status === 'fulfilled' ? a.value.assignment_id : 'missing', replayed: true })

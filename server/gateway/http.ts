@@ -45,7 +45,6 @@ const STATUS_TEXT: Record<number, string> = {
   401: '401 Unauthorized',
   403: '403 Forbidden',
   404: '404 Not Found',
-  409: '409 Conflict',
   413: '413 Payload Too Large',
   422: '422 Unprocessable Content',
   429: '429 Too Many Requests',
