@@ -34,6 +34,18 @@ export interface CommitBatch {
   decisions: DecisionRecord[]
   /** History rows of ended interviews (optional: most batches have none). */
   interviews?: InterviewEndRow[]
+  /**
+   * Cluster fencing (optional): the shard epochs the writer holds for the shards this batch writes.
+   * The store checks each in the same transaction and refuses the whole batch (StoreError `fenced`,
+   * nothing written) when any shard has moved on to a newer owner.
+   */
+  fences?: ShardFence[]
+}
+
+/** A writer's claim on one virtual shard: its fencing epoch (server/store/epochs.ts). */
+export interface ShardFence {
+  shard: number
+  epoch: number
 }
 
 /**

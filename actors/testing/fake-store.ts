@@ -7,7 +7,11 @@ import { OPEN_ASSIGNMENT_STATES } from '../model/types.ts'
 import type { AssignmentLog, CommitBatch, CommitResult, DecisionRecord, Directory, HeldLog, HeldRow, WeightsStore } from '../ports.ts'
 
 export class FakeStoreError extends Error {
-  readonly code = 'db_error'
+  readonly code: 'db_error' | 'fenced'
+  constructor(message: string, code: 'db_error' | 'fenced' = 'db_error') {
+    super(message)
+    this.code = code
+  }
 }
 
 export class FakeStore implements Directory, AssignmentLog, WeightsStore, HeldLog {
@@ -21,6 +25,8 @@ export class FakeStore implements Directory, AssignmentLog, WeightsStore, HeldLo
   /** Held requests with their lease time (ms epoch). */
   held = new Map<string, { row: HeldRow; lease: number }>()
   commits = 0
+  /** Shard fencing epochs (shard → current epoch); a batch fenced under another epoch is refused. */
+  epochs = new Map<number, number>()
   /** When true every call rejects (a database outage). */
   failing = false
   /** Don't copy rows (benchmarks): faster, but later in-memory changes show through. */
@@ -51,6 +57,10 @@ export class FakeStore implements Directory, AssignmentLog, WeightsStore, HeldLo
 
   async commit(batch: CommitBatch): Promise<CommitResult> {
     this.#check()
+    for (const f of batch.fences ?? []) {
+      const current = this.epochs.get(f.shard) ?? 0
+      if (current !== f.epoch) throw new FakeStoreError(`shard ${f.shard} is at epoch ${current}; this write holds epoch ${f.epoch}`, 'fenced')
+    }
     this.commits++
     const conflicts: string[] = []
     const skip = new Set<string>()

@@ -181,6 +181,22 @@ for (const backend of backends) {
       expect((await store.counts()).assignments).toBe(1)
     })
 
+    it('a fenced commit lands under the current shard epochs and is refused whole, nothing written, under a stale one', async () => {
+      const epochs = store.shardEpochs()
+      const a = await epochs.takeShard(900, 'n1')
+      const b = await epochs.takeShard(901, 'n1')
+      const d1 = decision({ request_id: 'fence-1' })
+      expect(await store.commit({ assignments: [assignment(d1)], decisions: [d1], transitions: [], fences: [a, b] })).toEqual({ conflicts: [] })
+      expect(await store.findDecisionByRequestId('fence-1')).toEqual(d1)
+      await epochs.takeShard(901, 'n2')
+      const d2 = decision({ request_id: 'fence-2' })
+      const before = await store.counts()
+      expect(await codeOf(store.commit({ assignments: [assignment(d2)], decisions: [d2], transitions: [{ id: `a-${d1.decision_id}`, state: 'accepted', at: d2.at }], fences: [a, b] }))).toBe('fenced')
+      expect(await store.findDecisionByRequestId('fence-2')).toBeNull()
+      expect(await store.counts()).toEqual(before)
+      expect((await store.openAssignments()).find((x) => x.id === `a-${d1.decision_id}`)?.state).toBe('offered')
+    })
+
     it('a completion commits its interview-history row with the transition; history and stats see it', async () => {
       const before = await store.counts()
       const d1 = decision({ user_id: 7, interviewer_id: 4, request: { user_id: 7, topics: ['Chargebacks', 'pricing'], language: 'English', budget: 75, sensitivity: false, sla_min: 30 } })

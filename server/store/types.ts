@@ -4,6 +4,7 @@ import type { Interviewer } from '../../client/model.ts'
 import type { InterviewRecord, User } from '../../actors/model/types.ts'
 import type { AssignmentLog, DecisionRecord, Directory, HeldLog, WeightsStore } from '../../actors/ports.ts'
 import type { RouteStatus, WeightsVersion } from '../../client/protocol.ts'
+import type { ShardEpochs } from './epochs.ts'
 
 export type SeedTable = 'users' | 'interviewers' | 'interviews'
 export interface SeedRow {
@@ -78,6 +79,8 @@ export interface Store extends Directory, AssignmentLog, WeightsStore, HeldLog {
   readonly location: string
   /** Applies pending migrations in order, each in its own transaction, under an advisory lock. */
   migrate(): Promise<{ applied: string[] }>
+  /** Shard fencing epochs (cluster): takes raise a shard's epoch; fenced commits check it. */
+  shardEpochs(): ShardEpochs
   ping(): Promise<void>
   close(): Promise<void>
   /** Seconds the embedded database thread (PGlite's worker) has spent busy; null for a server database. */
