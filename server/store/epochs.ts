@@ -2,6 +2,7 @@
 // write of that shard in one transaction that first checks the writer's epoch is still current.
 // The check takes the row FOR SHARE, and takeShard updates it (an exclusive row lock), so a take
 // waits for commits in flight under the old epoch and no old-epoch commit can start after it.
+import type { ShardFence } from '../../actors/ports.ts'
 import type { Db, Queryer } from './db.ts'
 import { StoreError, toStoreError } from './errors.ts'
 
@@ -42,11 +43,16 @@ export class ShardEpochs {
    * Runs fn in one transaction after checking that `epoch` is still the shard's epoch; refuses with
    * StoreError `fenced` (nothing written) when a newer owner has taken it.
    */
-  async fenced<R>(shard: number, epoch: number, fn: (tx: Queryer) => Promise<R>): Promise<R> {
-    checkShard(shard)
+  fenced<R>(shard: number, epoch: number, fn: (tx: Queryer) => Promise<R>): Promise<R> {
+    return this.fencedAll([{ shard, epoch }], fn)
+  }
+
+  /** The same for a write that spans several shards (a group commit): every epoch must be current. */
+  async fencedAll<R>(fences: readonly ShardFence[], fn: (tx: Queryer) => Promise<R>): Promise<R> {
+    for (const f of fences) checkShard(f.shard)
     try {
       return await this.#db.transaction(async (tx) => {
-        await guard(tx, shard, epoch)
+        await guard(tx, fences)
         return fn(tx)
       })
     } catch (err) {
@@ -60,11 +66,24 @@ export class ShardEpochs {
   }
 }
 
-/** The check itself, for a transaction already open (e.g. a group commit spanning several writes). */
-export async function guard(tx: Queryer, shard: number, epoch: number): Promise<void> {
-  const rows = await tx.query<{ epoch: unknown; owner: unknown }>('select epoch, owner from shard_epochs where shard = $1::int for share', [shard])
-  const current = rows[0] ? Number(rows[0].epoch) : 0
-  if (current !== epoch) throw new StoreError('fenced', `shard ${shard} is at epoch ${current} (owner ${String(rows[0]?.owner ?? 'none')}); this write holds epoch ${epoch}`)
+/**
+ * The check itself, inside an open transaction: one statement takes every fenced shard's row FOR
+ * SHARE, in shard order (two writers of overlapping shards cannot wait on each other in a cycle).
+ */
+async function guard(tx: Queryer, fences: readonly ShardFence[]): Promise<void> {
+  const held = new Map<number, number>()
+  for (const f of fences) held.set(f.shard, f.epoch)
+  const shards = [...held.keys()].sort((a, b) => a - b)
+  const rows = await tx.query<{ shard: unknown; epoch: unknown; owner: unknown }>('select shard, epoch, owner from shard_epochs where shard = any($1::text::int[]) order by shard for share', [
+    `{${shards.join(',')}}`,
+  ])
+  const found = new Map(rows.map((r) => [Number(r.shard), r]))
+  for (const shard of shards) {
+    const r = found.get(shard)
+    const current = r ? Number(r.epoch) : 0
+    const epoch = held.get(shard)
+    if (current !== epoch) throw new StoreError('fenced', `shard ${shard} is at epoch ${current} (owner ${String(r?.owner ?? 'none')}); this write holds epoch ${epoch}`)
+  }
 }
 
 function checkShard(shard: number): void {

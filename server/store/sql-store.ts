@@ -4,8 +4,7 @@ import type { Interviewer, Weights } from '../../client/model.ts'
 import type { Assignment, InterviewerStats, InterviewRecord, User } from '../../actors/model/types.ts'
 import type { AssignmentTransition, CommitBatch, CommitResult, DecisionRecord, HeldRow, InterviewerSnapshot, SnapshotLog } from '../../actors/ports.ts'
 import type { Db, Row } from './db.ts'
-import { guard, ShardEpochs } from './epochs.ts'
-import { toStoreError } from './errors.ts'
+import { ShardEpochs } from './epochs.ts'
 import { migrate } from './migrate.ts'
 import { ASSIGNMENT_INPUT, assignmentInput, DECISION_INPUT, decisionInput, toAssignment, toDecision, toInterview, toInterviewer, toModelVersion, toUser } from './rows.ts'
 import { encodeCopy } from './copy.ts'
@@ -93,6 +92,7 @@ export class SqlStore implements Store, SnapshotLog {
   readonly #db: Db
   readonly #bulk: BulkLoader
   readonly #locks = new Map<string, Promise<void>>()
+  readonly #epochs: ShardEpochs
   /**
    * Commits in flight at once (GroupCommitter's default bound). PGlite runs one statement at a time:
    * its second is queued in the worker, which starts it the moment the first ends instead of idling
@@ -102,7 +102,7 @@ export class SqlStore implements Store, SnapshotLog {
 
   /** Shard fencing epochs (cluster); over the same connection as every other query. */
   shardEpochs(): ShardEpochs {
-    return new ShardEpochs(this.#db, this.location)
+    return this.#epochs
   }
 
   constructor(kind: 'postgres' | 'pglite', location: string, db: Db, bulk: BulkLoader) {
@@ -111,6 +111,7 @@ export class SqlStore implements Store, SnapshotLog {
     this.commitSlots = kind === 'pglite' ? 2 : 4
     this.#db = db
     this.#bulk = bulk
+    this.#epochs = new ShardEpochs(db, location)
   }
 
   /** Applies pending migrations, then (on Postgres) refreshes the statistics of stale tables. */
@@ -311,7 +312,7 @@ export class SqlStore implements Store, SnapshotLog {
   async commit(batch: CommitBatch): Promise<CommitResult> {
     if (!batch.assignments.length && !batch.transitions.length && !batch.decisions.length && !batch.interviews?.length) return { conflicts: [] }
     const { text, params } = commitStatement(batch)
-    const inserted = batch.fences?.length ? await this.#fencedCommit(batch.fences, text, params) : await this.#db.queryPrepared<{ id: string }>(text, params)
+    const inserted = batch.fences?.length ? await this.#epochs.fencedAll(batch.fences, (tx) => tx.query<{ id: string }>(text, params)) : await this.#db.queryPrepared<{ id: string }>(text, params)
     const conflicts: string[] = []
     if (batch.decisions.length) {
       const ok = new Set<string>()
@@ -319,21 +320,6 @@ export class SqlStore implements Store, SnapshotLog {
       for (const d of batch.decisions) if (!ok.has(d.decision_id) && d.request_id !== null) conflicts.push(d.request_id)
     }
     return { conflicts }
-  }
-
-  /** The commit statement behind the epoch checks of its shards (in shard order: no lock cycles). */
-  async #fencedCommit(fences: readonly { shard: number; epoch: number }[], text: string, params: readonly unknown[]): Promise<{ id: string }[]> {
-    const byShard = new Map<number, number>()
-    for (const f of fences) byShard.set(f.shard, f.epoch)
-    const order = [...byShard.keys()].sort((a, b) => a - b)
-    try {
-      return await this.#db.transaction(async (tx) => {
-        for (const shard of order) await guard(tx, shard, byShard.get(shard)!)
-        return tx.query<{ id: string }>(text, params)
-      })
-    } catch (err) {
-      throw toStoreError(err, this.location)
-    }
   }
 
   async openAssignments(): Promise<Assignment[]> {
