@@ -6,6 +6,7 @@ import type { User } from '../model/types.ts'
 import { FEATURE_NAMES, featuresOf, sanitize } from './features.ts'
 import { fitLogistic, LearnError, metricsOf, predict, sigmoid } from './logistic.ts'
 import { trainSuccessModel } from './train.ts'
+import { pairInterviewer as iv, pairUser as user } from '../testing/pairs.ts'
 
 /** mulberry32: a seeded generator, so the synthetic data is the same every run. */
 function seeded(seed: number): { next(): number } {
@@ -95,39 +96,6 @@ describe('logistic regression (IRLS, L2)', () => {
     expect(metricsOf([0.5, 0.5], [0, 1]).auc).toBe(0.5)
   })
 })
-
-const user: User = {
-  id: 1,
-  name: 'A B',
-  email: 'a@b',
-  age_band: '25-34',
-  country: 'US',
-  timezone: 'UTC',
-  education: 'x',
-  industry: 'y',
-  level: 'senior',
-  languages: ['English', 'Spanish'],
-  preferred_type: 'human',
-  topics: ['FinTech', 'pricing'],
-  created_at: '2025-01-01T00:00:00.000Z',
-}
-const iv: Interviewer = {
-  id: 2,
-  name: 'C D',
-  type: 'human',
-  languages: ['english'],
-  specializations: ['fintech'],
-  seniority: 'senior',
-  years_experience: 10,
-  cost: 60,
-  concurrency: 1,
-  capacity: 3,
-  clearance: false,
-  availability: 'online',
-  rating: 5,
-  timezone: 'UTC',
-  avg_duration_min: 30,
-}
 
 describe('pair features', () => {
   it('measure the pair: language, topic overlap, level vs seniority, rating, type preference', () => {

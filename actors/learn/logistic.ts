@@ -34,7 +34,7 @@ export class LearnError extends Error {
 
 export const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)))
 
-export function predict(m: LogisticModel, x: readonly number[]): number {
+export function predict(m: { readonly intercept: number; readonly coefficients: readonly number[] }, x: readonly number[]): number {
   let z = m.intercept
   for (let j = 0; j < m.coefficients.length; j++) z += m.coefficients[j] * (x[j] ?? 0)
   return sigmoid(Number.isFinite(z) ? z : 0)

@@ -1,44 +1,10 @@
 // Model versioning and switching: a valid version becomes an immutable model, a corrupt one is
 // refused with a typed error and the last good model stays live, and scores are always finite.
 import { describe, expect, it } from 'vitest'
-import type { Interviewer } from '../../client/model.ts'
-import type { User } from '../model/types.ts'
 import { FEATURE_NAMES } from './features.ts'
 import type { LearnError } from './logistic.ts'
 import { ModelBook, modelOf, predictedSuccess } from './model.ts'
-
-const user: User = {
-  id: 1,
-  name: 'A B',
-  email: 'a@b',
-  age_band: '25-34',
-  country: 'US',
-  timezone: 'UTC',
-  education: 'x',
-  industry: 'y',
-  level: 'senior',
-  languages: ['English'],
-  preferred_type: 'human',
-  topics: ['fintech'],
-  created_at: '2025-01-01T00:00:00.000Z',
-}
-const iv: Interviewer = {
-  id: 2,
-  name: 'C D',
-  type: 'human',
-  languages: ['english'],
-  specializations: ['fintech'],
-  seniority: 'senior',
-  years_experience: 10,
-  cost: 60,
-  concurrency: 1,
-  capacity: 3,
-  clearance: false,
-  availability: 'online',
-  rating: 5,
-  timezone: 'UTC',
-  avg_duration_min: 30,
-}
+import { pairInterviewer as iv, pairUser as user } from '../testing/pairs.ts'
 
 const version = (id: number, intercept: number, weights: number[] = FEATURE_NAMES.map(() => 0)) => ({ id, features: [...FEATURE_NAMES], coefficients: { intercept, weights } })
 const codeOf = (f: () => unknown): string => {

@@ -41,7 +41,7 @@ export function modelOf(v: ModelVersionLike): SuccessModel {
 
 /** P(success) of a pair under `m`, in [0, 1]; features are sanitised, so it is always finite. */
 export function predictedSuccess(m: SuccessModel, user: User, iv: Interviewer, stats?: InterviewerStats | null, topics?: readonly string[]): number {
-  return predict({ intercept: m.intercept, coefficients: m.coefficients as number[] }, featuresOf(user, iv, stats, topics))
+  return predict(m, featuresOf(user, iv, stats, topics))
 }
 
 /** Holds the live model; `current` is null until one is adopted (routing then uses the hand score). */
